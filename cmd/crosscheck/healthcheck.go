@@ -1,0 +1,7 @@
+package main
+
+import "context"
+
+func runHealthcheck(ctx context.Context, e env, args []string) error {
+	return usagef("healthcheck: not built yet")
+}

@@ -1,0 +1,7 @@
+package main
+
+import "context"
+
+func runPoll(ctx context.Context, e env, args []string) error {
+	return usagef("poll: not built yet")
+}

@@ -1,0 +1,7 @@
+package main
+
+import "context"
+
+func runRun(ctx context.Context, e env, args []string) error {
+	return usagef("run: not built yet")
+}

@@ -1,0 +1,14 @@
+package state
+
+// Top-level buckets. The key layout of each is written down in doc.go; keep
+// the two in step.
+var (
+	bucketMeta = []byte("meta")
+	keySchema  = []byte("schema")
+)
+
+// allBuckets are created by the first migration. A package file that adds a
+// bucket appends it here and documents it in doc.go.
+var allBuckets = [][]byte{
+	bucketMeta,
+}

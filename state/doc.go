@@ -1,0 +1,10 @@
+// Package state is Crosscheck's memory: one bbolt file holding the feeds'
+// poll state and seen items, the claim ledger, conflicts and their
+// lifecycle, the alert outbox, Slack thread mapping, mutes and feedback.
+//
+// It knows nothing of HTTP or Slack wire formats.
+//
+// Buckets and key layouts (all integers big-endian; values JSON unless said):
+//
+//	meta        "schema" → uint64 schema version
+package state

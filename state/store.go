@@ -1,0 +1,159 @@
+package state
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout this build writes. A file with a larger
+// version was written by a newer Crosscheck and is refused rather than
+// misread.
+const SchemaVersion = 1
+
+// ErrLocked means another process holds the store open.
+var ErrLocked = errors.New("state: store is in use by another process")
+
+// Store is the bbolt file behind Crosscheck. It is safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	path string
+	now  func() time.Time
+}
+
+// Options tune Open. The zero value is fine for production.
+type Options struct {
+	// LockTimeout bounds the wait for another process's lock (default 5s).
+	LockTimeout time.Duration
+	// ReadOnly opens the file for queries and backups only.
+	ReadOnly bool
+	// Now replaces the wall clock in tests.
+	Now func() time.Time
+}
+
+// migrations[v] upgrades a store from version v to v+1 inside one
+// transaction. Index 0 creates a fresh store.
+var migrations = []func(tx *bolt.Tx) error{
+	0: createBuckets,
+}
+
+// Open opens or creates the store at path and brings its schema up to date.
+func Open(path string, opts Options) (*Store, error) {
+	timeout := opts.LockTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("state: open %s: %w (is another crosscheck running?)", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.migrate(opts.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the file and its lock.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("state: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the store to path while it stays in
+// use: bbolt's read transaction sees one snapshot.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	tmp := path + ".tmp"
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return tx.CopyFile(tmp, 0o600)
+	})
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("state: backup to %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("state: backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Check runs bbolt's consistency check and returns the first problem found.
+func (s *Store) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return fmt.Errorf("state: %s is inconsistent: %w", s.path, err)
+		}
+		return nil
+	})
+}
+
+func (s *Store) migrate(readOnly bool) error {
+	var version uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketMeta); b != nil {
+			if v := b.Get(keySchema); len(v) == 8 {
+				version = binary.BigEndian.Uint64(v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case version > SchemaVersion:
+		return fmt.Errorf("schema version %d is newer than this build understands (%d); upgrade crosscheck", version, SchemaVersion)
+	case version == SchemaVersion:
+		return nil
+	case readOnly:
+		return fmt.Errorf("schema version %d needs migrating to %d, which a read-only open cannot do", version, SchemaVersion)
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for v := version; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		return meta.Put(keySchema, u64(SchemaVersion))
+	})
+}
+
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
