@@ -1,0 +1,77 @@
+package state
+
+import (
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+)
+
+// ConflictStatus is where a conflict is in its lifecycle.
+type ConflictStatus string
+
+const (
+	StatusOpen      ConflictStatus = "open"
+	StatusResolved  ConflictStatus = "resolved"
+	StatusDismissed ConflictStatus = "dismissed" // "not a contradiction"
+)
+
+// Side is one party to a conflict: a claimant and every claim of theirs on
+// the topic, each possibly read at a different outlet (corroboration).
+type Side struct {
+	Claimant string        `json:"claimant"`
+	Claims   []claim.Claim `json:"claims"`
+}
+
+// Conflict is a disagreement between two claimants on one topic. Its ID is
+// stable for the topic and claimant pair, so new evidence joins it.
+type Conflict struct {
+	ID    string     `json:"id"`
+	Kind  claim.Kind `json:"kind"`
+	Topic string     `json:"topic"`
+	// Severity is 0..1: how far apart the claims are.
+	Severity float64 `json:"severity"`
+	// Reason says which rule fired, with both intervals and the tolerance.
+	Reason string         `json:"reason"`
+	Sides  [2]Side        `json:"sides"`
+	Status ConflictStatus `json:"status"`
+	Opened time.Time      `json:"opened"`
+	// Updated is the last time evidence joined or the status changed.
+	Updated time.Time `json:"updated"`
+	// Backfill conflicts were raised only by items of a feed's first poll:
+	// they are kept but never alerted.
+	Backfill bool `json:"backfill,omitempty"`
+}
+
+// AlertKind says what a queued alert announces.
+type AlertKind string
+
+const (
+	// AlertNew posts the parent message of a new conflict.
+	AlertNew AlertKind = "new"
+	// AlertEvidence posts new evidence into the conflict's thread and
+	// updates the parent.
+	AlertEvidence AlertKind = "evidence"
+	// AlertRevision notes in the thread that one claimant changed its figure.
+	AlertRevision AlertKind = "revision"
+)
+
+// Alert is one message waiting in the outbox for the Slack notifier.
+type Alert struct {
+	Seq        uint64    `json:"seq"`
+	ConflictID string    `json:"conflict_id"`
+	Kind       AlertKind `json:"kind"`
+	// Claim is the new evidence for AlertEvidence and AlertRevision.
+	Claim *claim.Claim `json:"claim,omitempty"`
+	// Channel overrides the configured alert channel when set.
+	Channel   string    `json:"channel,omitempty"`
+	Queued    time.Time `json:"queued"`
+	Attempts  int       `json:"attempts"`
+	NotBefore time.Time `json:"not_before"`
+	LastError string    `json:"last_error,omitempty"`
+}
+
+// Thread is where a conflict's parent message lives in Slack.
+type Thread struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
