@@ -52,7 +52,10 @@ type ItemRecord struct {
 
 // PolledItem is a new or updated item with the claims extracted from it.
 type PolledItem struct {
-	Item   ItemRecord
+	Item ItemRecord
+	// Text is the article text (plain or HTML) that claims are extracted
+	// from; it is not stored.
+	Text   string
 	Claims []claim.Claim
 }
 
