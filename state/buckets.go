@@ -11,4 +11,6 @@ var (
 // bucket appends it here and documents it in doc.go.
 var allBuckets = [][]byte{
 	bucketMeta,
+	bucketEvents,
+	bucketEventsExpiry,
 }

@@ -7,4 +7,6 @@
 // Buckets and key layouts (all integers big-endian; values JSON unless said):
 //
 //	meta        "schema" → uint64 schema version
+//	events      Slack event/request id → uint64 expiry (unix ns); see events.go
+//	events_expiry uint64 expiry ‖ id → empty: expiry index for pruning
 package state
