@@ -1,0 +1,216 @@
+package slacktest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+func TestWebAPI(t *testing.T) {
+	ctx := context.Background()
+	s := NewServer()
+	defer s.Close()
+	api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()))
+
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth.UserID != s.BotUserID || auth.BotID != s.BotID {
+		t.Errorf("auth.test = %+v", auth)
+	}
+
+	_, parent, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("parent", false),
+		slack.MsgOptionBlocks(slack.NewHeaderBlock(slack.NewTextBlockObject("plain_text", "Topic", false, false))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, reply, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("reply", false), slack.MsgOptionTS(parent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parent == reply || parent == "" {
+		t.Fatalf("ts not unique: %q %q", parent, reply)
+	}
+	if _, _, _, err := api.UpdateMessageContext(ctx, "C1", parent, slack.MsgOptionText("parent, resolved", false)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.PostEphemeralContext(ctx, "C1", "U1", slack.MsgOptionText("just you", false)); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 2 || msgs[0].Text != "parent, resolved" || msgs[1].Text != "reply" || msgs[1].ThreadTimestamp != parent {
+		t.Errorf("conversations.replies = %+v", msgs)
+	}
+	if got := s.Ephemerals(); len(got) != 1 || got[0].User != "U1" || got[0].Text != "just you" {
+		t.Errorf("ephemerals = %+v", got)
+	}
+	if m, _ := s.Message("C1", parent); m.Edits != 1 || len(m.Blocks) == 0 {
+		t.Errorf("parent after update = %+v", m)
+	}
+
+	t.Run("failures", func(t *testing.T) {
+		s.Fail("chat.postMessage",
+			Failure{Status: 429, RetryAfter: 7},
+			Failure{Status: 500},
+			Failure{Error: "channel_not_found"})
+		_, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false))
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || rl.RetryAfter != 7*time.Second {
+			t.Errorf("first = %v, want rate limit of 7s", err)
+		}
+		_, _, err = api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false))
+		var sc slack.StatusCodeError
+		if !errors.As(err, &sc) || sc.Code != 500 {
+			t.Errorf("second = %v, want 500", err)
+		}
+		_, _, err = api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false))
+		if err == nil || err.Error() != "channel_not_found" {
+			t.Errorf("third = %v, want channel_not_found", err)
+		}
+		s.SetChannelMissing("C9", true)
+		if _, _, err = api.PostMessageContext(ctx, "C9", slack.MsgOptionText("x", false)); err == nil || err.Error() != "channel_not_found" {
+			t.Errorf("missing channel = %v", err)
+		}
+		bad := slack.New("xoxb-wrong", slack.OptionAPIURL(s.APIURL()))
+		if _, err := bad.AuthTestContext(ctx); err == nil || err.Error() != "invalid_auth" {
+			t.Errorf("wrong token = %v, want invalid_auth", err)
+		}
+		s.SetDown(true)
+		_, _, err = api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false))
+		if !errors.As(err, &sc) || sc.Code != 503 {
+			t.Errorf("down = %v, want 503", err)
+		}
+		s.SetDown(false)
+	})
+}
+
+func TestInProcessClient(t *testing.T) {
+	s := New()
+	api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()), slack.OptionHTTPClient(s.Client()))
+	if _, _, err := api.PostMessageContext(context.Background(), "C1", slack.MsgOptionText("hi", false)); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Messages(); len(got) != 1 || got[0].Text != "hi" {
+		t.Errorf("messages = %+v", got)
+	}
+}
+
+// runSocketClient runs slack-go's Socket Mode client against s, acking
+// every slash command, and returns the commands it saw.
+func runSocketClient(t *testing.T, s *Server) (<-chan slack.SlashCommand, context.CancelFunc) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()), slack.OptionAppLevelToken(s.AppToken))
+	client := socketmode.New(api, socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	seen := make(chan slack.SlashCommand, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		client.RunContext(ctx)
+	}()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-client.Events:
+				if ev.Type == socketmode.EventTypeSlashCommand {
+					seen <- ev.Data.(slack.SlashCommand)
+					client.Ack(*ev.Request, map[string]any{"text": "ok"})
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return seen, cancel
+}
+
+func TestSocketMode(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	seen, _ := runSocketClient(t, s)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	id := s.SlashCommand(slack.SlashCommand{UserID: "U1", ChannelID: "C1", Text: "help"})
+	ack, err := s.WaitAck(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack), `"ok"`) {
+		t.Errorf("ack payload = %s", ack)
+	}
+	if cmd := <-seen; cmd.Text != "help" || cmd.UserID != "U1" || cmd.TriggerID == "" {
+		t.Errorf("command = %+v", cmd)
+	}
+
+	t.Run("dropped mid-envelope is delivered again", func(t *testing.T) {
+		before := s.Connections()
+		s.DropNextEnvelope()
+		id := s.SlashCommand(slack.SlashCommand{UserID: "U1", ChannelID: "C1", Text: "status"})
+		if _, err := s.WaitAck(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if cmd := <-seen; cmd.Text != "status" {
+			t.Errorf("command = %+v", cmd)
+		}
+		if s.Connections() <= before || s.Deliveries(id) != 2 {
+			t.Errorf("connections %d→%d, deliveries %d", before, s.Connections(), s.Deliveries(id))
+		}
+	})
+
+	t.Run("lost ack means a second delivery", func(t *testing.T) {
+		s.LoseNextAck()
+		id := s.SlashCommand(slack.SlashCommand{UserID: "U1", ChannelID: "C1", Text: "feeds"})
+		if _, err := s.WaitAck(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		a, b := <-seen, <-seen
+		if a.TriggerID != b.TriggerID || s.Deliveries(id) != 2 {
+			t.Errorf("redelivery: %q %q, deliveries %d", a.TriggerID, b.TriggerID, s.Deliveries(id))
+		}
+	})
+}
+
+func TestSocketModeInvalidAuth(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()), slack.OptionAppLevelToken("xapp-wrong"))
+	client := socketmode.New(api, socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go func() {
+		for range client.Events {
+		}
+	}()
+	err := client.RunContext(ctx)
+	if err == nil || err.Error() != "invalid_auth" {
+		t.Errorf("RunContext = %v, want invalid_auth", err)
+	}
+}
+
+func TestSignature(t *testing.T) {
+	// Slack's published example.
+	body := "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+	got := Signature("8f742231b10e8888abcd99yyyzzz85a5", "1531420618", []byte(body))
+	if want := "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"; got != want {
+		t.Errorf("Signature = %s, want %s", got, want)
+	}
+	h := http.Header{}
+	Sign(h, "8f742231b10e8888abcd99yyyzzz85a5", time.Unix(1531420618, 0), []byte(body))
+	if h.Get("X-Slack-Signature") != got || h.Get("X-Slack-Request-Timestamp") != "1531420618" {
+		t.Errorf("Sign headers = %v", h)
+	}
+}
