@@ -424,11 +424,11 @@ func (s *Server) BlockAction(user, channel, messageTS, actionID, value string) m
 	now := s.Now()
 	return map[string]any{
 		"type": "block_actions", "trigger_id": trigger, "api_app_id": s.AppID,
-		"team":      map[string]any{"id": s.TeamID},
-		"user":      map[string]any{"id": user, "name": strings.ToLower(user)},
-		"channel":   map[string]any{"id": channel},
-		"container": map[string]any{"type": "message", "message_ts": messageTS, "channel_id": channel},
-		"message":   map[string]any{"type": "message", "ts": messageTS},
+		"team":         map[string]any{"id": s.TeamID},
+		"user":         map[string]any{"id": user, "name": strings.ToLower(user)},
+		"channel":      map[string]any{"id": channel},
+		"container":    map[string]any{"type": "message", "message_ts": messageTS, "channel_id": channel},
+		"message":      map[string]any{"type": "message", "ts": messageTS},
 		"response_url": "https://hooks.slack.invalid/actions/" + trigger,
 		"actions": []map[string]any{{
 			"type": "button", "action_id": actionID, "block_id": "actions", "value": value,
