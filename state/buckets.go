@@ -13,4 +13,8 @@ var allBuckets = [][]byte{
 	bucketMeta,
 	bucketEvents,
 	bucketEventsExpiry,
+	bucketFeedState,
+	bucketItems,
+	bucketItemLinks,
+	bucketTombstones,
 }

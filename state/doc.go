@@ -9,4 +9,8 @@
 //	meta        "schema" → uint64 schema version
 //	events      Slack event/request id → uint64 expiry (unix ns); see events.go
 //	events_expiry uint64 expiry ‖ id → empty: expiry index for pruning
+//	feeds       feed name → FeedState; see feeds.go
+//	items       feed ‖ 0x00 ‖ item id → ItemRecord (seen items)
+//	item_links  feed ‖ 0x00 ‖ link key → item id (raw): a second identity
+//	tombstones  feed ‖ 0x00 ‖ item id → Tombstone: a pruned item, still seen
 package state

@@ -1,9 +1,14 @@
 package state
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	bolt "go.etcd.io/bbolt"
 )
 
 // FeedState is what the store remembers about polling one feed: the
@@ -48,6 +53,9 @@ type ItemRecord struct {
 	// FullTextError says why the article page could not be used, if it
 	// was tried.
 	FullTextError string `json:"fulltext_error,omitempty"`
+	// Seen is when the store recorded this version of the item; pruning
+	// goes by it.
+	Seen time.Time `json:"seen"`
 }
 
 // PolledItem is a new or updated item with the claims extracted from it.
@@ -62,7 +70,84 @@ type PolledItem struct {
 // Poll is one successful poll of one feed: CommitPoll writes all of it in
 // one transaction, so a crash never leaves half a poll behind.
 type Poll struct {
-	Feed  string
+	Feed string
+	// State is the feed's new state. Its Items and Claims counters are
+	// ignored: CommitPoll adds this poll's to the stored ones.
 	State FeedState
 	Items []PolledItem
+}
+
+// PollResult is what committing a poll did.
+type PollResult struct {
+	NewItems, Updates int
+	Conflicts         []Conflict
+}
+
+// CommitPoll writes a poll in one bbolt transaction: the feed's state, its
+// new and updated items (as seen), and their claims. Either all of it is
+// stored or, on error, none of it.
+func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
+	var res PollResult
+	if err := checkFeed(p.Feed); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	now := s.now()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		res = PollResult{}
+		cur, err := feedStateTx(tx, p.Feed)
+		if err != nil {
+			return err
+		}
+		st := p.State
+		st.Feed = p.Feed
+		st.Items, st.Claims = cur.Items, cur.Claims
+		items, links, tombs := tx.Bucket(bucketItems), tx.Bucket(bucketItemLinks), tx.Bucket(bucketTombstones)
+		for i := range p.Items {
+			rec := p.Items[i].Item
+			if rec.ID == "" {
+				return errors.New("item without an identity")
+			}
+			rec.Feed = p.Feed
+			rec.Seen = now
+			v, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			key := feedKey(p.Feed, rec.ID)
+			if err := items.Put(key, v); err != nil {
+				return err
+			}
+			// Back from the dead: the live record supersedes the tombstone.
+			if err := tombs.Delete(key); err != nil {
+				return err
+			}
+			if rec.LinkKey != "" {
+				if err := links.Put(feedKey(p.Feed, rec.LinkKey), []byte(rec.ID)); err != nil {
+					return err
+				}
+			}
+			if rec.Update {
+				res.Updates++
+			} else {
+				res.NewItems++
+				st.Items++
+			}
+			st.Claims += len(p.Items[i].Claims)
+		}
+
+		// LEDGER: the claim ledger records p's claims here, inside this same
+		// transaction, so claims and the items they came from are stored
+		// together or not at all:
+		//	res.Conflicts, err = s.recordClaimsTx(tx, p)
+		//	if err != nil { return err }
+
+		return putFeedStateTx(tx, st)
+	})
+	if err != nil {
+		return PollResult{}, fmt.Errorf("state: commit poll of %s: %w", p.Feed, err)
+	}
+	return res, nil
 }
