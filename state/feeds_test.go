@@ -104,7 +104,7 @@ func TestCommitPollAndSeen(t *testing.T) {
 	}
 
 	seen, err := s.Seen(ctx, "kyiv",
-		ItemKey{ID: "id-a"},                        // by identity, updated
+		ItemKey{ID: "id-a"},                         // by identity, updated
 		ItemKey{ID: "new-guid", LinkKey: "/news/b"}, // re-published under a new GUID
 		ItemKey{ID: "id-z", LinkKey: "/news/z"},     // never seen
 		ItemKey{ID: "id-c"},
