@@ -1,0 +1,418 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/state"
+	"github.com/slack-go/slack"
+)
+
+// Button action IDs. The value of each button is the conflict ID.
+const (
+	ActionMute    = "crosscheck_mute"
+	ActionResolve = "crosscheck_resolve"
+	ActionDismiss = "crosscheck_dismiss"
+)
+
+// MuteButtonDuration is how long the Mute button silences a conflict.
+const MuteButtonDuration = 24 * time.Hour
+
+// Slack's limits: a header holds 150 characters, a section field 2,000,
+// a message's text 40,000; quotes are cut well below so the two sides
+// stay readable next to each other.
+const (
+	maxHeader = 150
+	maxQuote  = 400
+	maxField  = 2000
+)
+
+// View is a conflict as its parent message shows it: the conflict, plus
+// what editors did with it.
+type View struct {
+	Conflict state.Conflict
+	// MutedUntil is set while the conflict is muted.
+	MutedUntil time.Time
+	// By is the Slack user ID whose button last changed the status.
+	By string
+}
+
+// Headline names the topic the way an editor says it:
+// "north korean soldiers fighting in kursk".
+func Headline(c state.Conflict) string {
+	subject, measure, place := splitTopic(c.Topic)
+	if s := representative(c.Sides[0]); s != nil && subject == "" {
+		subject, measure, place = s.Subject, s.Measure, s.Place
+	}
+	h := strings.TrimSpace(subject + " " + measure)
+	if place != "" {
+		h += " in " + place
+	}
+	if h == "" {
+		return c.Topic
+	}
+	return h
+}
+
+func splitTopic(topic string) (subject, measure, place string) {
+	parts := strings.Split(topic, " | ")
+	if len(parts) != 3 {
+		return "", "", ""
+	}
+	return parts[0], parts[1], parts[2]
+}
+
+// SeverityLabel turns the 0..1 severity into a word an editor can act on.
+func SeverityLabel(s float64) string {
+	switch {
+	case s >= 0.5:
+		return "high"
+	case s >= 0.2:
+		return "medium"
+	}
+	return "low"
+}
+
+// representative is the side's most recent claim: the one shown on the
+// parent. The others are corroboration and listed as further sources.
+func representative(s state.Side) *claim.Claim {
+	if len(s.Claims) == 0 {
+		return nil
+	}
+	best := 0
+	for i, c := range s.Claims {
+		if claimTime(c).After(claimTime(s.Claims[best])) {
+			best = i
+		}
+	}
+	return &s.Claims[best]
+}
+
+func claimTime(c claim.Claim) time.Time {
+	if !c.AsOf.IsZero() {
+		return c.AsOf
+	}
+	return c.Published
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "undated"
+	}
+	return t.UTC().Format("Jan 2, 2006")
+}
+
+// escape makes text safe in mrkdwn: Slack reads &, < and > as markup.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// truncate cuts s to at most n runes, on a word boundary where it can.
+func truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+func link(c claim.Claim) string {
+	outlet := c.Outlet
+	if outlet == "" {
+		outlet = "article"
+	}
+	if c.URL == "" {
+		return escape(outlet)
+	}
+	return "<" + strings.NewReplacer("|", "%7C", ">", "%3E", "<", "%3C").Replace(c.URL) + "|" + escape(outlet) + ">"
+}
+
+// sideField is one side of the parent: claimant, figure or status, the
+// quoted sentence, the article link and its date.
+func sideField(s state.Side) string {
+	c := representative(s)
+	if c == nil {
+		return "*" + escape(s.Claimant) + "*\n_no claim on record_"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*\n%s\n", escape(s.Claimant), escape(c.ValueString()))
+	if c.Sentence != "" {
+		fmt.Fprintf(&b, ">%s\n", escape(truncate(c.Sentence, maxQuote)))
+	}
+	fmt.Fprintf(&b, "%s · %s", link(*c), formatDate(claimTime(*c)))
+	if more := otherSources(s, c); len(more) > 0 {
+		b.WriteString("\nAlso: " + strings.Join(more, ", "))
+	}
+	return clip(b.String(), maxField)
+}
+
+// clip cuts s to at most n runes, keeping its line breaks.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+func otherSources(s state.Side, shown *claim.Claim) []string {
+	var out []string
+	seen := map[string]bool{shown.URL: true}
+	for _, c := range s.Claims {
+		if seen[c.URL] {
+			continue
+		}
+		seen[c.URL] = true
+		out = append(out, link(c))
+	}
+	return out
+}
+
+func statusLine(v View) string {
+	by := ""
+	if v.By != "" {
+		by = " by <@" + v.By + ">"
+	}
+	switch v.Conflict.Status {
+	case state.StatusResolved:
+		return ":white_check_mark: Resolved" + by
+	case state.StatusDismissed:
+		return ":no_entry_sign: Marked not a contradiction" + by + "; similar alerts will be held back"
+	}
+	if !v.MutedUntil.IsZero() {
+		return ":no_bell: Muted until " + v.MutedUntil.UTC().Format("Jan 2 15:04 MST") + by
+	}
+	return ""
+}
+
+// FallbackText is what notifications, screen readers and old clients
+// show instead of the blocks.
+func FallbackText(c state.Conflict) string {
+	var sides []string
+	for _, s := range c.Sides {
+		v := "no claim"
+		if r := representative(s); r != nil {
+			v = r.ValueString()
+		}
+		sides = append(sides, s.Claimant+": "+v)
+	}
+	return fmt.Sprintf("Conflicting claims on %s — %s (severity %s)",
+		Headline(c), strings.Join(sides, " vs "), SeverityLabel(c.Severity))
+}
+
+// RenderAlert builds the parent message of a conflict: fallback text and
+// Block Kit blocks.
+func RenderAlert(v View) (string, []slack.Block) {
+	c := v.Conflict
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType,
+			truncate("Conflicting claims: "+Headline(c), maxHeader), true, false)),
+		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
+			slack.NewTextBlockObject(slack.MarkdownType, sideField(c.Sides[0]), false, false),
+			slack.NewTextBlockObject(slack.MarkdownType, sideField(c.Sides[1]), false, false),
+		}, nil),
+		slack.NewContextBlock("meta", slack.NewTextBlockObject(slack.MarkdownType,
+			fmt.Sprintf("Severity: *%s* (%.2f) · %s conflict · `%s`", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID),
+			false, false)),
+	}
+	if line := statusLine(v); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("status",
+			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
+	}
+	if c.Status == state.StatusOpen || c.Status == "" {
+		var buttons []slack.BlockElement
+		if v.MutedUntil.IsZero() {
+			buttons = append(buttons, slack.NewButtonBlockElement(ActionMute, c.ID,
+				slack.NewTextBlockObject(slack.PlainTextType, "Mute 24h", false, false)))
+		}
+		buttons = append(buttons,
+			slack.NewButtonBlockElement(ActionResolve, c.ID,
+				slack.NewTextBlockObject(slack.PlainTextType, "Resolved", false, false)).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(ActionDismiss, c.ID,
+				slack.NewTextBlockObject(slack.PlainTextType, "Not a contradiction", false, false)).WithStyle(slack.StyleDanger),
+		)
+		blocks = append(blocks, slack.NewActionBlock("actions", buttons...))
+	}
+	return FallbackText(c), blocks
+}
+
+func kindName(k claim.Kind) string {
+	switch k {
+	case claim.Figure:
+		return "Figure"
+	case claim.Status:
+		return "Status"
+	}
+	return "Claim"
+}
+
+// RenderEvidence is the thread reply for new evidence on a conflict.
+func RenderEvidence(c state.Conflict, cl claim.Claim) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: *%s* — %s\n", escape(cl.Claimant), escape(cl.ValueString()))
+	if cl.Sentence != "" {
+		fmt.Fprintf(&b, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
+	}
+	fmt.Fprintf(&b, "%s · %s", link(cl), formatDate(claimTime(cl)))
+	return b.String()
+}
+
+// RenderRevision is the thread note when a claimant changes its figure.
+func RenderRevision(c state.Conflict, cl claim.Claim) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, ":pencil2: Revision: *%s* now says %s", escape(cl.Claimant), escape(cl.ValueString()))
+	if prev := previousValue(c, cl); prev != "" {
+		fmt.Fprintf(&b, " (earlier: %s)", escape(prev))
+	}
+	b.WriteString("\n")
+	if cl.Sentence != "" {
+		fmt.Fprintf(&b, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
+	}
+	fmt.Fprintf(&b, "%s · %s", link(cl), formatDate(claimTime(cl)))
+	return b.String()
+}
+
+// previousValue is the claimant's latest earlier figure on this conflict.
+func previousValue(c state.Conflict, cl claim.Claim) string {
+	var best *claim.Claim
+	for _, s := range c.Sides {
+		for i := range s.Claims {
+			p := &s.Claims[i]
+			if p.Claimant != cl.Claimant || p.ValueString() == cl.ValueString() {
+				continue
+			}
+			if claimTime(*p).After(claimTime(cl)) {
+				continue
+			}
+			if best == nil || claimTime(*p).After(claimTime(*best)) {
+				best = p
+			}
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.ValueString()
+}
+
+// PlainText renders an alert as an editor reads it in Slack, without
+// markup: for `crosscheck demo` and anywhere a terminal shows alerts.
+func PlainText(a state.Alert, c state.Conflict) string {
+	switch a.Kind {
+	case state.AlertEvidence:
+		if a.Claim != nil {
+			return "In the thread of " + c.ID + ":\n" + unmark(RenderEvidence(c, *a.Claim)) + "\n"
+		}
+	case state.AlertRevision:
+		if a.Claim != nil {
+			return "In the thread of " + c.ID + ":\n" + unmark(RenderRevision(c, *a.Claim)) + "\n"
+		}
+	}
+	return PlainAlert(View{Conflict: c})
+}
+
+// PlainAlert is the parent message in plain text.
+func PlainAlert(v View) string {
+	c := v.Conflict
+	var b strings.Builder
+	fmt.Fprintf(&b, "Conflicting claims: %s\n", Headline(c))
+	fmt.Fprintf(&b, "Severity: %s (%.2f) · %s conflict · %s\n", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID)
+	for _, s := range c.Sides {
+		b.WriteString("\n")
+		r := representative(s)
+		if r == nil {
+			fmt.Fprintf(&b, "  %s: no claim on record\n", s.Claimant)
+			continue
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", s.Claimant, r.ValueString())
+		if r.Sentence != "" {
+			fmt.Fprintf(&b, "    “%s”\n", truncate(r.Sentence, maxQuote))
+		}
+		fmt.Fprintf(&b, "    %s, %s%s\n", orArticle(r.Outlet), formatDate(claimTime(*r)), urlSuffix(r.URL))
+		var more []string
+		for _, o := range s.Claims {
+			if o.URL != r.URL && !slices.Contains(more, orArticle(o.Outlet)) {
+				more = append(more, orArticle(o.Outlet))
+			}
+		}
+		if len(more) > 0 {
+			fmt.Fprintf(&b, "    Also: %s\n", strings.Join(more, ", "))
+		}
+	}
+	if line := statusLine(v); line != "" {
+		fmt.Fprintf(&b, "\n%s\n", unmark(line))
+	}
+	if c.Status == state.StatusOpen || c.Status == "" {
+		if v.MutedUntil.IsZero() {
+			b.WriteString("\n[Mute 24h] [Resolved] [Not a contradiction]\n")
+		} else {
+			b.WriteString("\n[Resolved] [Not a contradiction]\n")
+		}
+	}
+	return b.String()
+}
+
+func orArticle(outlet string) string {
+	if outlet == "" {
+		return "article"
+	}
+	return outlet
+}
+
+func urlSuffix(u string) string {
+	if u == "" {
+		return ""
+	}
+	return " — " + u
+}
+
+// unmark turns mrkdwn into plain text: links to "outlet (url)", no
+// emphasis, no emoji codes, entities decoded.
+func unmark(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		inner := s[i+1 : i+j]
+		switch {
+		case strings.HasPrefix(inner, "@"):
+			b.WriteString(inner)
+		case strings.Contains(inner, "|"):
+			u, text, _ := strings.Cut(inner, "|")
+			b.WriteString(text + " (" + u + ")")
+		default:
+			b.WriteString(inner)
+		}
+		s = s[i+j+1:]
+	}
+	out := b.String()
+	for _, e := range []string{":heavy_plus_sign: ", ":pencil2: ", ":white_check_mark: ", ":no_entry_sign: ", ":no_bell: "} {
+		out = strings.ReplaceAll(out, e, "")
+	}
+	out = strings.ReplaceAll(out, "*", "")
+	var lines []string
+	for l := range strings.SplitSeq(out, "\n") {
+		if q, ok := strings.CutPrefix(l, ">"); ok {
+			l = "“" + q + "”"
+		}
+		lines = append(lines, l)
+	}
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(strings.Join(lines, "\n"))
+}
