@@ -79,7 +79,7 @@ func figureConflict() state.Conflict {
 		Value: claim.Interval{Low: 990, High: 1210}, ValueText: "about 1,100",
 		Claimant: "South Korea's National Intelligence Service", Outlet: "Yonhap", URL: "https://yonhap.example/b",
 		Published: jan13.Add(-24 * time.Hour),
-		Sentence: "About 1,100 North Korean soldiers have been killed or wounded, the NIS told lawmakers.",
+		Sentence:  "About 1,100 North Korean soldiers have been killed or wounded, the NIS told lawmakers.",
 	}
 	return state.Conflict{
 		ID: "c-77d2e0", Kind: claim.Figure, Topic: "north korean soldiers | killed or wounded | kursk",
