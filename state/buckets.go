@@ -17,4 +17,6 @@ var allBuckets = [][]byte{
 	bucketItems,
 	bucketItemLinks,
 	bucketTombstones,
+	bucketFeedList,
+	bucketFeedPaused,
 }

@@ -13,4 +13,6 @@
 //	items       feed ‖ 0x00 ‖ item id → ItemRecord (seen items)
 //	item_links  feed ‖ 0x00 ‖ link key → item id (raw): a second identity
 //	tombstones  feed ‖ 0x00 ‖ item id → Tombstone: a pruned item, still seen
+//	feedlist    feed name → FeedEntry: feeds added at runtime; see feedlist.go
+//	feed_paused feed name → {since, by}: paused feeds, stored or configured
 package state
