@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"mime"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,12 +47,18 @@ var ErrNotAFeed = errors.New("not a feed")
 // or not at all, the text comes out as UTF-8. Errors start "feeds: parse:"
 // and say what the body looked like.
 func Parse(body []byte) (*Feed, error) {
+	return ParseWithContentType(body, "")
+}
+
+// ParseWithContentType is Parse with the HTTP Content-Type, whose charset
+// is used for a non-UTF-8 document that declares none itself.
+func ParseWithContentType(body []byte, contentType string) (*Feed, error) {
 	body = trimBOMAndSpace(body)
 	if len(body) == 0 {
 		return nil, fmt.Errorf("feeds: parse: %w: empty body", ErrNotAFeed)
 	}
 	if body[0] != '{' && body[0] != '[' {
-		body = xmlToUTF8(body)
+		body = xmlToUTF8(body, headerCharset(contentType))
 	} else if !utf8.Valid(body) {
 		// JSON is UTF-8 by definition; salvage what can be read.
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
@@ -193,16 +200,33 @@ func declaration(body []byte) []byte {
 	return body[:end+2]
 }
 
+func headerCharset(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return params["charset"]
+}
+
 // xmlToUTF8 decodes an XML document to UTF-8 and says so in its
 // declaration. Prologs lie: a body that is valid UTF-8 is taken as UTF-8
 // whatever it declares (a Latin-1 reading of real UTF-8 would garble every
-// accent); otherwise the declared charset is used, and Windows-1252 when
-// none is declared or the label is unknown.
-func xmlToUTF8(body []byte) []byte {
+// accent); otherwise the declared charset is used, then the HTTP one, and
+// a guess between Windows-1252, Windows-1251 and KOI8-R when neither is
+// known.
+func xmlToUTF8(body []byte, httpCharset string) []byte {
 	decl := declaration(body)
 	label := ""
 	if m := encodingAttr.FindSubmatch(decl); m != nil {
 		label = strings.TrimSpace(string(m[1]))
+	}
+	if label == "" || strings.EqualFold(label, "utf-8") {
+		if e, _ := charset.Lookup(httpCharset); e != nil && e != unicode.UTF8 {
+			label = httpCharset
+		}
 	}
 	if !utf8.Valid(body) {
 		body = decodeNonUTF8(body, label)
@@ -226,7 +250,7 @@ func decodeNonUTF8(body []byte, label string) []byte {
 		if mostlyUTF8(body) {
 			return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 		}
-		enc = charmap.Windows1252
+		enc = guessSingleByte(body)
 	}
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {
@@ -253,6 +277,37 @@ func mostlyUTF8(b []byte) bool {
 		b = b[n:]
 	}
 	return good > bad
+}
+
+// guessSingleByte tells Cyrillic from Western single-byte text. Western
+// text has accented letters scattered among ASCII ones; Cyrillic text is
+// made of runs of high bytes. Between the Cyrillic code pages, the far more
+// frequent lowercase letters sit at 0xE0–0xFF in Windows-1251 and at
+// 0xC0–0xDF in KOI8-R.
+func guessSingleByte(body []byte) encoding.Encoding {
+	high, inRun, lowerCP1251, lowerKOI8 := 0, 0, 0, 0
+	for i, c := range body {
+		if c < 0x80 {
+			continue
+		}
+		high++
+		if (i > 0 && body[i-1] >= 0x80) || (i+1 < len(body) && body[i+1] >= 0x80) {
+			inRun++
+		}
+		switch {
+		case c >= 0xE0:
+			lowerCP1251++
+		case c >= 0xC0:
+			lowerKOI8++
+		}
+	}
+	if high == 0 || inRun*2 < high {
+		return charmap.Windows1252
+	}
+	if lowerKOI8 > lowerCP1251 {
+		return charmap.KOI8R
+	}
+	return charmap.Windows1251
 }
 
 // rewriteDeclaredEncoding makes the declaration say UTF-8, so the XML

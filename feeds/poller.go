@@ -113,7 +113,7 @@ func (p *Poller) poll(ctx context.Context, src Source, st state.FeedState, now t
 		return &state.Poll{Feed: src.Name, State: next}, nil
 	}
 
-	feed, err := Parse(resp.Body)
+	feed, err := ParseWithContentType(resp.Body, resp.ContentType)
 	if err != nil {
 		return nil, err
 	}
