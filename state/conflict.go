@@ -40,6 +40,12 @@ type Conflict struct {
 	// Backfill conflicts were raised only by items of a feed's first poll:
 	// they are kept but never alerted.
 	Backfill bool `json:"backfill,omitempty"`
+	// Alerted is set once an AlertNew for the conflict went into the
+	// outbox. A conflict first seen in backfill or under a mute is
+	// announced by the first later evidence that may alert.
+	Alerted bool `json:"alerted,omitempty"`
+	// ChangedBy is who last set Status by hand (a Slack user ID).
+	ChangedBy string `json:"changed_by,omitempty"`
 }
 
 // AlertKind says what a queued alert announces.

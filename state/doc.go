@@ -15,4 +15,29 @@
 //	tombstones  feed ‖ 0x00 ‖ item id → Tombstone: a pruned item, still seen
 //	feedlist    feed name → FeedEntry: feeds added at runtime; see feedlist.go
 //	feed_paused feed name → {since, by}: paused feeds, stored or configured
+//
+// The claim ledger (ledger.go). asof is the claim's AsOf in Unix seconds
+// with the sign bit flipped (sorts as time); seq is the claim's number.
+//
+//	claims             seq → claim (explicit JSON; an open upper end is null)
+//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ asof ‖ seq → place (raw):
+//	                   a lookup reads one subject and measure within the
+//	                   AsOf window, never the whole ledger
+//	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
+//	claim_keys         sha256(article, sentence, claimant, topic, value)[:16] → seq:
+//	                   the same claim from the same article is stored once
+//	topics             topic key "subject | measure | place" → uint64 claims
+//	claimants          claimant → uint64 claims
+//
+// Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
+// threads.go, mutes.go):
+//
+//	conflicts             conflict id → conflict (claims by seq)
+//	conflicts_by_topic    topic ‖ 0x00 ‖ conflict id → empty
+//	conflicts_by_claimant claimant ‖ 0x00 ‖ conflict id → empty
+//	outbox                uint64 alert seq (bucket sequence) → Alert
+//	threads               conflict id → Thread{channel, ts}
+//	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)
+//	mutes                 normalised target (topic or conflict id) → Mute
+//	feedback              conflict id → Feedback ("not a contradiction")
 package state

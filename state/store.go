@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -22,9 +23,10 @@ var ErrLocked = errors.New("state: store is in use by another process")
 
 // Store is the bbolt file behind Crosscheck. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	path string
-	now  func() time.Time
+	db    *bolt.DB
+	path  string
+	now   func() time.Time
+	rules claim.Rules
 }
 
 // Options tune Open. The zero value is fine for production.
@@ -35,6 +37,9 @@ type Options struct {
 	ReadOnly bool
 	// Now replaces the wall clock in tests.
 	Now func() time.Time
+	// Rules judge claims in the ledger; unset fields take
+	// claim.DefaultRules.
+	Rules claim.Rules
 }
 
 // migrations[v] upgrades a store from version v to v+1 inside one
@@ -56,7 +61,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: opts.Now}
+	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults()}
 	if s.now == nil {
 		s.now = time.Now
 	}

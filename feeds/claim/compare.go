@@ -182,8 +182,9 @@ func Sum(total string, parts ...Claim) (Claim, bool) {
 		return Claim{}, false
 	}
 	seen := make([]bool, len(want))
+	texts := make([]string, len(want))
 	var s Claim
-	var texts, sentences []string
+	var sentences []string
 	for i, p := range parts {
 		if p.Kind != Figure || !p.Value.Valid() {
 			return Claim{}, false
@@ -221,7 +222,7 @@ func Sum(total string, parts ...Claim) (Claim, bool) {
 		if vt == "" {
 			vt = p.Value.String()
 		}
-		texts = append(texts, vt+" "+p.Measure)
+		texts[idx] = vt + " " + p.Measure
 		if p.Sentence != "" && (len(sentences) == 0 || sentences[len(sentences)-1] != p.Sentence) {
 			sentences = append(sentences, p.Sentence)
 		}
@@ -255,7 +256,7 @@ func Compare(a, b Claim, r Rules) Verdict {
 	same := a.Claimant == b.Claimant
 	switch {
 	case a.Measure == b.Measure && a.Kind == Figure && b.Kind == Figure:
-		return compareFigures(a.Value, b.Value, same, TopicKey(a.Subject, a.Measure, place), r, "")
+		return compareFigures(a.Value, b.Value, same, TopicKey(a.Subject, a.Measure, place), r, a.valueWords(), b.valueWords())
 	case a.Measure == b.Measure && a.Kind == Status && b.Kind == Status:
 		return compareStatus(a, b, same, TopicKey(a.Subject, a.Measure, place))
 	case a.Kind == Figure && b.Kind == Status, a.Kind == Status && b.Kind == Figure:
@@ -286,31 +287,30 @@ func Compare(a, b Claim, r Rules) Verdict {
 		// nothing about how many were wounded.
 		lower := Interval{Low: part.Value.Low, LowOpen: part.Value.LowOpen, High: math.Inf(1)}
 		why := fmt.Sprintf("%s %s alone", part.valueWords(), part.Measure)
-		return compareFigures(lower, total.Value, false, TopicKey(total.Subject, total.Measure, place), r, why)
+		return compareFigures(lower, total.Value, false, TopicKey(total.Subject, total.Measure, place), r, why, total.valueWords())
 	}
 	return Verdict{Reason: "unrelated measures"}
 }
 
-func compareFigures(x, y Interval, same bool, topic string, r Rules, what string) Verdict {
+// compareFigures judges intervals x and y; wx and wy are how the reason
+// names them.
+func compareFigures(x, y Interval, same bool, topic string, r Rules, wx, wy string) Verdict {
 	g := Gap(x, y)
 	v := Verdict{Topic: topic, Severity: g}
-	if what == "" {
-		what = x.String()
-	}
 	switch {
 	case same && g > 0:
 		v.Relation = Revision
-		v.Reason = fmt.Sprintf("same claimant changed its figure: %s then %s", what, y)
+		v.Reason = fmt.Sprintf("same claimant changed its figure: %s then %s", wx, wy)
 	case same:
 		v.Relation = Corroboration
 		v.Severity = 0
-		v.Reason = fmt.Sprintf("same claimant, consistent figures: %s and %s", what, y)
+		v.Reason = fmt.Sprintf("same claimant, consistent figures: %s and %s", wx, wy)
 	case g > r.Tolerance:
 		v.Relation = Conflict
-		v.Reason = fmt.Sprintf("%s against %s: %s apart, tolerance %s", what, y, percent(g), percent(r.Tolerance))
+		v.Reason = fmt.Sprintf("%s against %s: %s apart, tolerance %s", wx, wy, percent(g), percent(r.Tolerance))
 	default:
 		v.Severity = 0
-		v.Reason = fmt.Sprintf("%s and %s: %s apart, within tolerance %s", what, y, percent(g), percent(r.Tolerance))
+		v.Reason = fmt.Sprintf("%s and %s: %s apart, within tolerance %s", wx, wy, percent(g), percent(r.Tolerance))
 	}
 	return v
 }
@@ -346,9 +346,10 @@ func Gap(x, y Interval) float64 {
 	return (y.Low - x.High) / y.Low
 }
 
+// valueWords names a figure in a reason: "about 11 000 [9,900, 12,100]".
 func (c Claim) valueWords() string {
 	if c.ValueText != "" {
-		return c.ValueText
+		return c.ValueText + " " + c.Value.String()
 	}
 	return c.Value.String()
 }

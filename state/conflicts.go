@@ -1,0 +1,388 @@
+package state
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Conflicts are stored with their claims by sequence number; the claims
+// themselves stay in the ledger. Two key-only indexes find a topic's or a
+// claimant's conflicts without decoding the others.
+var (
+	bucketConflicts           = []byte("conflicts")
+	bucketConflictsByTopic    = []byte("conflicts_by_topic")
+	bucketConflictsByClaimant = []byte("conflicts_by_claimant")
+)
+
+// ErrNotFound means the conflict, alert or claim asked for is not in the
+// store.
+var ErrNotFound = errors.New("state: not found")
+
+// ErrBadStatus is returned for a status SetConflictStatus does not know.
+var ErrBadStatus = errors.New("state: unknown conflict status")
+
+type sideRec struct {
+	Claimant string   `json:"claimant"`
+	Claims   []uint64 `json:"claims"`
+}
+
+type conflictRec struct {
+	ID        string         `json:"id"`
+	Kind      claim.Kind     `json:"kind"`
+	Topic     string         `json:"topic"`
+	Severity  float64        `json:"severity"`
+	Reason    string         `json:"reason"`
+	Sides     [2]sideRec     `json:"sides"`
+	Status    ConflictStatus `json:"status"`
+	Opened    time.Time      `json:"opened"`
+	Updated   time.Time      `json:"updated"`
+	Backfill  bool           `json:"backfill,omitempty"`
+	Alerted   bool           `json:"alerted,omitempty"`
+	ChangedBy string         `json:"changed_by,omitempty"`
+
+	new, dirty bool
+}
+
+// addClaim puts a claim on its claimant's side; false if it was there.
+func (cf *conflictRec) addClaim(claimant string, seq uint64) bool {
+	for i := range cf.Sides {
+		s := &cf.Sides[i]
+		if s.Claimant != claimant {
+			continue
+		}
+		if slices.Contains(s.Claims, seq) {
+			return false
+		}
+		s.Claims = append(s.Claims, seq)
+		return true
+	}
+	return false
+}
+
+func (cf *conflictRec) resolve(claims *bolt.Bucket) (Conflict, error) {
+	c := Conflict{
+		ID: cf.ID, Kind: cf.Kind, Topic: cf.Topic, Severity: cf.Severity, Reason: cf.Reason,
+		Status: cf.Status, Opened: cf.Opened, Updated: cf.Updated,
+		Backfill: cf.Backfill, Alerted: cf.Alerted, ChangedBy: cf.ChangedBy,
+	}
+	for i, s := range cf.Sides {
+		c.Sides[i].Claimant = s.Claimant
+		for _, seq := range s.Claims {
+			sc, err := getClaim(claims, u64(seq))
+			if err != nil {
+				return Conflict{}, fmt.Errorf("conflict %s: %w", cf.ID, err)
+			}
+			c.Sides[i].Claims = append(c.Sides[i].Claims, sc.Claim)
+		}
+	}
+	return c, nil
+}
+
+func getConflictRec(tx *bolt.Tx, id string) (*conflictRec, error) {
+	b := tx.Bucket(bucketConflicts)
+	if b == nil {
+		return nil, nil
+	}
+	v := b.Get([]byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	var cf conflictRec
+	if err := json.Unmarshal(v, &cf); err != nil {
+		return nil, fmt.Errorf("conflict %s: %w", id, err)
+	}
+	return &cf, nil
+}
+
+func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
+	v, err := json.Marshal(cf)
+	if err != nil {
+		return err
+	}
+	b, err := tx.CreateBucketIfNotExists(bucketConflicts)
+	if err != nil {
+		return err
+	}
+	if err := b.Put([]byte(cf.ID), v); err != nil {
+		return err
+	}
+	if !cf.new {
+		return nil
+	}
+	byTopic, err := tx.CreateBucketIfNotExists(bucketConflictsByTopic)
+	if err != nil {
+		return err
+	}
+	if err := byTopic.Put(pairKey(cf.Topic, cf.ID), nil); err != nil {
+		return err
+	}
+	byClaimant, err := tx.CreateBucketIfNotExists(bucketConflictsByClaimant)
+	if err != nil {
+		return err
+	}
+	for _, s := range cf.Sides {
+		if err := byClaimant.Put(pairKey(s.Claimant, cf.ID), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pairKey(a, b string) []byte {
+	k := make([]byte, 0, len(a)+1+len(b))
+	k = append(k, a...)
+	k = append(k, 0)
+	return append(k, b...)
+}
+
+// idsUnder lists the second halves of the pair keys under prefix a.
+func idsUnder(b *bolt.Bucket, a string) []string {
+	if b == nil {
+		return nil
+	}
+	prefix := pairKey(a, "")
+	var ids []string
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		ids = append(ids, string(k[len(prefix):]))
+	}
+	return ids
+}
+
+func conflictIDsOfClaimant(tx *bolt.Tx, claimant string) ([]string, error) {
+	return idsUnder(tx.Bucket(bucketConflictsByClaimant), claimant), nil
+}
+
+// Conflict returns one conflict with its claims.
+func (s *Store) Conflict(ctx context.Context, id string) (Conflict, error) {
+	if err := ctx.Err(); err != nil {
+		return Conflict{}, fmt.Errorf("state: conflict %s: %w", id, err)
+	}
+	var c Conflict
+	err := s.db.View(func(tx *bolt.Tx) error {
+		cf, err := getConflictRec(tx, id)
+		if err != nil {
+			return err
+		}
+		if cf == nil {
+			return ErrNotFound
+		}
+		c, err = cf.resolve(tx.Bucket(bucketClaims))
+		return err
+	})
+	if err != nil {
+		return Conflict{}, fmt.Errorf("state: conflict %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// ConflictFilter selects conflicts. The zero value selects all of them.
+type ConflictFilter struct {
+	// Status keeps one status; empty keeps all.
+	Status ConflictStatus
+	// Topic keeps conflicts whose topic key contains it (case-insensitive).
+	Topic string
+	// Claimant keeps conflicts where either side's claimant contains it
+	// (case-insensitive).
+	Claimant string
+	// Since and Until keep conflicts updated in [Since, Until); zero ends
+	// are open.
+	Since, Until time.Time
+	// Limit caps the answer; 0 means no cap.
+	Limit int
+}
+
+// Conflicts returns the conflicts the filter selects, the most recently
+// updated first.
+func (s *Store) Conflicts(ctx context.Context, f ConflictFilter) ([]Conflict, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("state: conflicts: %w", err)
+	}
+	topic, claimant := strings.ToLower(f.Topic), strings.ToLower(f.Claimant)
+	var out []Conflict
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketConflicts)
+		if b == nil {
+			return nil
+		}
+		var recs []*conflictRec
+		err := b.ForEach(func(k, v []byte) error {
+			var cf conflictRec
+			if err := json.Unmarshal(v, &cf); err != nil {
+				return fmt.Errorf("conflict %s: %w", k, err)
+			}
+			switch {
+			case f.Status != "" && cf.Status != f.Status,
+				topic != "" && !strings.Contains(strings.ToLower(cf.Topic), topic),
+				claimant != "" && !strings.Contains(strings.ToLower(cf.Sides[0].Claimant), claimant) &&
+					!strings.Contains(strings.ToLower(cf.Sides[1].Claimant), claimant),
+				!f.Since.IsZero() && cf.Updated.Before(f.Since),
+				!f.Until.IsZero() && !cf.Updated.Before(f.Until):
+				return nil
+			}
+			recs = append(recs, &cf)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(recs, func(a, b *conflictRec) int {
+			if c := b.Updated.Compare(a.Updated); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		if f.Limit > 0 && len(recs) > f.Limit {
+			recs = recs[:f.Limit]
+		}
+		claims := tx.Bucket(bucketClaims)
+		for _, cf := range recs {
+			c, err := cf.resolve(claims)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: conflicts: %w", err)
+	}
+	return out, nil
+}
+
+// ConflictsOnTopic returns the conflicts filed under exactly this topic key.
+func (s *Store) ConflictsOnTopic(ctx context.Context, topic string) ([]Conflict, error) {
+	return s.conflictsByIndex(ctx, bucketConflictsByTopic, topic)
+}
+
+// ConflictsOf returns the conflicts where claimant (exactly as stored) is a
+// side.
+func (s *Store) ConflictsOf(ctx context.Context, claimant string) ([]Conflict, error) {
+	return s.conflictsByIndex(ctx, bucketConflictsByClaimant, claimant)
+}
+
+func (s *Store) conflictsByIndex(ctx context.Context, index []byte, key string) ([]Conflict, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("state: conflicts of %q: %w", key, err)
+	}
+	var out []Conflict
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, id := range idsUnder(tx.Bucket(index), key) {
+			cf, err := getConflictRec(tx, id)
+			if err != nil {
+				return err
+			}
+			if cf == nil {
+				continue
+			}
+			c, err := cf.resolve(tx.Bucket(bucketClaims))
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: conflicts of %q: %w", key, err)
+	}
+	slices.SortFunc(out, func(a, b Conflict) int { return b.Updated.Compare(a.Updated) })
+	return out, nil
+}
+
+// SetConflictStatus moves a conflict through its lifecycle: open, resolved
+// ("Resolved"), dismissed ("Not a contradiction"); any status may be set
+// again to reopen. by is who did it (a Slack user ID). Dismissing also
+// stores the editor's feedback, so it is kept when the conflict is
+// reopened. Alerts already queued for the conflict stay queued; the
+// notifier checks the status before it posts.
+func (s *Store) SetConflictStatus(ctx context.Context, id string, status ConflictStatus, by string) (Conflict, error) {
+	switch status {
+	case StatusOpen, StatusResolved, StatusDismissed:
+	default:
+		return Conflict{}, fmt.Errorf("state: set conflict %s to %q: %w", id, status, ErrBadStatus)
+	}
+	if err := ctx.Err(); err != nil {
+		return Conflict{}, fmt.Errorf("state: set conflict %s to %s: %w", id, status, err)
+	}
+	now := s.now()
+	var c Conflict
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		cf, err := getConflictRec(tx, id)
+		if err != nil {
+			return err
+		}
+		if cf == nil {
+			return ErrNotFound
+		}
+		cf.Status, cf.Updated, cf.ChangedBy = status, now, by
+		if err := putConflictTx(tx, cf); err != nil {
+			return err
+		}
+		if status == StatusDismissed {
+			fb := Feedback{
+				ConflictID: cf.ID, Topic: cf.Topic,
+				Claimants: [2]string{cf.Sides[0].Claimant, cf.Sides[1].Claimant},
+				Verdict:   VerdictNotAContradiction, By: by, At: now, Reason: cf.Reason,
+			}
+			if err := putFeedbackTx(tx, fb); err != nil {
+				return err
+			}
+		}
+		c, err = cf.resolve(tx.Bucket(bucketClaims))
+		return err
+	})
+	if err != nil {
+		return Conflict{}, fmt.Errorf("state: set conflict %s to %s: %w", id, status, err)
+	}
+	return c, nil
+}
+
+// Lead is the claim that states a side's position: its latest claim on
+// the conflict's own measure, or, when the side speaks through parts
+// (killed and wounded against killed or wounded), the sum of its latest
+// parts; failing both, its latest claim.
+func (c Conflict) Lead(side int) claim.Claim {
+	if side < 0 || side > 1 || len(c.Sides[side].Claims) == 0 {
+		return claim.Claim{}
+	}
+	claims := c.Sides[side].Claims
+	_, measure, _ := splitTopic(c.Topic)
+	latest := func(measure string) (claim.Claim, bool) {
+		var best claim.Claim
+		found := false
+		for _, cl := range claims {
+			if (measure == "" || cl.Measure == measure) && (!found || !cl.AsOf.Before(best.AsOf)) {
+				best, found = cl, true
+			}
+		}
+		return best, found
+	}
+	if cl, ok := latest(measure); ok {
+		return cl
+	}
+	if parts := claim.PartsOf(measure); parts != nil {
+		var ps []claim.Claim
+		for _, m := range parts {
+			if p, ok := latest(m); ok {
+				ps = append(ps, p)
+			}
+		}
+		if sum, ok := claim.Sum(measure, ps...); ok {
+			return sum
+		}
+	}
+	cl, _ := latest("")
+	return cl
+}

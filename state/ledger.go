@@ -1,0 +1,775 @@
+package state
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The claim ledger. Claims live once, under their sequence number; the
+// indexes hold keys only, so a lookup by topic reads a contiguous key range
+// of one subject and measure, bounded by the AsOf window, and never scans
+// the ledger.
+var (
+	bucketClaims          = []byte("claims")
+	bucketClaimsByTopic   = []byte("claims_by_topic")
+	bucketClaimsByAuthor  = []byte("claims_by_claimant")
+	bucketClaimKeys       = []byte("claim_keys")
+	bucketTopics          = []byte("topics")
+	bucketClaimants       = []byte("claimants")
+	errRollbackPreview    = errors.New("state: preview rolled back")
+	maxClaimFieldBytes    = 1024
+	maxClaimSentenceBytes = 64 << 10
+)
+
+// ErrInvalidClaim is wrapped by Record when a claim cannot be stored: NaN,
+// infinite or negative values, a missing subject, measure or claimant, or a
+// key field too long or holding a zero byte.
+var ErrInvalidClaim = errors.New("state: invalid claim")
+
+// StoredClaim is a claim as the ledger keeps it.
+type StoredClaim struct {
+	claim.Claim
+	// Seq orders claims as they were recorded.
+	Seq uint64
+	// ItemID is the identity of the feed item (or replayed article) the
+	// claim came from.
+	ItemID string
+	// Backfill marks claims of a feed's first poll.
+	Backfill bool
+	// Recorded is when the store took the claim in.
+	Recorded time.Time
+}
+
+// Recorded is what recording a batch of items did.
+type Recorded struct {
+	// Claims were stored; Duplicates were already in the ledger (the same
+	// claim from the same article) and skipped.
+	Claims, Duplicates int
+	// Opened are conflicts these claims raised; Joined are existing
+	// conflicts they added evidence to. Both hold the conflict as stored at
+	// the end of the transaction.
+	Opened, Joined []Conflict
+	// Alerts is how many alerts were queued in the outbox.
+	Alerts int
+}
+
+// Record stores the claims of items, finds the conflicts they raise and
+// queues their alerts, all in one transaction. Items are judged in order,
+// and each claim also against the claims recorded before it in the same
+// call, so one article can contradict itself.
+func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, error) {
+	if err := ctx.Err(); err != nil {
+		return Recorded{}, fmt.Errorf("state: record: %w", err)
+	}
+	var res Recorded
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		res, err = s.record(ctx, tx, items)
+		return err
+	})
+	if err != nil {
+		return Recorded{}, fmt.Errorf("state: record: %w", err)
+	}
+	return res, nil
+}
+
+// Preview judges items against the ledger as Record would, then rolls the
+// transaction back: nothing is stored and no alert is queued. It answers
+// "check URL".
+func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, error) {
+	if err := ctx.Err(); err != nil {
+		return Recorded{}, fmt.Errorf("state: preview: %w", err)
+	}
+	var res Recorded
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		res, err = s.record(ctx, tx, items)
+		if err != nil {
+			return err
+		}
+		return errRollbackPreview
+	})
+	if err != nil && !errors.Is(err, errRollbackPreview) {
+		return Recorded{}, fmt.Errorf("state: preview: %w", err)
+	}
+	return res, nil
+}
+
+// recordClaimsTx is the ledger's part of CommitPoll: the poll's claims,
+// their conflicts and alerts go into the poll's own transaction. It returns
+// the conflicts the poll opened.
+func (s *Store) recordClaimsTx(tx *bolt.Tx, p Poll) ([]Conflict, error) {
+	res, err := s.record(context.Background(), tx, p.Items)
+	if err != nil {
+		return nil, err
+	}
+	return res.Opened, nil
+}
+
+// ValidateClaim is the ledger's boundary check: claim.Validate plus the
+// limits of the key layout.
+func ValidateClaim(c claim.Claim) error {
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidClaim, err)
+	}
+	if c.Kind == claim.Figure && (math.IsInf(c.Value.Low, 0) || math.IsNaN(c.Value.High)) {
+		return fmt.Errorf("%w: value %v", ErrInvalidClaim, c.Value)
+	}
+	for _, f := range [...]struct{ name, v string }{{"subject", c.Subject}, {"measure", c.Measure}, {"place", c.Place}, {"claimant", c.Claimant}} {
+		if len(f.v) > maxClaimFieldBytes || strings.IndexByte(f.v, 0) >= 0 {
+			return fmt.Errorf("%w: %s %.40q too long or holds a zero byte", ErrInvalidClaim, f.name, f.v)
+		}
+	}
+	if len(c.Sentence) > maxClaimSentenceBytes {
+		return fmt.Errorf("%w: sentence of %d bytes", ErrInvalidClaim, len(c.Sentence))
+	}
+	return nil
+}
+
+// recorder is one Record call inside one transaction.
+type recorder struct {
+	s     *Store
+	tx    *bolt.Tx
+	rules claim.Rules
+	now   time.Time
+	res   Recorded
+
+	claims, byTopic, byAuthor, keys, topics, claimants *bolt.Bucket
+
+	conflicts map[string]*conflictRec
+	opened    []string
+	joined    []string
+	// queued says which conflicts got an alert in this transaction and for
+	// which article, so one article adds one message to a thread.
+	queued map[string]bool
+	mutes  []Mute
+}
+
+func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Recorded, error) {
+	r := &recorder{
+		s: s, tx: tx, rules: s.rules, now: s.now(),
+		conflicts: map[string]*conflictRec{},
+		queued:    map[string]bool{},
+	}
+	var err error
+	for _, b := range []struct {
+		dst  **bolt.Bucket
+		name []byte
+	}{
+		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byAuthor, bucketClaimsByAuthor},
+		{&r.keys, bucketClaimKeys}, {&r.topics, bucketTopics}, {&r.claimants, bucketClaimants},
+	} {
+		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
+			return Recorded{}, err
+		}
+	}
+	if r.mutes, err = activeMutesTx(tx, r.now); err != nil {
+		return Recorded{}, err
+	}
+	for i := range items {
+		if err := ctx.Err(); err != nil {
+			return Recorded{}, err
+		}
+		for j, c := range items[i].Claims {
+			if err := ValidateClaim(c); err != nil {
+				return Recorded{}, fmt.Errorf("item %s claim %d: %w", items[i].Item.ID, j, err)
+			}
+		}
+		for _, c := range items[i].Claims {
+			if err := r.add(items[i].Item, c); err != nil {
+				return Recorded{}, err
+			}
+		}
+	}
+	return r.finish()
+}
+
+// add records one claim and acts on what it contradicts, revises or joins.
+func (r *recorder) add(item ItemRecord, c claim.Claim) error {
+	ident := claimIdentity(c)
+	if r.keys.Get(ident) != nil {
+		r.res.Duplicates++
+		return nil
+	}
+	cands, err := r.candidates(c)
+	if err != nil {
+		return err
+	}
+	seq, err := r.claims.NextSequence()
+	if err != nil {
+		return err
+	}
+	sc := StoredClaim{Claim: c, Seq: seq, ItemID: item.ID, Backfill: item.Backfill, Recorded: r.now}
+	if err := r.put(sc, ident); err != nil {
+		return err
+	}
+	r.res.Claims++
+	for _, f := range r.judge(sc, cands) {
+		if err := r.apply(item, sc, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *recorder) put(sc StoredClaim, ident []byte) error {
+	v, err := json.Marshal(toClaimRec(sc))
+	if err != nil {
+		return err
+	}
+	seq := u64(sc.Seq)
+	if err := r.claims.Put(seq, v); err != nil {
+		return err
+	}
+	if err := r.byTopic.Put(topicIndexKey(sc.Subject, sc.Measure, sc.AsOf, sc.Seq), []byte(sc.Place)); err != nil {
+		return err
+	}
+	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
+		return err
+	}
+	if err := r.keys.Put(ident, seq); err != nil {
+		return err
+	}
+	if err := incr(r.topics, []byte(sc.Topic())); err != nil {
+		return err
+	}
+	return incr(r.claimants, []byte(sc.Claimant))
+}
+
+// candidates are the stored claims a new claim must be judged against: its
+// subject, every related measure, any matching place, AsOf within the
+// window.
+func (r *recorder) candidates(c claim.Claim) ([]StoredClaim, error) {
+	var out []StoredClaim
+	lo, hi := c.AsOf.Add(-r.rules.Window), c.AsOf.Add(r.rules.Window)
+	for _, m := range claim.RelatedMeasures(c.Measure) {
+		prefix := topicPrefix(c.Subject, m)
+		cur := r.byTopic.Cursor()
+		end := append(slices.Clip(prefix), timeKey(hi)...)
+		for k, place := cur.Seek(append(slices.Clip(prefix), timeKey(lo)...)); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k[:len(prefix)+8], end) <= 0; k, place = cur.Next() {
+			if !claim.PlacesMatch(c.Place, string(place)) {
+				continue
+			}
+			sc, err := getClaim(r.claims, k[len(k)-8:])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sc)
+		}
+	}
+	return out, nil
+}
+
+// finding is one conflict or revision a new claim takes part in.
+type finding struct {
+	verdict claim.Verdict
+	kind    claim.Kind
+	// other is the opposing claimant and its claims that state the
+	// position the new claim contradicts; mine are the new claimant's other
+	// claims that took part (the other part of a sum).
+	otherClaimant string
+	other, mine   []StoredClaim
+}
+
+// judge compares a new claim with each other claimant's latest position on
+// each related topic (an older figure its claimant has since revised is no
+// longer that claimant's word), with the claimant's parts summed before
+// they meet a total.
+func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
+	// A claimant's positions on a measure: its newest claim, and older
+	// ones only where no newer claim speaks for their place (a claim
+	// without a place speaks for every place).
+	type posKey struct{ claimant, measure, place string }
+	latest := map[posKey]StoredClaim{}
+	var order []posKey
+	byNewest := slices.Clone(cands)
+	slices.SortFunc(byNewest, func(a, b StoredClaim) int {
+		if newer(a, b) {
+			return -1
+		}
+		return 1
+	})
+	for _, p := range byNewest {
+		superseded := false
+		for _, k := range order {
+			if k.claimant == p.Claimant && k.measure == p.Measure && claim.PlacesMatch(k.place, p.Place) {
+				superseded = true
+				break
+			}
+		}
+		if !superseded {
+			k := posKey{p.Claimant, p.Measure, p.Place}
+			latest[k] = p
+			order = append(order, k)
+		}
+	}
+	// corroborating returns the claimant's claims that say what pos says.
+	corroborating := func(pos StoredClaim) []StoredClaim {
+		var out []StoredClaim
+		for _, p := range cands {
+			if p.Claimant == pos.Claimant && p.Measure == pos.Measure && p.Place == pos.Place &&
+				(p.Seq == pos.Seq || claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	// lastPart is a claimant's latest claim on a part measure whose place
+	// fits place.
+	lastPart := func(claimant, measure, place string) (StoredClaim, bool) {
+		var best StoredClaim
+		found := false
+		for _, k := range order {
+			p := latest[k]
+			if k.claimant == claimant && k.measure == measure && claim.PlacesMatch(place, p.Place) && (!found || newer(p, best)) {
+				best, found = p, true
+			}
+		}
+		return best, found
+	}
+	// sumOf completes a claimant's parts into a total, with anchor as one
+	// of them.
+	sumOf := func(total string, anchor StoredClaim) (claim.Claim, []StoredClaim, bool) {
+		parts := []claim.Claim{anchor.Claim}
+		var used []StoredClaim
+		for _, m := range claim.PartsOf(total) {
+			if m == anchor.Measure {
+				continue
+			}
+			p, ok := lastPart(anchor.Claimant, m, anchor.Place)
+			if !ok {
+				return claim.Claim{}, nil, false
+			}
+			parts = append(parts, p.Claim)
+			used = append(used, p)
+		}
+		s, ok := claim.Sum(total, parts...)
+		return s, used, ok
+	}
+	kindOf := func(a, b claim.Claim) claim.Kind {
+		if a.Kind == claim.Status || b.Kind == claim.Status {
+			return claim.Status
+		}
+		return claim.Figure
+	}
+
+	var out []finding
+	total, isPart := claim.TotalOf(c.Measure)
+	for _, k := range order {
+		pos := latest[k]
+		switch {
+		case isPart && pos.Measure == total:
+			// My part (summed with my other parts when I gave them all)
+			// against their total.
+			if pos.Claimant == c.Claimant {
+				continue
+			}
+			mine := c.Claim
+			var used []StoredClaim
+			if s, u, ok := sumOf(total, c); ok {
+				mine, used = s, u
+			}
+			v := claim.Compare(mine, pos.Claim, r.rules)
+			if v.Relation == claim.Conflict {
+				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: corroborating(pos), mine: used})
+			}
+		case isPart && pos.Measure != c.Measure:
+			// Another part: only meets a total through a sum.
+		case claim.PartsOf(c.Measure) != nil && pos.Measure != c.Measure:
+			// Their part against my total: summed with their other parts
+			// when they gave them all. Judged once per claimant and part
+			// set, from the latest part.
+			if pos.Claimant == c.Claimant {
+				continue
+			}
+			theirs := pos.Claim
+			used := []StoredClaim{pos}
+			if s, u, ok := sumOf(c.Measure, pos); ok {
+				if !lastOfParts(pos, u) {
+					continue
+				}
+				theirs, used = s, append(used, u...)
+			}
+			v := claim.Compare(c.Claim, theirs, r.rules)
+			if v.Relation == claim.Conflict {
+				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: used})
+			}
+		default:
+			v := claim.Compare(c.Claim, pos.Claim, r.rules)
+			switch v.Relation {
+			case claim.Conflict:
+				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim), otherClaimant: pos.Claimant, other: corroborating(pos)})
+			case claim.Revision:
+				if !newer(c, pos) {
+					continue // an older statement coming in late revises nothing
+				}
+				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim)})
+			}
+		}
+	}
+	// A revision is the more telling note when the same claim also adds
+	// evidence to a conflict of its claimant.
+	slices.SortStableFunc(out, func(a, b finding) int {
+		return cmpBool(a.verdict.Relation != claim.Revision, b.verdict.Relation != claim.Revision)
+	})
+	return out
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// lastOfParts reports whether pos is the newest of the parts of its sum, so
+// a sum is judged once, not once per part.
+func lastOfParts(pos StoredClaim, others []StoredClaim) bool {
+	for _, o := range others {
+		if newer(o, pos) {
+			return false
+		}
+	}
+	return true
+}
+
+// newer orders claims by AsOf, then by the order they were recorded.
+func newer(a, b StoredClaim) bool {
+	if !a.AsOf.Equal(b.AsOf) {
+		return a.AsOf.After(b.AsOf)
+	}
+	return a.Seq > b.Seq
+}
+
+// apply joins the new claim to the conflict a finding names, or notes a
+// revision on the open conflicts of its claimant, and queues the alerts.
+func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
+	if f.verdict.Relation == claim.Revision {
+		ids, err := conflictIDsOfClaimant(r.tx, c.Claimant)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			cf, err := r.conflict(id)
+			if err != nil {
+				return err
+			}
+			if cf == nil || !sameTopicModuloPlace(cf.Topic, f.verdict.Topic) {
+				continue
+			}
+			if cf.addClaim(c.Claimant, c.Seq) {
+				cf.Updated = r.now
+			}
+			if err := r.alert(item, cf, c, AlertRevision); err != nil {
+				return err
+			}
+			r.markJoined(cf.ID)
+		}
+		return nil
+	}
+
+	id := ConflictID(f.verdict.Topic, c.Claimant, f.otherClaimant)
+	cf, err := r.conflict(id)
+	if err != nil {
+		return err
+	}
+	if cf == nil {
+		a, b := sortedPair(c.Claimant, f.otherClaimant)
+		cf = &conflictRec{
+			ID: id, Kind: f.kind, Topic: f.verdict.Topic,
+			Severity: f.verdict.Severity, Reason: f.verdict.Reason,
+			Sides:  [2]sideRec{{Claimant: a}, {Claimant: b}},
+			Status: StatusOpen, Opened: r.now, Updated: r.now,
+			Backfill: item.Backfill,
+			new:      true,
+		}
+		r.conflicts[id] = cf
+		r.opened = append(r.opened, id)
+	} else {
+		r.markJoined(id)
+	}
+	added := cf.addClaim(c.Claimant, c.Seq)
+	for _, m := range f.mine {
+		added = cf.addClaim(c.Claimant, m.Seq) || added
+	}
+	for _, o := range f.other {
+		added = cf.addClaim(f.otherClaimant, o.Seq) || added
+	}
+	if f.verdict.Severity >= cf.Severity {
+		cf.Severity, cf.Reason = f.verdict.Severity, f.verdict.Reason
+		cf.dirty = true
+	}
+	if !added {
+		return nil
+	}
+	cf.dirty = true
+	if !cf.new {
+		cf.Updated = r.now
+	}
+	return r.alert(item, cf, c, AlertEvidence)
+}
+
+// alert queues what an editor should hear of a conflict the claim touched:
+// nothing for backfill, for a conflict that is no longer open or one that
+// is muted; the conflict itself if it was never announced; otherwise the
+// claim as new evidence or a revision, once per article.
+func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind AlertKind) error {
+	cf.dirty = true
+	if !item.Backfill {
+		cf.Backfill = false // live evidence: no longer only backfill
+	}
+	if item.Backfill || cf.Status != StatusOpen || mutedBy(r.mutes, cf.ID, cf.Topic) {
+		return nil
+	}
+	a := Alert{ConflictID: cf.ID, Kind: kind, Queued: r.now}
+	switch {
+	case !cf.Alerted:
+		a.Kind = AlertNew
+		cf.Alerted = true
+	case r.queued[cf.ID]:
+		return nil // announced in this very transaction
+	case r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet]:
+		return nil
+	default:
+		cc := c.Claim
+		a.Claim = &cc
+	}
+	if a.Kind == AlertNew {
+		r.queued[cf.ID] = true
+	}
+	r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet] = true
+	if err := queueAlertTx(r.tx, a); err != nil {
+		return err
+	}
+	r.res.Alerts++
+	return nil
+}
+
+func (r *recorder) markJoined(id string) {
+	cf := r.conflicts[id]
+	if cf == nil || cf.new || slices.Contains(r.joined, id) {
+		return
+	}
+	r.joined = append(r.joined, id)
+}
+
+// conflict loads a conflict once per transaction; nil when there is none.
+func (r *recorder) conflict(id string) (*conflictRec, error) {
+	if cf, ok := r.conflicts[id]; ok {
+		return cf, nil
+	}
+	cf, err := getConflictRec(r.tx, id)
+	if err != nil || cf == nil {
+		return nil, err
+	}
+	r.conflicts[id] = cf
+	return cf, nil
+}
+
+// finish writes the conflicts touched and resolves the result's claims.
+func (r *recorder) finish() (Recorded, error) {
+	for _, cf := range r.conflicts {
+		if !cf.dirty {
+			continue
+		}
+		if err := putConflictTx(r.tx, cf); err != nil {
+			return Recorded{}, err
+		}
+	}
+	for _, ids := range []struct {
+		ids []string
+		dst *[]Conflict
+	}{{r.opened, &r.res.Opened}, {r.joined, &r.res.Joined}} {
+		for _, id := range ids.ids {
+			c, err := r.conflicts[id].resolve(r.claims)
+			if err != nil {
+				return Recorded{}, err
+			}
+			*ids.dst = append(*ids.dst, c)
+		}
+	}
+	return r.res, nil
+}
+
+// ConflictID is the stable ID of the conflict between two claimants on a
+// topic, whatever order they come in.
+func ConflictID(topic, claimantA, claimantB string) string {
+	a, b := sortedPair(claimantA, claimantB)
+	h := sha256.Sum256([]byte(topic + "\x00" + a + "\x00" + b))
+	return "c" + hex.EncodeToString(h[:8])
+}
+
+func sortedPair(a, b string) (string, string) {
+	if b < a {
+		return b, a
+	}
+	return a, b
+}
+
+// sameTopicModuloPlace matches topic keys whose subject and measure agree and
+// whose places match in the claim model's sense (one unnamed).
+func sameTopicModuloPlace(a, b string) bool {
+	as, am, ap := splitTopic(a)
+	bs, bm, bp := splitTopic(b)
+	return as == bs && am == bm && claim.PlacesMatch(ap, bp)
+}
+
+func splitTopic(t string) (subject, measure, place string) {
+	parts := strings.SplitN(t, "|", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	return strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1]), strings.TrimSpace(parts[2])
+}
+
+// Key layout helpers. Times are Unix seconds with the sign bit flipped, so
+// they sort in time order as big-endian bytes, years before 1970 included.
+
+func timeKey(t time.Time) []byte {
+	return u64(uint64(t.Unix()) ^ 1<<63)
+}
+
+func topicPrefix(subject, measure string) []byte {
+	k := make([]byte, 0, len(subject)+len(measure)+2+16)
+	k = append(k, subject...)
+	k = append(k, 0)
+	k = append(k, measure...)
+	return append(k, 0)
+}
+
+func topicIndexKey(subject, measure string, asOf time.Time, seq uint64) []byte {
+	k := topicPrefix(subject, measure)
+	k = append(k, timeKey(asOf)...)
+	return append(k, u64(seq)...)
+}
+
+func claimantIndexKey(claimant string, asOf time.Time, seq uint64) []byte {
+	k := make([]byte, 0, len(claimant)+1+16)
+	k = append(k, claimant...)
+	k = append(k, 0)
+	k = append(k, timeKey(asOf)...)
+	return append(k, u64(seq)...)
+}
+
+// claimIdentity is what makes two claims the same claim: the same article
+// (outlet and URL), sentence, claimant, topic and value. A re-polled or
+// updated article does not store its unchanged claims twice.
+func claimIdentity(c claim.Claim) []byte {
+	h := sha256.New()
+	var num [8]byte
+	for _, s := range []string{c.Outlet, c.URL, c.Sentence, c.Claimant, c.Subject, c.Measure, c.Place} {
+		binary.BigEndian.PutUint64(num[:], uint64(len(s)))
+		h.Write(num[:])
+		h.Write([]byte(s))
+	}
+	for _, f := range []float64{float64(c.Kind), float64(c.Polarity), c.Value.Low, c.Value.High, b2f(c.Value.LowOpen), b2f(c.Value.HighOpen), float64(c.AsOf.Unix())} {
+		binary.BigEndian.PutUint64(num[:], math.Float64bits(f))
+		h.Write(num[:])
+	}
+	return h.Sum(nil)[:16]
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func incr(b *bolt.Bucket, key []byte) error {
+	var n uint64
+	if v := b.Get(key); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(key, u64(n+1))
+}
+
+// claimRec is the stored form of a claim: JSON with an explicit layout, and
+// an unbounded upper end as null, since JSON has no infinity.
+type claimRec struct {
+	Seq       uint64     `json:"seq"`
+	ItemID    string     `json:"item,omitempty"`
+	Backfill  bool       `json:"backfill,omitempty"`
+	Recorded  time.Time  `json:"recorded"`
+	Kind      claim.Kind `json:"kind"`
+	Subject   string     `json:"subject"`
+	Measure   string     `json:"measure"`
+	Place     string     `json:"place,omitempty"`
+	Low       float64    `json:"low,omitempty"`
+	High      *float64   `json:"high,omitempty"`
+	LowOpen   bool       `json:"low_open,omitempty"`
+	HighOpen  bool       `json:"high_open,omitempty"`
+	ValueText string     `json:"value_text,omitempty"`
+	Polarity  int8       `json:"polarity,omitempty"`
+	Claimant  string     `json:"claimant"`
+	Outlet    string     `json:"outlet,omitempty"`
+	URL       string     `json:"url,omitempty"`
+	Published time.Time  `json:"published"`
+	AsOf      time.Time  `json:"as_of"`
+	Sentence  string     `json:"sentence,omitempty"`
+	Start     int        `json:"start,omitempty"`
+	End       int        `json:"end,omitempty"`
+}
+
+func toClaimRec(sc StoredClaim) claimRec {
+	c := sc.Claim
+	rec := claimRec{
+		Seq: sc.Seq, ItemID: sc.ItemID, Backfill: sc.Backfill, Recorded: sc.Recorded,
+		Kind: c.Kind, Subject: c.Subject, Measure: c.Measure, Place: c.Place,
+		ValueText: c.ValueText, Polarity: int8(c.Polarity),
+		Claimant: c.Claimant, Outlet: c.Outlet, URL: c.URL, Published: c.Published, AsOf: c.AsOf,
+		Sentence: c.Sentence, Start: c.Start, End: c.End,
+	}
+	if c.Kind == claim.Figure {
+		rec.Low, rec.LowOpen, rec.HighOpen = c.Value.Low, c.Value.LowOpen, c.Value.HighOpen
+		if c.Value.Bounded() {
+			h := c.Value.High
+			rec.High = &h
+		}
+	}
+	return rec
+}
+
+func (rec claimRec) stored() StoredClaim {
+	c := claim.Claim{
+		Kind: rec.Kind, Subject: rec.Subject, Measure: rec.Measure, Place: rec.Place,
+		ValueText: rec.ValueText, Polarity: claim.Polarity(rec.Polarity),
+		Claimant: rec.Claimant, Outlet: rec.Outlet, URL: rec.URL, Published: rec.Published, AsOf: rec.AsOf,
+		Sentence: rec.Sentence, Start: rec.Start, End: rec.End,
+	}
+	if rec.Kind == claim.Figure {
+		c.Value = claim.Interval{Low: rec.Low, High: math.Inf(1), LowOpen: rec.LowOpen, HighOpen: rec.HighOpen}
+		if rec.High != nil {
+			c.Value.High = *rec.High
+		}
+	}
+	return StoredClaim{Claim: c, Seq: rec.Seq, ItemID: rec.ItemID, Backfill: rec.Backfill, Recorded: rec.Recorded}
+}
+
+func getClaim(b *bolt.Bucket, seq []byte) (StoredClaim, error) {
+	v := b.Get(seq)
+	if v == nil {
+		return StoredClaim{}, fmt.Errorf("claim %d: %w", binary.BigEndian.Uint64(seq), ErrNotFound)
+	}
+	var rec claimRec
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return StoredClaim{}, fmt.Errorf("claim %d: %w", binary.BigEndian.Uint64(seq), err)
+	}
+	return rec.stored(), nil
+}

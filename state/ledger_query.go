@@ -1,0 +1,246 @@
+package state
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	bolt "go.etcd.io/bbolt"
+)
+
+// indexHit is one claim found through an index, before it is decoded.
+type indexHit struct {
+	asOf, seq []byte
+}
+
+func (h indexHit) cmp(o indexHit) int {
+	if c := bytes.Compare(h.asOf, o.asOf); c != 0 {
+		return c
+	}
+	return bytes.Compare(h.seq, o.seq)
+}
+
+// ClaimsOnTopic returns the claims on a topic key ("subject | measure |
+// place"), oldest first (a timeline). Claims without a place are included
+// for a topic with one, as they match any place; a topic without a place
+// gets every place. limit keeps the newest limit claims; 0 keeps all.
+func (s *Store) ClaimsOnTopic(ctx context.Context, topic string, limit int) ([]StoredClaim, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("state: claims on %q: %w", topic, err)
+	}
+	subject, measure, place := splitTopic(topic)
+	var out []StoredClaim
+	err := s.db.View(func(tx *bolt.Tx) error {
+		idx, claims := tx.Bucket(bucketClaimsByTopic), tx.Bucket(bucketClaims)
+		if idx == nil || claims == nil {
+			return nil
+		}
+		prefix := topicPrefix(subject, measure)
+		var hits []indexHit
+		c := idx.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if claim.PlacesMatch(place, string(v)) {
+				hits = append(hits, indexHit{asOf: k[len(k)-16 : len(k)-8], seq: k[len(k)-8:]})
+			}
+		}
+		if limit > 0 && len(hits) > limit {
+			hits = hits[len(hits)-limit:]
+		}
+		var err error
+		out, err = loadHits(claims, hits, nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: claims on %q: %w", topic, err)
+	}
+	return out, nil
+}
+
+// ClaimsBy returns what claimants whose name contains name
+// (case-insensitive: "zelensky" finds "Volodymyr Zelensky") said, newest
+// first, up to limit (0: all). It answers "what did NAME say".
+func (s *Store) ClaimsBy(ctx context.Context, name string, limit int) ([]StoredClaim, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("state: claims by %q: %w", name, err)
+	}
+	needle := strings.ToLower(strings.TrimSpace(name))
+	var out []StoredClaim
+	err := s.db.View(func(tx *bolt.Tx) error {
+		names, idx, claims := tx.Bucket(bucketClaimants), tx.Bucket(bucketClaimsByAuthor), tx.Bucket(bucketClaims)
+		if names == nil || idx == nil || claims == nil || needle == "" {
+			return nil
+		}
+		var hits []indexHit
+		err := names.ForEach(func(k, _ []byte) error {
+			if strings.Contains(strings.ToLower(string(k)), needle) {
+				hits = append(hits, claimantHits(idx, string(k))...)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		hits = newestFirst(hits, limit)
+		out, err = loadHits(claims, hits, nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: claims by %q: %w", name, err)
+	}
+	return out, nil
+}
+
+// SearchClaims answers "claims QUERY": the claims whose subject, measure,
+// place, claimant or outlet hold every word of the query
+// (case-insensitive), newest first, up to limit (0: all). Only topics and
+// claimants that hold a query word are read, never the whole ledger. An
+// empty query returns the latest claims.
+func (s *Store) SearchClaims(ctx context.Context, query string, limit int) ([]StoredClaim, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("state: search claims %q: %w", query, err)
+	}
+	words := strings.Fields(strings.ToLower(query))
+	var out []StoredClaim
+	err := s.db.View(func(tx *bolt.Tx) error {
+		claims := tx.Bucket(bucketClaims)
+		if claims == nil {
+			return nil
+		}
+		if len(words) == 0 {
+			return latestClaims(claims, limit, &out)
+		}
+		topics, names := tx.Bucket(bucketTopics), tx.Bucket(bucketClaimants)
+		byTopic, byAuthor := tx.Bucket(bucketClaimsByTopic), tx.Bucket(bucketClaimsByAuthor)
+		hasWord := func(s string) bool {
+			s = strings.ToLower(s)
+			for _, w := range words {
+				if strings.Contains(s, w) {
+					return true
+				}
+			}
+			return false
+		}
+		var hits []indexHit
+		seenPrefix := map[string]bool{}
+		err := topics.ForEach(func(k, _ []byte) error {
+			if !hasWord(string(k)) {
+				return nil
+			}
+			subject, measure, _ := splitTopic(string(k))
+			prefix := topicPrefix(subject, measure)
+			if seenPrefix[string(prefix)] {
+				return nil
+			}
+			seenPrefix[string(prefix)] = true
+			c := byTopic.Cursor()
+			for ik, _ := c.Seek(prefix); ik != nil && bytes.HasPrefix(ik, prefix); ik, _ = c.Next() {
+				hits = append(hits, indexHit{asOf: ik[len(ik)-16 : len(ik)-8], seq: ik[len(ik)-8:]})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = names.ForEach(func(k, _ []byte) error {
+			if hasWord(string(k)) {
+				hits = append(hits, claimantHits(byAuthor, string(k))...)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		hits = newestFirst(hits, 0)
+		hits = slices.CompactFunc(hits, func(a, b indexHit) bool { return a.cmp(b) == 0 })
+		all := func(sc StoredClaim) bool {
+			hay := strings.ToLower(strings.Join([]string{sc.Subject, sc.Measure, sc.Place, sc.Claimant, sc.Outlet}, " "))
+			for _, w := range words {
+				if !strings.Contains(hay, w) {
+					return false
+				}
+			}
+			return true
+		}
+		for _, h := range hits {
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+			sc, err := getClaim(claims, h.seq)
+			if err != nil {
+				return err
+			}
+			if all(sc) {
+				out = append(out, sc)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: search claims %q: %w", query, err)
+	}
+	return out, nil
+}
+
+// ClaimCount is the number of claims in the ledger.
+func (s *Store) ClaimCount(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("state: claim count: %w", err)
+	}
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketClaims); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("state: claim count: %w", err)
+	}
+	return n, nil
+}
+
+func claimantHits(idx *bolt.Bucket, claimant string) []indexHit {
+	prefix := pairKey(claimant, "")
+	var hits []indexHit
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix)+16 {
+			hits = append(hits, indexHit{asOf: k[len(prefix) : len(prefix)+8], seq: k[len(prefix)+8:]})
+		}
+	}
+	return hits
+}
+
+func newestFirst(hits []indexHit, limit int) []indexHit {
+	slices.SortFunc(hits, func(a, b indexHit) int { return b.cmp(a) })
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+func loadHits(claims *bolt.Bucket, hits []indexHit, out []StoredClaim) ([]StoredClaim, error) {
+	for _, h := range hits {
+		sc, err := getClaim(claims, h.seq)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+func latestClaims(claims *bolt.Bucket, limit int, out *[]StoredClaim) error {
+	c := claims.Cursor()
+	for k, _ := c.Last(); k != nil && (limit <= 0 || len(*out) < limit); k, _ = c.Prev() {
+		sc, err := getClaim(claims, k)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, sc)
+	}
+	return nil
+}

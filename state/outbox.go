@@ -1,0 +1,222 @@
+package state
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The outbox holds alerts in the order they were queued, under a sequence
+// number from the bucket's own counter. Alerts are queued in the same
+// transaction as the conflict they announce and leave only when the
+// notifier marks them sent, so a crash neither loses nor repeats one.
+var bucketOutbox = []byte("outbox")
+
+func queueAlertTx(tx *bolt.Tx, a Alert) error {
+	b, err := tx.CreateBucketIfNotExists(bucketOutbox)
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	a.Seq = seq
+	v, err := json.Marshal(alertRec(a))
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(seq), v)
+}
+
+// QueueAlert puts an alert for an existing conflict in the outbox, e.g. to
+// announce a conflict again in another channel. Its Seq is assigned here.
+func (s *Store) QueueAlert(ctx context.Context, a Alert) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("state: queue alert: %w", err)
+	}
+	if a.Queued.IsZero() {
+		a.Queued = s.now()
+	}
+	var seq uint64
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		cf, err := getConflictRec(tx, a.ConflictID)
+		if err != nil {
+			return err
+		}
+		if cf == nil {
+			return fmt.Errorf("conflict %s: %w", a.ConflictID, ErrNotFound)
+		}
+		if err := queueAlertTx(tx, a); err != nil {
+			return err
+		}
+		seq = tx.Bucket(bucketOutbox).Sequence()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("state: queue alert: %w", err)
+	}
+	return seq, nil
+}
+
+// PendingAlerts returns up to limit queued alerts (all when limit <= 0) in
+// the order they were queued, deferred ones included: the notifier decides
+// what NotBefore means for the alerts behind one.
+func (s *Store) PendingAlerts(ctx context.Context, limit int) ([]Alert, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("state: pending alerts: %w", err)
+	}
+	var out []Alert
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			a, err := decodeAlert(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: pending alerts: %w", err)
+	}
+	return out, nil
+}
+
+// OutboxDepth is the number of alerts waiting.
+func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("state: outbox depth: %w", err)
+	}
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketOutbox); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("state: outbox depth: %w", err)
+	}
+	return n, nil
+}
+
+// MarkAlertSent removes a delivered alert and, in the same transaction,
+// remembers where its conflict's thread lives (conflict → thread and
+// thread → conflict), unless the conflict already has a thread. It returns
+// ErrNotFound if the alert is no longer queued.
+func (s *Store) MarkAlertSent(ctx context.Context, seq uint64, th Thread) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("state: mark alert %d sent: %w", seq, err)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b == nil {
+			return ErrNotFound
+		}
+		key := u64(seq)
+		v := b.Get(key)
+		if v == nil {
+			return ErrNotFound
+		}
+		a, err := decodeAlert(key, v)
+		if err != nil {
+			return err
+		}
+		if err := b.Delete(key); err != nil {
+			return err
+		}
+		if th.Channel == "" || th.TS == "" {
+			return nil
+		}
+		if _, ok, err := threadTx(tx, a.ConflictID); err != nil || ok {
+			return err
+		}
+		return putThreadTx(tx, a.ConflictID, th)
+	})
+	if err != nil {
+		return fmt.Errorf("state: mark alert %d sent: %w", seq, err)
+	}
+	return nil
+}
+
+// DropAlert removes an alert that must not be posted (its conflict was
+// dismissed or muted before delivery).
+func (s *Store) DropAlert(ctx context.Context, seq uint64) error {
+	return s.MarkAlertSent(ctx, seq, Thread{})
+}
+
+// DeferAlert records a failed delivery: one more attempt, the error, and
+// the earliest time to try again.
+func (s *Store) DeferAlert(ctx context.Context, seq uint64, notBefore time.Time, errText string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("state: defer alert %d: %w", seq, err)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if b == nil {
+			return ErrNotFound
+		}
+		key := u64(seq)
+		v := b.Get(key)
+		if v == nil {
+			return ErrNotFound
+		}
+		a, err := decodeAlert(key, v)
+		if err != nil {
+			return err
+		}
+		a.Attempts++
+		a.NotBefore = notBefore
+		a.LastError = errText
+		nv, err := json.Marshal(alertRec(a))
+		if err != nil {
+			return err
+		}
+		return b.Put(key, nv)
+	})
+	if err != nil {
+		return fmt.Errorf("state: defer alert %d: %w", seq, err)
+	}
+	return nil
+}
+
+// alertRec stores an alert's claim in the ledger's own encoding (an open
+// upper end has no JSON number).
+type alertRecJSON struct {
+	Alert
+	Claim *claimRec `json:"claim,omitempty"`
+}
+
+func alertRec(a Alert) alertRecJSON {
+	r := alertRecJSON{Alert: a}
+	r.Alert.Claim = nil
+	if a.Claim != nil {
+		cr := toClaimRec(StoredClaim{Claim: *a.Claim})
+		r.Claim = &cr
+	}
+	return r
+}
+
+func decodeAlert(k, v []byte) (Alert, error) {
+	var r alertRecJSON
+	if err := json.Unmarshal(v, &r); err != nil {
+		return Alert{}, fmt.Errorf("alert %d: %w", binary.BigEndian.Uint64(k), err)
+	}
+	a := r.Alert
+	a.Seq = binary.BigEndian.Uint64(k)
+	if r.Claim != nil {
+		c := r.Claim.stored().Claim
+		a.Claim = &c
+	}
+	return a, nil
+}
