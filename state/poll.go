@@ -138,11 +138,14 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 			st.Claims += len(p.Items[i].Claims)
 		}
 
-		// LEDGER: the claim ledger records p's claims here, inside this same
-		// transaction, so claims and the items they came from are stored
-		// together or not at all:
-		//	res.Conflicts, err = s.recordClaimsTx(tx, p)
-		//	if err != nil { return err }
+		// The claim ledger records p's claims here, inside this same
+		// transaction, so claims, the conflicts they raise, the alerts they
+		// queue and the items they came from are stored together or not
+		// at all.
+		res.Conflicts, err = s.recordClaimsTx(tx, p)
+		if err != nil {
+			return err
+		}
 
 		return putFeedStateTx(tx, st)
 	})
