@@ -1,0 +1,462 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/state"
+	"github.com/slack-go/slack"
+)
+
+// Slack allows about one message per second per channel; more is
+// throttled with 429s.
+const defaultPace = time.Second
+
+// NotifierOptions configure a Notifier. Store, API and Channel are needed.
+type NotifierOptions struct {
+	Store Store
+	API   *slack.Client
+	// Channel receives alerts that name none of their own.
+	Channel string
+	// GroupInterval holds each alert back this long after it was queued,
+	// so the alerts of one poll arrive together (default 30 s; negative
+	// means none).
+	GroupInterval time.Duration
+	// Pace is the least time between two messages to one channel
+	// (default 1 s).
+	Pace time.Duration
+	// PollInterval is how often the outbox is read when nothing wakes the
+	// notifier (default 1 s).
+	PollInterval time.Duration
+	// MaxBackoff caps the wait between failed attempts (default 5 min).
+	MaxBackoff time.Duration
+	Log        *slog.Logger
+}
+
+// Notifier delivers the outbox to Slack: each channel in its own lane, in
+// queue order, paced, retried until delivered. Nothing reaches Slack that
+// was not queued in the store first, and an alert leaves the outbox only
+// once Slack has taken it.
+type Notifier struct {
+	opts NotifierOptions
+	log  *slog.Logger
+	wake chan struct{}
+
+	mu     sync.Mutex
+	health map[string]ChannelHealth
+}
+
+// ChannelHealth is a lane's last delivery outcome, for `status`.
+type ChannelHealth struct {
+	Channel   string
+	LastError string
+	// Since is when the current error began; LastSent the last success.
+	Since, LastSent time.Time
+}
+
+// NewNotifier checks the options and fills in defaults.
+func NewNotifier(opts NotifierOptions) (*Notifier, error) {
+	switch {
+	case opts.Store == nil:
+		return nil, errors.New("bot: notifier needs a store")
+	case opts.API == nil:
+		return nil, errors.New("bot: notifier needs a Slack client")
+	case opts.Channel == "":
+		return nil, errors.New("bot: notifier needs an alert channel (slack.channel)")
+	}
+	if opts.GroupInterval == 0 {
+		opts.GroupInterval = 30 * time.Second
+	}
+	if opts.GroupInterval < 0 {
+		opts.GroupInterval = 0
+	}
+	if opts.Pace <= 0 {
+		opts.Pace = defaultPace
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 5 * time.Minute
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Notifier{opts: opts, log: opts.Log, wake: make(chan struct{}, 1), health: map[string]ChannelHealth{}}, nil
+}
+
+// Wake tells the notifier that alerts were queued, so it need not wait for
+// its next poll.
+func (n *Notifier) Wake() {
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Health reports each channel's delivery state, channels in error first.
+func (n *Notifier) Health() []ChannelHealth {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var bad, good []ChannelHealth
+	for _, h := range n.health {
+		if h.LastError != "" {
+			bad = append(bad, h)
+		} else {
+			good = append(good, h)
+		}
+	}
+	return append(bad, good...)
+}
+
+func (n *Notifier) noteResult(channel string, err error, now time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	h := n.health[channel]
+	h.Channel = channel
+	if err == nil {
+		h.LastError, h.Since, h.LastSent = "", time.Time{}, now
+	} else {
+		if h.LastError == "" {
+			h.Since = now
+		}
+		h.LastError = err.Error()
+	}
+	n.health[channel] = h
+}
+
+// Run delivers until ctx ends. Alerts still queued then stay in the store
+// for Flush or the next start.
+func (n *Notifier) Run(ctx context.Context) error {
+	n.serve(ctx, false)
+	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("bot: notifier: %w", err)
+	}
+	return nil
+}
+
+// Flush delivers every queued alert now, without the group interval,
+// and returns when the outbox holds nothing deliverable (only alerts
+// waiting out a Retry-After or backoff beyond ctx, or none) or ctx ends.
+// It is for shutdown: give it a deadline.
+func (n *Notifier) Flush(ctx context.Context) error {
+	n.serve(ctx, true)
+	depth, err := n.opts.Store.OutboxDepth(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("bot: flush: %w", err)
+	}
+	if depth > 0 {
+		return fmt.Errorf("bot: flush: %d alerts still queued (kept in the store for the next start)", depth)
+	}
+	return nil
+}
+
+// lane delivers one channel's alerts in order.
+type lane struct {
+	channel string
+	// in carries the latest view of this channel's queue; a newer one
+	// replaces an unread older one.
+	in chan view
+	// idle reports, in Flush, the generation of a view the lane has done
+	// all it can with before the deadline.
+	idle chan int
+}
+
+type view struct {
+	gen    int
+	alerts []state.Alert
+}
+
+func (n *Notifier) serve(ctx context.Context, flush bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	lanes := map[string]*lane{}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	poll := time.NewTimer(0)
+	defer poll.Stop()
+	for gen := 1; ; gen++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.wake:
+		case <-poll.C:
+		}
+		alerts, err := n.opts.Store.PendingAlerts(ctx, 0)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			n.log.Error("outbox unreadable", "err", err)
+		}
+		byChannel := map[string][]state.Alert{}
+		for _, a := range alerts {
+			ch := a.Channel
+			if ch == "" {
+				ch = n.opts.Channel
+			}
+			byChannel[ch] = append(byChannel[ch], a)
+		}
+		for ch := range lanes {
+			if _, ok := byChannel[ch]; !ok {
+				byChannel[ch] = nil
+			}
+		}
+		for ch, as := range byChannel {
+			l := lanes[ch]
+			if l == nil {
+				l = &lane{channel: ch, in: make(chan view, 1), idle: make(chan int, 1)}
+				lanes[ch] = l
+				wg.Go(func() { n.runLane(ctx, l, flush) })
+			}
+			select {
+			case <-l.in:
+			default:
+			}
+			l.in <- view{gen: gen, alerts: as}
+		}
+		if flush {
+			for _, l := range lanes {
+				for done := false; !done; {
+					select {
+					case g := <-l.idle:
+						done = g == gen
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+			return
+		}
+		poll.Reset(n.opts.PollInterval)
+	}
+}
+
+// runLane sends the head of its queue when it is due, then the next. The
+// head blocks the rest: a channel's alerts arrive in the order queued.
+func (n *Notifier) runLane(ctx context.Context, l *lane, flush bool) {
+	var queue []state.Alert
+	var lastSeq uint64
+	var nextSend time.Time
+	gen := 0
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		// Drop what this lane already delivered from a stale view.
+		for len(queue) > 0 && queue[0].Seq <= lastSeq {
+			queue = queue[1:]
+		}
+		waiting := false
+		if len(queue) > 0 {
+			due := queue[0].NotBefore
+			if !flush {
+				due = later(due, queue[0].Queued.Add(n.opts.GroupInterval))
+			}
+			due = later(due, nextSend)
+			wait := time.Until(due)
+			if wait <= 0 {
+				a := queue[0]
+				sent, retryAt := n.deliver(ctx, l.channel, a)
+				if ctx.Err() != nil {
+					return
+				}
+				nextSend = time.Now().Add(n.opts.Pace)
+				if sent {
+					lastSeq = a.Seq
+					queue = queue[1:]
+				} else {
+					queue[0].NotBefore = retryAt
+					queue[0].Attempts++
+				}
+				continue
+			}
+			if !flush || !deadlineBefore(ctx, due) {
+				timer.Reset(wait)
+				waiting = true
+			}
+		}
+		if flush && !waiting && gen > 0 {
+			select {
+			case <-l.idle:
+			default:
+			}
+			l.idle <- gen
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case v := <-l.in:
+			timer.Stop()
+			queue, gen = v.alerts, v.gen
+		case <-timer.C:
+		}
+	}
+}
+
+func deadlineBefore(ctx context.Context, t time.Time) bool {
+	d, ok := ctx.Deadline()
+	return ok && d.Before(t)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// deliver posts one alert. It returns whether the alert left the outbox
+// (posted, or dropped because its conflict no longer wants it) and, if
+// not, when to try again.
+func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (bool, time.Time) {
+	log := n.log.With("seq", a.Seq, "conflict_id", a.ConflictID, "kind", string(a.Kind), "channel", channel)
+	c, err := n.opts.Store.Conflict(ctx, a.ConflictID)
+	if errors.Is(err, state.ErrNotFound) {
+		log.Warn("alert for a conflict that is gone; dropped")
+		return n.drop(ctx, log, a), time.Time{}
+	}
+	if err != nil {
+		return false, n.retry(ctx, log, channel, a, err)
+	}
+	if c.Status == state.StatusResolved || c.Status == state.StatusDismissed {
+		log.Info("conflict closed before delivery; alert dropped", "status", string(c.Status))
+		return n.drop(ctx, log, a), time.Time{}
+	}
+	mutedUntil := n.mutedUntil(ctx, c)
+	if !mutedUntil.IsZero() {
+		log.Info("conflict muted before delivery; alert dropped")
+		return n.drop(ctx, log, a), time.Time{}
+	}
+
+	th, hasThread, err := n.opts.Store.ThreadOf(ctx, a.ConflictID)
+	if err != nil {
+		return false, n.retry(ctx, log, channel, a, err)
+	}
+	api := n.opts.API
+	var posted state.Thread
+	if a.Kind == state.AlertNew || !hasThread || a.Claim == nil {
+		// A follow-up whose parent was never posted (its conflict opened in
+		// backfill, say) becomes the parent.
+		text, blocks := RenderAlert(View{Conflict: c})
+		ch, ts, err := api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		if err != nil {
+			return false, n.retry(ctx, log, channel, a, err)
+		}
+		posted = state.Thread{Channel: ch, TS: ts}
+	} else {
+		text := RenderEvidence(c, *a.Claim)
+		if a.Kind == state.AlertRevision {
+			text = RenderRevision(c, *a.Claim)
+		}
+		// Never reply_broadcast: follow-ups stay in the thread.
+		if _, _, err := api.PostMessageContext(ctx, th.Channel, slack.MsgOptionText(text, false), slack.MsgOptionTS(th.TS)); err != nil {
+			return false, n.retry(ctx, log, channel, a, err)
+		}
+		posted = th
+		if a.Kind == state.AlertEvidence {
+			ptext, blocks := RenderAlert(View{Conflict: c})
+			if _, _, _, err := api.UpdateMessageContext(ctx, th.Channel, th.TS, slack.MsgOptionText(ptext, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+				// The reply is in; posting it again would double it. The
+				// parent catches up with the next update.
+				log.Warn("parent not updated with new evidence", "err", err)
+			}
+		}
+	}
+	if err := n.opts.Store.MarkAlertSent(context.WithoutCancel(ctx), a.Seq, posted); err != nil && !errors.Is(err, state.ErrNotFound) {
+		// Slack has it; the store could not record that. Say so loudly: a
+		// restart now would post it again.
+		log.Error("alert posted but not marked sent", "err", err)
+	}
+	n.noteResult(channel, nil, time.Now())
+	log.Info("alert delivered", "ts", posted.TS)
+	return true, time.Time{}
+}
+
+func (n *Notifier) mutedUntil(ctx context.Context, c state.Conflict) time.Time {
+	mutes, err := n.opts.Store.Mutes(ctx, time.Now())
+	if err != nil {
+		return time.Time{}
+	}
+	return muteFor(mutes, c)
+}
+
+// muteFor is when the latest mute covering c ends, zero if none does.
+func muteFor(mutes []state.Mute, c state.Conflict) time.Time {
+	topic := state.NormalizeTarget(c.Topic)
+	var until time.Time
+	for _, m := range mutes {
+		if m.Target == c.ID || m.Target == topic || len(topic) > len(m.Target) && topic[:len(m.Target)+2] == m.Target+" |" {
+			until = later(until, m.Until)
+		}
+	}
+	return until
+}
+
+func (n *Notifier) drop(ctx context.Context, log *slog.Logger, a state.Alert) bool {
+	if err := n.opts.Store.DropAlert(context.WithoutCancel(ctx), a.Seq); err != nil && !errors.Is(err, state.ErrNotFound) {
+		log.Error("alert not dropped", "err", err)
+		return false
+	}
+	return true
+}
+
+// retry records a failed attempt and returns when to try again: after
+// Slack's Retry-After on a 429, else after a backoff doubling from one
+// second up to MaxBackoff. The alert stays queued whatever the error, so
+// a wrong channel or a revoked token loses nothing once fixed.
+func (n *Notifier) retry(ctx context.Context, log *slog.Logger, channel string, a state.Alert, err error) time.Time {
+	now := time.Now()
+	wait := backoff(a.Attempts, n.opts.MaxBackoff)
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		wait = max(rl.RetryAfter, n.opts.Pace)
+	}
+	at := now.Add(wait)
+	msg := describeSlackError(err, channel)
+	if ctx.Err() == nil {
+		if derr := n.opts.Store.DeferAlert(context.WithoutCancel(ctx), a.Seq, at, msg); derr != nil {
+			log.Error("alert deferral not stored", "err", derr)
+		}
+		n.noteResult(channel, errors.New(msg), now)
+		log.Warn("alert not delivered; will retry", "err", msg, "attempt", a.Attempts+1, "retry_in", wait.String())
+	}
+	return at
+}
+
+func backoff(attempts int, maxWait time.Duration) time.Duration {
+	d := time.Second
+	for range min(attempts, 30) {
+		d *= 2
+		if d >= maxWait {
+			return maxWait
+		}
+	}
+	return min(d, maxWait)
+}
+
+// describeSlackError says what went wrong in words an operator can act on.
+func describeSlackError(err error, channel string) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "channel_not_found":
+			return fmt.Sprintf("channel_not_found: Slack has no channel %s the bot can see; check slack.channel and invite the bot (/invite @Crosscheck)", channel)
+		case "not_in_channel":
+			return fmt.Sprintf("not_in_channel: invite the bot to %s (/invite @Crosscheck)", channel)
+		case "invalid_auth", "token_revoked", "not_authed", "account_inactive":
+			return se.Err + ": Slack refused SLACK_BOT_TOKEN"
+		}
+		return se.Err
+	}
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return fmt.Sprintf("rate limited by Slack; retry after %s", rl.RetryAfter)
+	}
+	return err.Error()
+}
