@@ -64,12 +64,16 @@ type Recorded struct {
 	Opened, Joined []Conflict
 	// Alerts is how many alerts were queued in the outbox.
 	Alerts int
+	// Refused are claims that failed ValidateClaim and were not stored;
+	// the rest of their item was.
+	Refused []error
 }
 
 // Record stores the claims of items, finds the conflicts they raise and
 // queues their alerts, all in one transaction. Items are judged in order,
 // and each claim also against the claims recorded before it in the same
-// call, so one article can contradict itself.
+// call, so one article can contradict itself. Invalid claims are refused
+// (listed in Recorded.Refused), not stored.
 func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, error) {
 	if err := ctx.Err(); err != nil {
 		return Recorded{}, fmt.Errorf("state: record: %w", err)
@@ -184,11 +188,13 @@ func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Re
 			return Recorded{}, err
 		}
 		for j, c := range items[i].Claims {
+			// One bad claim must not keep a feed's poll from being
+			// committed (it would fail the same way forever): it is
+			// refused alone.
 			if err := ValidateClaim(c); err != nil {
-				return Recorded{}, fmt.Errorf("item %s claim %d: %w", items[i].Item.ID, j, err)
+				r.res.Refused = append(r.res.Refused, fmt.Errorf("item %s claim %d: %w", items[i].Item.ID, j, err))
+				continue
 			}
-		}
-		for _, c := range items[i].Claims {
 			if err := r.add(items[i].Item, c); err != nil {
 				return Recorded{}, err
 			}

@@ -481,7 +481,6 @@ func TestRecordBackfillMuteDismiss(t *testing.T) {
 
 func TestRecordRefusesInvalidClaims(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTestStore(t)
 	good := newArticle("A", "https://a.example/", published).figure(budanov, "killed", "", "1", claim.Point(1), "s").claims[0]
 	tests := map[string]func(c *claim.Claim){
 		"NaN":                func(c *claim.Claim) { c.Value = claim.Interval{Low: math.NaN(), High: 1} },
@@ -497,12 +496,16 @@ func TestRecordRefusesInvalidClaims(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			bad := good
 			mutate(&bad)
-			_, err := s.Record(ctx, PolledItem{Item: ItemRecord{ID: "x"}, Claims: []claim.Claim{good, bad}})
-			if !errors.Is(err, ErrInvalidClaim) {
-				t.Fatalf("Record = %v, want ErrInvalidClaim", err)
+			s, _ := openTestStore(t)
+			res, err := s.Record(ctx, PolledItem{Item: ItemRecord{ID: "item-7"}, Claims: []claim.Claim{bad, good}})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if n, _ := s.ClaimCount(ctx); n != 0 {
-				t.Errorf("%d claims stored from a refused item", n)
+			if len(res.Refused) != 1 || !errors.Is(res.Refused[0], ErrInvalidClaim) || !strings.Contains(res.Refused[0].Error(), "item item-7 claim 0") {
+				t.Fatalf("Refused = %v, want claim 0 of item-7 refused as invalid", res.Refused)
+			}
+			if n, _ := s.ClaimCount(ctx); n != 1 || res.Claims != 1 {
+				t.Errorf("%d claims stored, want only the valid one", n)
 			}
 		})
 	}
