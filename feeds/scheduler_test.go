@@ -1,0 +1,513 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// concurrency counts requests in flight on one httptest server (one
+// host:port) and remembers the peak.
+type concurrency struct {
+	mu        sync.Mutex
+	now, peak int
+	total     int
+	byPath    map[string]int
+}
+
+func (c *concurrency) enter(path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now++
+	c.total++
+	c.peak = max(c.peak, c.now)
+	if c.byPath == nil {
+		c.byPath = map[string]int{}
+	}
+	c.byPath[path]++
+}
+
+func (c *concurrency) leave() {
+	c.mu.Lock()
+	c.now--
+	c.mu.Unlock()
+}
+
+// slowFeedServer serves a tiny RSS feed at any path after delay, counting
+// concurrent requests on this host and, through global, on all hosts.
+func slowFeedServer(t *testing.T, delay time.Duration, global *concurrency) (*httptest.Server, *concurrency) {
+	t.Helper()
+	local := &concurrency{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		local.enter(r.URL.Path)
+		global.enter(r.Host + r.URL.Path)
+		defer local.leave()
+		defer global.leave()
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>`+
+			`<item><guid>%s</guid><title>x</title></item></channel></rss>`, r.URL.Path)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, local
+}
+
+// fetchPoll polls by fetching the feed with the real Fetcher (loopback
+// allowed), as a Poller would.
+func fetchPoll(t *testing.T) PollFunc {
+	f := NewFetcher(FetcherConfig{AllowPrivateNetworks: true, RequestTimeout: 10 * time.Second})
+	t.Cleanup(f.Close)
+	return func(ctx context.Context, src Source) (time.Time, error) {
+		resp, err := f.Fetch(ctx, src.URL, Validators{})
+		if err != nil {
+			return time.Time{}, err
+		}
+		if _, err := Parse(resp.Body); err != nil {
+			return time.Time{}, err
+		}
+		return resp.NotBefore, nil
+	}
+}
+
+func TestPollAllHoldsWorkerAndPerHostLimits(t *testing.T) {
+	t.Parallel()
+	global := &concurrency{}
+	const hosts, perHostFeeds = 3, 8
+	var locals []*concurrency
+	s := NewScheduler(fetchPoll(t), SchedulerOptions{Workers: 4, PerHost: 2})
+	for h := range hosts {
+		srv, local := slowFeedServer(t, 60*time.Millisecond, global)
+		locals = append(locals, local)
+		for i := range perHostFeeds {
+			if err := s.Add(Source{Name: fmt.Sprintf("h%d-f%d", h, i), URL: fmt.Sprintf("%s/feed/%d", srv.URL, i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	results := s.PollAll(context.Background())
+	if len(results) != hosts*perHostFeeds {
+		t.Fatalf("%d results", len(results))
+	}
+	for _, r := range results {
+		if r.Err != nil || r.Skipped != "" {
+			t.Errorf("%s: err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped)
+		}
+	}
+	for h, local := range locals {
+		if local.peak > 2 {
+			t.Errorf("host %d saw %d requests at once; per_host is 2", h, local.peak)
+		}
+		if local.total != perHostFeeds {
+			t.Errorf("host %d served %d requests, want %d (each feed once)", h, local.total, perHostFeeds)
+		}
+	}
+	if global.peak > 4 {
+		t.Errorf("%d requests at once; workers is 4", global.peak)
+	}
+	// The limits are limits, not a throttle to one: with three hosts of
+	// two slots each, all four workers must have been busy together.
+	if global.peak < 4 {
+		t.Errorf("peak concurrency %d, want the 4 workers used", global.peak)
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A host whose slots are full must not hold workers that other hosts'
+// feeds could use.
+func TestBusyHostDoesNotStarveOthers(t *testing.T) {
+	t.Parallel()
+	global := &concurrency{}
+	slow, _ := slowFeedServer(t, 400*time.Millisecond, global)
+	fast, _ := slowFeedServer(t, 0, global)
+	s := NewScheduler(fetchPoll(t), SchedulerOptions{Workers: 3, PerHost: 1})
+	for i := range 4 {
+		s.Add(Source{Name: fmt.Sprintf("a-slow-%d", i), URL: fmt.Sprintf("%s/%d", slow.URL, i)})
+	}
+	s.Add(Source{Name: "b-fast", URL: fast.URL + "/x"})
+	results := s.PollAll(context.Background())
+	for _, r := range results {
+		if r.Source.Name == "b-fast" && r.Took > 300*time.Millisecond {
+			t.Errorf("fast feed took %v behind a slow host", r.Took)
+		}
+		if r.Err != nil {
+			t.Error(r.Err)
+		}
+	}
+}
+
+// recorder is a PollFunc that remembers when each feed was polled and
+// checks that no feed is ever polled twice at once.
+type recorder struct {
+	mu      sync.Mutex
+	t       *testing.T
+	times   map[string][]time.Time
+	running map[string]bool
+	hold    time.Duration
+	next    func(name string, now time.Time) (time.Time, error)
+}
+
+func newRecorder(t *testing.T, hold time.Duration) *recorder {
+	return &recorder{t: t, times: map[string][]time.Time{}, running: map[string]bool{}, hold: hold}
+}
+
+func (r *recorder) poll(ctx context.Context, src Source) (time.Time, error) {
+	now := time.Now()
+	r.mu.Lock()
+	if r.running[src.Name] {
+		r.t.Errorf("%s polled twice at once", src.Name)
+	}
+	r.running[src.Name] = true
+	r.times[src.Name] = append(r.times[src.Name], now)
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.running[src.Name] = false
+		r.mu.Unlock()
+	}()
+	select {
+	case <-time.After(r.hold):
+	case <-ctx.Done():
+		return time.Time{}, ctx.Err()
+	}
+	if r.next != nil {
+		return r.next(src.Name, now)
+	}
+	return time.Time{}, nil
+}
+
+func (r *recorder) polls(name string) []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.times[name]...)
+}
+
+func (r *recorder) count(name string) int { return len(r.polls(name)) }
+
+func TestCronSchedulesEachFeedAndNeverOverlaps(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t, 0)
+	slow := newRecorder(t, 2500*time.Millisecond)
+	s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+		if src.Name == "slow" {
+			return slow.poll(ctx, src)
+		}
+		return rec.poll(ctx, src)
+	}, SchedulerOptions{MaxJitter: 200 * time.Millisecond})
+	mustAdd(t, s, Source{Name: "every-second", URL: "https://a.example/rss", Schedule: "@every 1s"})
+	mustAdd(t, s, Source{Name: "hourly", URL: "https://b.example/rss", Schedule: "@every 1h"})
+	mustAdd(t, s, Source{Name: "slow", URL: "https://c.example/rss", Schedule: "@every 1s"})
+	start := time.Now()
+	s.Start(context.Background())
+	time.Sleep(3300 * time.Millisecond)
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+
+	// Started feeds are polled at once, then on schedule.
+	if n := rec.count("every-second"); n < 3 || n > 5 {
+		t.Errorf("@every 1s feed polled %d times in 3.3s", n)
+	}
+	if first := rec.polls("hourly"); len(first) != 1 || first[0].Sub(start) > time.Second {
+		t.Errorf("@every 1h feed: polls at %v, want one right after start", first)
+	}
+	// The slow feed takes 2.5s: runs that fall due meanwhile are skipped.
+	if n := slow.count("slow"); n < 1 || n > 2 {
+		t.Errorf("slow feed polled %d times", n)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	if n := rec.count("every-second"); rec.polls("every-second")[n-1].After(stopped) {
+		t.Error("polled after Stop")
+	}
+}
+
+func TestNextPollIsNeverEarlierThanAsked(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t, 0)
+	rec.next = func(name string, now time.Time) (time.Time, error) {
+		switch name {
+		case "asks-2s":
+			return now.Add(2 * time.Second), nil
+		case "failing":
+			return time.Time{}, errors.New("503")
+		}
+		return time.Time{}, nil
+	}
+	s := NewScheduler(rec.poll, SchedulerOptions{MaxJitter: -1})
+	mustAdd(t, s, Source{Name: "asks-2s", URL: "https://a.example/rss", Schedule: "@every 1s"})
+	mustAdd(t, s, Source{Name: "failing", URL: "https://b.example/rss", Schedule: "@every 1s"})
+	mustAdd(t, s, Source{Name: "remembered", URL: "https://c.example/rss", Schedule: "@every 1s"})
+	// As after a restart: the store says the server wants 10 more minutes.
+	if err := s.SetNextPoll("remembered", time.Now().Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	time.Sleep(4500 * time.Millisecond)
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	polls := rec.polls("asks-2s")
+	if len(polls) < 2 {
+		t.Fatalf("asks-2s polled %d times in 4.5s, want at least 2", len(polls))
+	}
+	for i := 1; i < len(polls); i++ {
+		if gap := polls[i].Sub(polls[i-1]); gap < 2*time.Second {
+			t.Errorf("asks-2s polled again after %v; the server asked for 2s", gap)
+		}
+	}
+	// A failure without a server wish backs off (5 minutes first).
+	if n := rec.count("failing"); n != 1 {
+		t.Errorf("failing feed polled %d times in 4.5s, want 1 then back off", n)
+	}
+	if n := rec.count("remembered"); n != 0 {
+		t.Errorf("feed with a stored NextPoll 10m ahead polled %d times", n)
+	}
+	for _, f := range s.Feeds() {
+		if f.Source.Name == "failing" && (f.LastErr == nil || time.Until(f.NotBefore) < 4*time.Minute) {
+			t.Errorf("failing feed: %+v", f)
+		}
+	}
+}
+
+func TestAddPauseResumeRemoveWhileRunning(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t, 0)
+	s := NewScheduler(rec.poll, SchedulerOptions{})
+	s.Start(context.Background())
+	defer s.Stop(context.Background())
+
+	mustAdd(t, s, Source{Name: "late", URL: "https://a.example/rss", Schedule: "@every 1s"})
+	waitFor(t, "added feed polled", func() bool { return rec.count("late") >= 1 })
+
+	if err := s.Pause("late"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // a run already launched may finish
+	paused := rec.count("late")
+	time.Sleep(2200 * time.Millisecond)
+	if n := rec.count("late"); n != paused {
+		t.Errorf("paused feed polled %d more times", n-paused)
+	}
+	if info := s.Feeds(); len(info) != 1 || !info[0].Paused {
+		t.Errorf("Feeds() = %+v", info)
+	}
+	if err := s.Resume("late"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "resumed feed polled", func() bool { return rec.count("late") > paused })
+
+	if err := s.Remove("late"); err != nil {
+		t.Fatal(err)
+	}
+	removed := rec.count("late")
+	time.Sleep(2200 * time.Millisecond)
+	if n := rec.count("late"); n != removed {
+		t.Errorf("removed feed polled %d more times", n-removed)
+	}
+	for _, err := range []error{s.Remove("late"), s.Pause("late"), s.Resume("nope")} {
+		if !errors.Is(err, ErrUnknownFeed) {
+			t.Errorf("got %v, want ErrUnknownFeed", err)
+		}
+	}
+	// The name is free again.
+	mustAdd(t, s, Source{Name: "late", URL: "https://a.example/rss", Schedule: "@every 1s"})
+	if err := s.Add(Source{Name: "late", URL: "https://other.example/"}); !errors.Is(err, ErrDuplicateFeed) {
+		t.Errorf("duplicate add: %v", err)
+	}
+	if err := s.Add(Source{Name: "bad", URL: "ftp://x.example/", Schedule: "@every 1s"}); err == nil {
+		t.Error("invalid source accepted")
+	}
+}
+
+func TestStopWaitsForRunningPolls(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	started := make(chan string, 10)
+	var finished sync.Map
+	poll := func(ctx context.Context, src Source) (time.Time, error) {
+		started <- src.Name
+		select {
+		case <-release:
+			finished.Store(src.Name, "done")
+			return time.Time{}, nil
+		case <-ctx.Done():
+			finished.Store(src.Name, "cancelled")
+			return time.Time{}, ctx.Err()
+		}
+	}
+
+	t.Run("finish", func(t *testing.T) {
+		s := NewScheduler(poll, SchedulerOptions{MaxJitter: -1})
+		mustAdd(t, s, Source{Name: "a", URL: "https://a.example/", Schedule: "@every 1h"})
+		s.Start(context.Background())
+		<-started
+		go func() {
+			time.Sleep(300 * time.Millisecond)
+			close(release)
+		}()
+		begin := time.Now()
+		if err := s.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := finished.Load("a"); v != "done" || time.Since(begin) < 250*time.Millisecond {
+			t.Errorf("Stop returned after %v with the poll %v", time.Since(begin), v)
+		}
+	})
+	t.Run("deadline", func(t *testing.T) {
+		s := NewScheduler(poll, SchedulerOptions{MaxJitter: -1})
+		block := make(chan struct{})
+		defer close(block)
+		s.poll = func(ctx context.Context, src Source) (time.Time, error) {
+			started <- src.Name
+			select {
+			case <-block:
+			case <-ctx.Done():
+				finished.Store(src.Name, "cancelled")
+			}
+			return time.Time{}, ctx.Err()
+		}
+		mustAdd(t, s, Source{Name: "b", URL: "https://b.example/", Schedule: "@every 1h"})
+		s.Start(context.Background())
+		<-started
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		err := s.Stop(ctx)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Stop = %v, want deadline exceeded", err)
+		}
+		if v, _ := finished.Load("b"); v != "cancelled" {
+			t.Errorf("poll %v, want cancelled", v)
+		}
+		if r := s.PollAll(context.Background()); len(r) != 1 || r[0].Skipped != "stopped" {
+			t.Errorf("PollAll after Stop = %+v", r)
+		}
+	})
+}
+
+func TestPollAllSkipsPausedAndReportsErrors(t *testing.T) {
+	t.Parallel()
+	s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+		if strings.Contains(src.URL, "broken") {
+			return time.Time{}, errors.New("feeds: fetch: 500 Internal Server Error")
+		}
+		return time.Time{}, nil
+	}, SchedulerOptions{})
+	mustAdd(t, s, Source{Name: "ok", URL: "https://ok.example/"})
+	mustAdd(t, s, Source{Name: "broken", URL: "https://broken.example/"})
+	mustAdd(t, s, Source{Name: "quiet", URL: "https://quiet.example/"})
+	s.Pause("quiet")
+	var got []string
+	for _, r := range s.PollAll(context.Background()) {
+		got = append(got, fmt.Sprintf("%s err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped))
+	}
+	want := []string{
+		`broken err=feeds: fetch: 500 Internal Server Error skipped=""`,
+		`ok err=<nil> skipped=""`,
+		`quiet err=<nil> skipped="paused"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestCancelledStartContextStopsEverything(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t, time.Hour)
+	s := NewScheduler(rec.poll, SchedulerOptions{MaxJitter: -1})
+	mustAdd(t, s, Source{Name: "a", URL: "https://a.example/", Schedule: "@every 1s"})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Start(ctx)
+	waitFor(t, "poll started", func() bool { return rec.count("a") == 1 })
+	cancel()
+	done := make(chan error)
+	go func() { done <- s.Stop(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stop hangs after the Start context was cancelled")
+	}
+}
+
+func TestJitterBounds(t *testing.T) {
+	s := NewScheduler(nil, SchedulerOptions{})
+	tests := []struct {
+		spec string
+		max  time.Duration
+	}{
+		{"@every 1s", 100 * time.Millisecond},
+		{"@every 10m", 30 * time.Second},
+		{"@every 2m", 12 * time.Second},
+		{"*/5 * * * *", 30 * time.Second},
+	}
+	base := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			inner, err := ParseSchedule(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := &feedSchedule{s: s, name: "x", inner: inner}
+			want := inner.Next(base)
+			var seen []time.Duration
+			for range 200 {
+				d := fs.Next(base).Sub(want)
+				if d < 0 || d >= tt.max {
+					t.Fatalf("jitter %v outside [0, %v)", d, tt.max)
+				}
+				seen = append(seen, d)
+			}
+			sort.Slice(seen, func(i, j int) bool { return seen[i] < seen[j] })
+			if seen[len(seen)-1]-seen[0] < tt.max/4 {
+				t.Errorf("jitter hardly varies: %v..%v", seen[0], seen[len(seen)-1])
+			}
+		})
+	}
+}
+
+func TestHostKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://Example.org/rss":      "example.org",
+		"https://example.org:443/a":    "example.org",
+		"http://example.org:80/":       "example.org",
+		"http://127.0.0.1:8080/feed/1": "127.0.0.1:8080",
+		"http://[::1]:9/":              "::1:9",
+	} {
+		if got := hostKey(in); got != want {
+			t.Errorf("hostKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func mustAdd(t *testing.T, s *Scheduler, src Source) {
+	t.Helper()
+	if err := s.Add(src); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
