@@ -53,7 +53,7 @@ func ParseOPML(r io.Reader) (*OPML, error) {
 	dec.Entity = xml.HTMLEntity
 
 	out := &OPML{}
-	names := map[string]bool{}
+	namer := &uniqueNamer{taken: map[string]bool{}, next: map[string]int{}}
 	urls := map[string]string{}
 	var path []string // open elements, lowercased local names
 	sawRoot := false
@@ -109,7 +109,7 @@ func ParseOPML(r io.Reader) (*OPML, error) {
 				return nil, fmt.Errorf("feeds: opml: more than %d feeds", MaxOPMLFeeds)
 			}
 			src := Source{
-				Name:     UniqueName(nameFor(title, o.xmlURL), func(n string) bool { return names[n] }),
+				Name:     namer.unique(nameFor(title, o.xmlURL)),
 				URL:      o.xmlURL,
 				Outlet:   clip(title, 200),
 				Schedule: DefaultSchedule,
@@ -121,7 +121,7 @@ func ParseOPML(r io.Reader) (*OPML, error) {
 				skip(err.Error())
 				continue
 			}
-			names[src.Name] = true
+			namer.taken[src.Name] = true
 			urls[key] = src.Name
 			out.Sources = append(out.Sources, src)
 		case xml.EndElement:
@@ -181,6 +181,26 @@ func nameFor(title, rawURL string) string {
 	return "feed"
 }
 
+// uniqueNamer hands out names within one file, remembering the last
+// suffix per base so a list of ten thousand "Untitled" stays linear.
+type uniqueNamer struct {
+	taken map[string]bool
+	next  map[string]int
+}
+
+func (u *uniqueNamer) unique(base string) string {
+	if !u.taken[base] {
+		return base
+	}
+	i := max(u.next[base], 2)
+	for ; ; i++ {
+		if name := suffixed(base, i); !u.taken[name] {
+			u.next[base] = i + 1
+			return name
+		}
+	}
+}
+
 // UniqueName returns base, or base with the first free suffix "-2", "-3"…
 // when taken says base is in use; the result stays within MaxNameLen.
 func UniqueName(base string, taken func(string) bool) string {
@@ -188,15 +208,18 @@ func UniqueName(base string, taken func(string) bool) string {
 		return base
 	}
 	for i := 2; ; i++ {
-		suffix := "-" + strconv.Itoa(i)
-		stem := base
-		if len(stem)+len(suffix) > MaxNameLen {
-			stem = strings.TrimRight(stem[:MaxNameLen-len(suffix)], "-._")
-		}
-		if name := stem + suffix; !taken(name) {
+		if name := suffixed(base, i); !taken(name) {
 			return name
 		}
 	}
+}
+
+func suffixed(base string, i int) string {
+	suffix := "-" + strconv.Itoa(i)
+	if len(base)+len(suffix) > MaxNameLen {
+		base = strings.TrimRight(base[:MaxNameLen-len(suffix)], "-._")
+	}
+	return base + suffix
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -139,11 +139,11 @@ func TestParseOPMLTooManyFeeds(t *testing.T) {
 
 func TestSlugAndUniqueName(t *testing.T) {
 	for in, want := range map[string]string{
-		"The Kyiv Independent":                  "the-kyiv-independent",
-		"Émile's Blog — Politics & War":         "emiles-blog-politics-war",
-		"  Reuters: World News  ":               "reuters-world-news",
-		"Українська правда":                     "",
-		"BBC News (UK)":                         "bbc-news-uk",
+		"The Kyiv Independent":                 "the-kyiv-independent",
+		"Émile's Blog — Politics & War":        "emiles-blog-politics-war",
+		"  Reuters: World News  ":              "reuters-world-news",
+		"Українська правда":                    "",
+		"BBC News (UK)":                        "bbc-news-uk",
 		strings.Repeat("very long title ", 10): "very-long-title-very-long-title-very-long-title-very-long-title",
 	} {
 		got := Slug(in)
