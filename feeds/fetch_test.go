@@ -345,7 +345,6 @@ func TestFetchRefusesPrivateAddressLiterals(t *testing.T) {
 		t.Errorf("error = %v, want a refusal saying how to allow it", err)
 	}
 
-
 	// Whatever path leads to a dial (a redirect, a reused name), the
 	// socket's own check refuses the address actually connected to.
 	for addr, wantErr := range map[string]bool{
