@@ -250,13 +250,13 @@ func (sc *numScanner) suffixHedge(end int) (HedgeKind, int, bool) {
 		if !p.Suffix || len(p.Words) <= bestLen {
 			continue
 		}
-		if e, ok := matchFwd(s, &nw, p.Words); ok && !numberFollows(s, e) {
+		if e, ok := matchFwd(s, &nw, p.Words); ok && !numberFollows(s, e) && !hedgeFollows(s, e) {
 			best, bestEnd, bestLen = p.Kind, e, len(p.Words)
 		}
 	}
-	if bestLen == 0 || true {
+	{
 		for _, ph := range [...]string{"or equal to", "or equal", "or equals", "and equal to"} {
-			if e, ok := matchFwd(s, &nw, ph); ok && !numberFollows(s, e) && e > bestEnd {
+			if e, ok := matchFwd(s, &nw, ph); ok && !numberFollows(s, e) && !(ph == "or equal" && hedgeFollows(s, e)) && e > bestEnd {
 				if bestLen > 0 {
 					return best, e, true
 				}
@@ -315,4 +315,16 @@ func numberFollows(s string, p int) bool {
 		return k == wUnit || k == wTeen || k == wTens || k == wA
 	}
 	return false
+}
+
+// hedgeFollows reports a word that carries on into the next figure's own
+// hedge: in "more than 20 and less or equal than 35", "and less" is not a
+// suffix of 20.
+func hedgeFollows(s string, p int) bool {
+	nw := wordsAfter(s, p)
+	if nw.n == 0 {
+		return false
+	}
+	w := nw.text(s, 0)
+	return foldEq(w, "than") || foldEq(w, "or") || foldEq(w, "equal") || foldEq(w, "to") || foldEq(w, "and")
 }

@@ -246,6 +246,7 @@ func (sc *numScanner) quantityAt(i int) int {
 	// Hedges. A range's own words ("between", "from") are not hedges.
 	kind := HedgeExact
 	hedged := false
+	startBeforeHedge := start
 	if rangeStart == a.start {
 		if k, hs := sc.prefixHedge(start); hs < start {
 			kind, start, hedged = k, hs, true
@@ -260,6 +261,11 @@ func (sc *numScanner) quantityAt(i int) int {
 			kind = HedgeUpTo
 		case orEqual:
 		case !hedged || kind == HedgeExact || kind == HedgeAbout:
+			if kind == HedgeAbout && k != HedgeAbout {
+				// "about 500 or more": the suffix decides, and "about" no
+				// longer describes the interval.
+				start = startBeforeHedge
+			}
 			kind = k
 		}
 	}
@@ -317,6 +323,9 @@ func mergeBounds(s string, qs []Quantity) {
 	for k := 0; k+1 < len(qs); k++ {
 		a, b := &qs[k], &qs[k+1]
 		if a.Percent != b.Percent || a.Vague || b.Vague {
+			continue
+		}
+		if b.Start < a.End {
 			continue
 		}
 		gap := s[a.End:b.Start]
@@ -382,7 +391,7 @@ type numRead struct {
 	isInt      bool    // an integer value
 	scale      float64 // the last scale word or suffix (1e6 for "2.7 million")
 	single     bool    // one token only
-	firstWord  numWord   // the kind of the first token
+	firstWord  numWord // the kind of the first token
 	one        bool    // the word "one" alone
 }
 
@@ -547,10 +556,17 @@ func (sc *numScanner) number(i int) numRead {
 			if st.last == wFrac || st.last == wDozen {
 				break
 			}
-			if fv, fe, ok := sc.fracPhrase(p2); ok {
+			if fv, fe, ok := sc.fracPhrase(p2); ok && !(st.last == wHundred && sc.token(p2).kind == wTens) {
 				// "one and a half", "3 million and a half", "twenty and three fifths".
 				if m, me, ok := sc.scaleAfter(fe); ok {
-					st.total += fv * m
+					if math.IsInf(st.lastScale, 1) {
+						// "five and a half million" is 5.5 million.
+						st.total += (st.cur + fv) * m
+						st.cur = 0
+					} else {
+						// "one billion and a half million".
+						st.total += fv * m
+					}
 					end = me
 					st.scale = m
 				} else if st.lastScale >= 1e6 && !math.IsInf(st.lastScale, 0) && st.cur == 0 {
@@ -597,6 +613,16 @@ func (sc *numScanner) number(i int) numRead {
 			tokens++
 			break
 		}
+		if st.last == wFrac && (t2.kind == wScale || t2.kind == wHundred) && !t2.plural {
+			// "half million", "quarter million".
+			st.cur *= t2.val
+			st.scale = t2.val
+			st.last = t2.kind
+			end = t2.end
+			n.frac = false
+			tokens++
+			break
+		}
 		if (t2.kind == wA || t2.kind == wOf) && st.last == wFrac {
 			// "half a dozen", "two thirds of a million".
 			p3, _ := numSepAfter(s, t2.end)
@@ -619,16 +645,21 @@ func (sc *numScanner) number(i int) numRead {
 		}
 		if t2.kind == wFrac && st.last != wFrac {
 			// "two thirds", "five eighths", "one-eighth".
-			if st.total != 0 || st.groupHundred || st.scale > 0 || !(st.last == wUnit || st.last == wTeen || st.last == wTens || st.last == wDigits && st.digitsInt) {
+			if !(st.last == wUnit || st.last == wTeen || st.last == wTens || st.last == wDigits && st.digitsInt) {
+				break
+			}
+			if (st.total != 0 || st.groupHundred) && !t2.plural {
 				break
 			}
 			if !t2.plural && st.cur != 1 && t2.val != 2 {
 				break
 			}
-			if !t2.plural && t2.val != 2 && !fracFollow(s, t2.end) {
+			if !t2.plural && t2.val != 2 && !hy && !fracFollow(s, t2.end) {
 				break
 			}
-			st.cur = st.cur / t2.val
+			// "one hundred thirty-two fifths" is 132/5.
+			st.cur = (st.total + st.cur) / t2.val
+			st.total = 0
 			st.fracVal = st.cur
 			st.last = wFrac
 			n.frac = st.cur < 1
@@ -1059,7 +1090,7 @@ func (sc *numScanner) digits(i int) digitTok {
 	grouped := false
 	euro := false
 	if nd >= 1 && nd <= 3 && j < len(s) {
-		if sl := groupSep(s, j); sl > 0 && j+sl+3 <= len(s) && digitByte(s[j+sl]) {
+		if sl := groupSep(s, j); sl > 0 && j+sl < len(s) && digitByte(s[j+sl]) {
 			sep := s[j : j+sl]
 			g3 := 0
 			k := j
