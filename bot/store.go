@@ -28,6 +28,11 @@ type Store interface {
 	ThreadOf(ctx context.Context, conflictID string) (state.Thread, bool, error)
 	ConflictInThread(ctx context.Context, th state.Thread) (string, bool, error)
 
+	// Claims.
+	SearchClaims(ctx context.Context, query string, limit int) ([]state.StoredClaim, error)
+	ClaimsOnTopic(ctx context.Context, topic string, limit int) ([]state.StoredClaim, error)
+	ClaimCount(ctx context.Context) (int, error)
+
 	// Mutes.
 	Mute(ctx context.Context, target string, until time.Time) error
 	Unmute(ctx context.Context, target string) (bool, error)
@@ -46,7 +51,7 @@ type Store interface {
 // from Slack. feeds.Scheduler satisfies it.
 type Scheduler interface {
 	Add(src feeds.Source) error
-	Remove(name string)
-	Pause(name string)
-	Resume(name string)
+	Remove(name string) error
+	Pause(name string) error
+	Resume(name string) error
 }

@@ -1,0 +1,191 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/state"
+)
+
+// threadHelp is the short list of what the bot answers in a thread.
+const threadHelp = "I can answer, in this thread: *sources* (who said what, where) · *timeline* (the figures over time) · " +
+	"*why* (which rule fired) · *latest* · *what did NAME say* · *help*"
+
+var whatDidSay = regexp.MustCompile(`(?i)\bwhat\s+(?:did|does|has|have)\s+(.+?)\s+(?:say|said|claim|claimed|report|reported)\b`)
+
+// answerThread answers a question in the thread of conflict c.
+func (b *Bot) answerThread(ctx context.Context, c state.Conflict, question string) string {
+	q := strings.ToLower(strings.TrimSpace(question))
+	if q == "" {
+		return threadHelp
+	}
+	if m := whatDidSay.FindStringSubmatch(question); m != nil {
+		return b.whatDidSay(ctx, c, strings.Trim(m[1], " ?\"'“”"))
+	}
+	switch {
+	case hasWord(q, "help"):
+		return threadHelp
+	case hasWord(q, "sources", "source", "who"):
+		return sources(c)
+	case hasWord(q, "timeline", "history", "over time"):
+		return b.timeline(ctx, c)
+	case hasWord(q, "why", "reason", "rule"):
+		return why(c)
+	case hasWord(q, "latest", "newest", "last", "update"):
+		return latest(c)
+	}
+	return "I didn't catch that. " + threadHelp
+}
+
+func hasWord(q string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(w, " ") {
+			if strings.Contains(q, w) {
+				return true
+			}
+			continue
+		}
+		for f := range strings.FieldsFuncSeq(q, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		}) {
+			if f == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func allClaims(c state.Conflict) []claim.Claim {
+	var out []claim.Claim
+	for _, s := range c.Sides {
+		out = append(out, s.Claims...)
+	}
+	slices.SortStableFunc(out, func(a, b claim.Claim) int { return claimTime(a).Compare(claimTime(b)) })
+	return out
+}
+
+func sources(c state.Conflict) string {
+	var sb strings.Builder
+	sb.WriteString("*Sources*\n")
+	for i, s := range c.Sides {
+		fmt.Fprintf(&sb, "*Side %d — %s*\n", i+1, escape(s.Claimant))
+		for _, cl := range s.Claims {
+			fmt.Fprintf(&sb, "• %s — %s · %s\n", escape(cl.ValueString()), link(cl), formatDate(claimTime(cl)))
+		}
+	}
+	return sb.String()
+}
+
+func (b *Bot) timeline(ctx context.Context, c state.Conflict) string {
+	cls := allClaims(c)
+	// Claims on the topic beyond the conflict's two sides belong in the
+	// timeline too; the conflict's own are always there even if the
+	// query fails.
+	if more, err := b.opts.Store.ClaimsOnTopic(ctx, c.Topic, 50); err == nil {
+		seen := map[string]bool{}
+		for _, cl := range cls {
+			seen[cl.Claimant+"\x00"+cl.URL+"\x00"+cl.ValueString()] = true
+		}
+		for _, sc := range more {
+			k := sc.Claimant + "\x00" + sc.URL + "\x00" + sc.ValueString()
+			if !seen[k] {
+				seen[k] = true
+				cls = append(cls, sc.Claim)
+			}
+		}
+		slices.SortStableFunc(cls, func(a, b claim.Claim) int { return claimTime(a).Compare(claimTime(b)) })
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "*Timeline of %s*\n", escape(Headline(c)))
+	for _, cl := range cls {
+		fmt.Fprintf(&sb, "• %s — *%s*: %s (%s)\n", formatDate(claimTime(cl)), escape(cl.Claimant), escape(cl.ValueString()), link(cl))
+	}
+	return sb.String()
+}
+
+func why(c state.Conflict) string {
+	var sb strings.Builder
+	sb.WriteString("*Why this was flagged*\n")
+	if c.Reason != "" {
+		sb.WriteString(escape(c.Reason) + "\n")
+	}
+	for _, s := range c.Sides {
+		if r := representative(s); r != nil {
+			fmt.Fprintf(&sb, "• *%s*: %s\n", escape(s.Claimant), escape(r.ValueString()))
+		}
+	}
+	fmt.Fprintf(&sb, "Severity %s (%.2f).", SeverityLabel(c.Severity), c.Severity)
+	return sb.String()
+}
+
+func latest(c state.Conflict) string {
+	cls := allClaims(c)
+	if len(cls) == 0 {
+		return "Nothing on record yet."
+	}
+	cl := cls[len(cls)-1]
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "*Latest*: *%s* — %s\n", escape(cl.Claimant), escape(cl.ValueString()))
+	if cl.Sentence != "" {
+		fmt.Fprintf(&sb, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
+	}
+	fmt.Fprintf(&sb, "%s · %s", link(cl), formatDate(claimTime(cl)))
+	return sb.String()
+}
+
+func (b *Bot) whatDidSay(ctx context.Context, c state.Conflict, name string) string {
+	var words []string
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		if w != "the" && w != "a" && w != "an" {
+			words = append(words, w)
+		}
+	}
+	said := func(claimant string) bool {
+		cl := strings.ToLower(claimant)
+		for _, w := range words {
+			if !strings.Contains(cl, w) {
+				return false
+			}
+		}
+		return len(words) > 0
+	}
+	var hits []claim.Claim
+	for _, cl := range allClaims(c) {
+		if said(cl.Claimant) {
+			hits = append(hits, cl)
+		}
+	}
+	if len(hits) == 0 && len(words) > 0 {
+		// Not a side of this conflict: what the ledger has from them on
+		// the topic.
+		if more, err := b.opts.Store.ClaimsOnTopic(ctx, c.Topic, 50); err == nil {
+			for _, sc := range more {
+				if said(sc.Claimant) {
+					hits = append(hits, sc.Claim)
+				}
+			}
+		}
+	}
+	if len(hits) == 0 {
+		var names []string
+		for _, s := range c.Sides {
+			names = append(names, s.Claimant)
+		}
+		return fmt.Sprintf("I have nothing from %q on this. The sides are %s.", name, escape(strings.Join(names, " and ")))
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "*What %s said*\n", escape(hits[0].Claimant))
+	for _, cl := range hits {
+		fmt.Fprintf(&sb, "• %s — %s\n", formatDate(claimTime(cl)), escape(cl.ValueString()))
+		if cl.Sentence != "" {
+			fmt.Fprintf(&sb, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
+		}
+		fmt.Fprintf(&sb, "%s\n", link(cl))
+	}
+	return sb.String()
+}
