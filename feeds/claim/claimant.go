@@ -1,0 +1,512 @@
+package claim
+
+import (
+	"strings"
+)
+
+func addClaimantWords(lx *lexicon) {
+	orgs := []struct {
+		canon, short, side string
+		aliases            []string
+	}{
+		{"South Korea's NIS", "NIS", "", []string{"nis", "national intelligence service",
+			"south korea's national intelligence service", "south korean national intelligence service",
+			"south korean intelligence", "south korea's intelligence", "south korean intelligence service",
+			"south korean intelligence agency", "south korea's intelligence agency", "south korea's spy agency",
+			"south korean spy agency", "seoul's spy agency", "seoul's intelligence agency",
+			"seoul's intelligence service", "seoul's national intelligence service", "seoul's intelligence"}},
+		{"HUR", "HUR", "ukrainian", []string{"hur", "gur", "main intelligence directorate",
+			"main directorate of intelligence", "ukraine's military intelligence", "ukrainian military intelligence",
+			"ukraine's military intelligence agency", "ukraine's defence intelligence", "ukraine's defense intelligence",
+			"defence intelligence of ukraine", "defense intelligence of ukraine", "ukrainian defense intelligence",
+			"ukrainian defence intelligence", "ukraine's military intelligence service"}},
+		{"Ukrainian intelligence", "", "ukrainian", []string{"ukrainian intelligence", "ukraine's intelligence",
+			"ukrainian intelligence services", "ukraine's intelligence services"}},
+		{"Ukraine's General Staff", "General Staff", "ukrainian", []string{"general staff",
+			"ukraine's general staff", "ukrainian general staff", "general staff of the armed forces of ukraine",
+			"general staff of ukraine's armed forces"}},
+		{"Ukraine's Defense Ministry", "Defense Ministry", "ukrainian", []string{"ukraine's defense ministry",
+			"ukraine's defence ministry", "ukrainian defense ministry", "ukrainian defence ministry",
+			"ministry of defense of ukraine", "ministry of defence of ukraine", "ukraine's ministry of defense",
+			"ukraine's ministry of defence"}},
+		{"Ukraine's SBU", "SBU", "ukrainian", []string{"sbu", "security service of ukraine", "ukraine's security service"}},
+		{"Russia's Defense Ministry", "Defense Ministry", "russian", []string{"russian defense ministry",
+			"russian defence ministry", "russia's defense ministry", "russia's defence ministry",
+			"russian ministry of defense", "russian ministry of defence", "russia's ministry of defense",
+			"russia's ministry of defence", "russian mod", "ministry of defense of russia"}},
+		{"the Kremlin", "Kremlin", "russian", []string{"kremlin", "the kremlin"}},
+		{"the Pentagon", "Pentagon", "", []string{"pentagon", "the pentagon", "u.s. defense department",
+			"us defense department", "department of defense"}},
+		{"the White House", "White House", "", []string{"white house", "the white house"}},
+		{"ISW", "ISW", "", []string{"isw", "institute for the study of war"}},
+		{"the UN", "UN", "", []string{"united nations", "un", "the un", "ohchr", "un human rights office",
+			"un human rights monitoring mission"}},
+		{"NATO", "NATO", "", []string{"nato"}},
+		{"South Korea's Joint Chiefs of Staff", "JCS", "", []string{"joint chiefs of staff", "jcs",
+			"south korea's joint chiefs of staff", "south korean military", "south korea's military"}},
+		{"Ukraine's Air Force", "Air Force", "ukrainian", []string{"ukraine's air force", "ukrainian air force"}},
+	}
+	for _, o := range orgs {
+		for _, a := range o.aliases {
+			e := lx.entry(a)
+			e.claimant, e.ckind, e.short, e.side = o.canon, kOrg, o.short, o.side
+		}
+	}
+	outlets := map[string][]string{
+		"The New York Times":      {"the new york times", "new york times", "nyt"},
+		"Yonhap":                  {"yonhap", "yonhap news agency", "yonhap news", "yonhap agency"},
+		"Reuters":                 {"reuters"},
+		"The Associated Press":    {"associated press", "the associated press", "ap"},
+		"AFP":                     {"afp", "agence france-presse", "agence france presse"},
+		"BBC":                     {"bbc", "the bbc", "bbc news"},
+		"CNN":                     {"cnn"},
+		"The Washington Post":     {"the washington post", "washington post"},
+		"The Wall Street Journal": {"the wall street journal", "wall street journal", "wsj"},
+		"Bloomberg":               {"bloomberg", "bloomberg news"},
+		"TASS":                    {"tass"},
+		"RIA Novosti":             {"ria novosti", "ria"},
+		"Interfax":                {"interfax", "interfax-ukraine"},
+		"The Kyiv Independent":    {"the kyiv independent", "kyiv independent"},
+		"Ukrainska Pravda":        {"ukrainska pravda"},
+		"Financial Times":         {"financial times", "the financial times"},
+		"The Guardian":            {"the guardian"},
+		"Politico":                {"politico"},
+		"Axios":                   {"axios"},
+		"NK News":                 {"nk news"},
+		"The Economist":           {"the economist"},
+		"Al Jazeera":              {"al jazeera"},
+		"Meduza":                  {"meduza"},
+		"Kommersant":              {"kommersant"},
+		"Korea Herald":            {"korea herald", "the korea herald"},
+		"Korea JoongAng Daily":    {"korea joongang daily", "joongang daily"},
+	}
+	for canon, words := range outlets {
+		for _, w := range words {
+			e := lx.entry(w)
+			e.claimant, e.ckind = canon, kOutlet
+		}
+	}
+	people := []struct {
+		canon, side string
+		aliases     []string
+	}{
+		{"Kyrylo Budanov (HUR)", "ukrainian", []string{"kyrylo budanov", "budanov", "kyrylo budanov's"}},
+		{"Volodymyr Zelensky", "ukrainian", []string{"volodymyr zelensky", "zelensky", "zelenskyy",
+			"volodymyr zelenskyy", "zelenskiy", "volodymyr zelenskiy"}},
+		{"Oleksandr Syrskyi", "ukrainian", []string{"oleksandr syrskyi", "syrskyi", "syrsky"}},
+		{"Andriy Yusov (HUR)", "ukrainian", []string{"andriy yusov", "yusov"}},
+		{"Vladimir Putin", "russian", []string{"vladimir putin", "putin"}},
+		{"Dmitry Peskov (Kremlin)", "russian", []string{"dmitry peskov", "peskov"}},
+		{"Andrei Belousov", "russian", []string{"andrei belousov", "belousov"}},
+		{"Valery Gerasimov", "russian", []string{"valery gerasimov", "gerasimov"}},
+		{"Kim Jong Un", "", []string{"kim jong un", "kim jong-un"}},
+	}
+	for _, p := range people {
+		for _, a := range p.aliases {
+			e := lx.entry(a)
+			e.claimant, e.ckind, e.side = p.canon, kPerson, p.side
+		}
+	}
+	lx.class(cSpeech, "said", "says", "say", "told", "tells", "stated", "states", "claimed", "claims",
+		"claim", "estimated", "estimates", "estimate", "reported", "reports", "report", "confirmed",
+		"confirms", "confirm", "announced", "announces", "believes", "believe", "wrote", "writes",
+		"added", "adds", "explained", "explains", "noted", "notes", "warned", "warns", "insisted",
+		"insists", "assessed", "assesses", "revealed", "reveals", "disclosed", "discloses",
+		"acknowledged", "acknowledges", "testified", "briefed", "stressed", "emphasized", "asserted",
+		"asserts", "estimating", "saying", "told", "informed", "quoted", "cited", "denied", "denies",
+		"dismissed", "rejected", "refuted", "put", "puts", "counted", "tallied", "recorded")
+	lx.class(cDenyVerb, "denied", "denies", "deny", "dismissed", "dismisses", "rejected", "rejects",
+		"refuted", "refutes", "disputed", "disputes", "debunked")
+	lx.class(cGeneric, "officials", "official", "sources", "source", "analysts", "analyst", "experts",
+		"authorities", "spokesman", "spokeswoman", "spokesperson", "military", "army", "government",
+		"ministry", "agency", "newspaper", "paper", "outlet", "broadcaster", "intelligence",
+		"observers", "commanders", "commander", "diplomats", "diplomat", "lawmakers", "lawmaker",
+		"legislators", "statement", "governor", "mayor", "president", "minister", "office",
+		"service", "directorate", "staff", "command", "spokespeople", "representatives", "representative",
+		"people", "person", "agencies", "services", "media", "outlets", "officer", "briefing",
+		"bloggers", "blogger", "monitors", "watchdog", "daily", "news")
+	lx.class(cAnaphorOrg, "agency", "ministry", "newspaper", "paper", "outlet", "broadcaster",
+		"directorate", "service", "daily", "publication")
+	lx.class(cLatter, "latter", "former")
+	lx.class(cMedia, "media", "outlets", "press", "news")
+	lx.class(cReportsNoun, "reports", "report", "claims", "reporting", "allegations", "information",
+		"rumors", "rumours", "suggestions", "assertions", "statements")
+	lx.class(cTitle, "president", "minister", "prime", "general", "gen", "lt", "lieutenant",
+		"colonel", "col", "major", "maj", "captain", "capt", "sgt", "sergeant", "commander", "chief",
+		"head", "spokesman", "spokeswoman", "spokesperson", "director", "deputy", "secretary",
+		"ambassador", "adviser", "advisor", "mr", "mrs", "ms", "dr", "governor", "gov", "mayor",
+		"senator", "sen", "rep", "representative", "defense", "defence", "foreign", "ministry",
+		"staff", "admiral", "adm", "brig", "marshal", "colonel-general", "lieutenant-general",
+		"army", "armed", "forces", "force", "air", "navy", "national", "security", "council",
+		"intelligence", "military", "agency", "service", "directorate", "department", "office",
+		"commander-in-chief", "chairman", "vice", "speaker", "presidential", "aide", "envoy",
+		"main", "defence", "interior", "state", "emergency", "general's", "media", "news", "ukrainian")
+}
+
+// attribution is who a sentence says is speaking.
+type attribution struct {
+	claimant string
+	from, to int  // the claimant's words, as token indexes
+	verb     int  // the speech verb or "according", -1 if none
+	backref  bool // "This was stated by X": X also said the sentence before
+	pronoun  bool
+	side     string
+	media    bool // "media reports (…)"
+}
+
+// attribute finds the sentence's attribution: "according to X", "was
+// stated by X", "X said", "said X".
+func (r *run) attribute() attribution {
+	ts := r.toks
+	for k := 0; k < len(ts); k++ {
+		if ts[k].kind != tWord {
+			continue
+		}
+		c := r.cls(k)
+		// according to X
+		if c&cAccording != 0 && k+1 < len(ts) && r.cls(k+1)&cTo != 0 {
+			j := r.npEnd(k+2, false)
+			if a, ok := r.resolveNP(k+2, j); ok {
+				a.verb = k
+				return a
+			}
+			continue
+		}
+		if c&cSpeech == 0 || !r.freeWord(k) {
+			continue
+		}
+		// "media reports that …", "the claims that …": nouns, not verbs
+		if c&cReportsNoun != 0 && k > 0 && r.cls(k-1)&(cMedia|cDet) != 0 {
+			continue
+		}
+		// was stated by X
+		if k+1 < len(ts) && r.cls(k+1)&cBy != 0 && k > 0 && r.cls(k-1)&cAux != 0 {
+			j := r.npEnd(k+2, true)
+			if a, ok := r.resolveNP(k+2, j); ok {
+				a.verb = k
+				a.backref = r.isThisWas(k)
+				return a
+			}
+			continue
+		}
+		// X said
+		if i := r.npStart(k); i < k {
+			if a, ok := r.resolveNP(i, r.verbSubjectEnd(k)); ok {
+				a.verb = k
+				a.backref = r.saysThis(k)
+				return a
+			}
+		}
+		// said X, after a comma or a quotation
+		if k > 0 && ts[k-1].kind == tPunct && (ts[k-1].p == ',' || ts[k-1].p == '"') {
+			j := r.npEnd(k+1, false)
+			if a, ok := r.resolveNP(k+1, j); ok {
+				a.verb = k
+				return a
+			}
+		}
+	}
+	return attribution{verb: -1}
+}
+
+// freeWord reports a word that no lexicon phrase has taken ("reports" in
+// "media reports" is a noun, not a verb).
+func (r *run) freeWord(k int) bool {
+	m := r.toks[k].mk
+	return m < 0 || r.marks[m].j-r.marks[m].i == 1 && r.marks[m].ph.claimant == ""
+}
+
+// isThisWas reports "This was stated by": the speaker is named after the
+// words, which are in the sentence before.
+func (r *run) isThisWas(verb int) bool {
+	return verb >= 2 && verb <= 3 && r.toks[0].kind == tWord && r.cls(0)&(cDet|cIt) != 0 &&
+		r.cls(1)&cAux != 0
+}
+
+// saysThis reports "X said this." / "X said so.", which attribute the
+// sentence before.
+func (r *run) saysThis(verb int) bool {
+	k := verb + 1
+	if k >= len(r.toks) {
+		return false
+	}
+	w := r.word(k)
+	if w != "this" && w != "so" && w != "that" {
+		return false
+	}
+	return k+1 == len(r.toks) || r.toks[k+1].kind == tPunct
+}
+
+// npStart walks left from the speech verb at k over the words that can
+// make up a claimant, "Ukrainian President Volodymyr Zelensky", "The
+// American newspaper The New York Times", "South Korea's spy agency",
+// skipping adverbs and auxiliaries just before the verb ("Zelensky first
+// reported", "He has said").
+func (r *run) npStart(k int) int {
+	j := r.verbSubjectEnd(k)
+	i := j
+	for i > 0 && j-i < 12 {
+		t := r.toks[i-1]
+		if t.kind == tPunct {
+			if t.p == ')' || t.p == '(' {
+				i--
+				continue
+			}
+			break
+		}
+		if t.kind != tWord {
+			break
+		}
+		c := r.cls(i - 1)
+		if t.mk >= 0 || t.cap || c&(cDet|cOf|cTitle|cGeneric|cPronPerson|cThey|cIt|cLatter) != 0 || r.is(i-1, "'s") {
+			if c&(cSpeech|cThat|cAccording) != 0 && t.mk < 0 {
+				break
+			}
+			i--
+			continue
+		}
+		break
+	}
+	// "of" or "'s" cannot open the phrase
+	for i < j && (r.cls(i)&cOf != 0 || r.is(i, "'s")) {
+		i++
+	}
+	return i
+}
+
+// verbSubjectEnd is where the subject of the verb at k ends, past "has",
+// "also", "first", "had earlier".
+func (r *run) verbSubjectEnd(k int) int {
+	j := k
+	for n := 0; n < 2 && j > 0; n++ {
+		if r.toks[j-1].kind == tWord && !r.toks[j-1].cap && (r.cls(j-1)&cAux != 0 || isAdverb(r.word(j-1))) {
+			j--
+			continue
+		}
+		break
+	}
+	return j
+}
+
+func isAdverb(w string) bool {
+	switch w {
+	case "first", "also", "later", "earlier", "previously", "recently", "again", "further",
+		"separately", "publicly", "officially", "repeatedly", "initially", "now", "then", "reportedly", "has", "have", "had":
+		return true
+	}
+	return false
+}
+
+// npEnd finds the end of a claimant phrase starting at i: up to the next
+// clause break. A passive agent ("by various media outlets, including A
+// and B") keeps its commas.
+func (r *run) npEnd(i int, agent bool) int {
+	j := i
+	for j < len(r.toks) && j-i < 30 {
+		t := r.toks[j]
+		if t.kind == tPunct && t.p != '(' && t.p != ')' && t.p != '\'' && !(t.p == '.' && j+1 < len(r.toks)) {
+			if !(agent && t.p == ',') {
+				break
+			}
+		}
+		if t.kind == tQty || (t.kind == tWord && r.cls(j)&cThat != 0 && t.mk < 0) {
+			break
+		}
+		if !agent && t.kind == tWord && r.cls(j)&cSpeech != 0 && r.freeWord(j) {
+			break
+		}
+		j++
+	}
+	return j
+}
+
+// resolveNP turns a claimant phrase into its canonical name and updates
+// what later pronouns and surnames refer to.
+func (r *run) resolveNP(i, j int) (attribution, bool) {
+	a := attribution{from: i, to: j, verb: -1}
+	if i >= j {
+		return a, false
+	}
+	// pronouns
+	if j-i == 1 {
+		switch c := r.cls(i); {
+		case c&(cPronPerson|cPronObj) != 0:
+			if r.lastPerson == "" {
+				return a, false
+			}
+			a.claimant, a.pronoun, a.side = r.lastPerson, true, r.lastPersonSide
+			return a, true
+		case c&(cThey|cIt) != 0:
+			if r.lastClaimant == "" {
+				return a, false
+			}
+			a.claimant, a.pronoun, a.side = r.lastClaimant, true, r.lastSide
+			return a, true
+		}
+	}
+	var org, outlet, person *phrase
+	var outlets []string
+	media := false
+	generic := false
+	for k := i; k < j; k++ {
+		c := r.cls(k)
+		if c&cMedia != 0 && r.toks[k].mk < 0 {
+			media = true
+		}
+		if c&cGeneric != 0 {
+			generic = true
+		}
+		if c&cLatter != 0 && r.latter != "" {
+			a.claimant, a.side = r.latter, r.latterSide
+			return a, true
+		}
+		ph := r.phraseAt(k)
+		if ph == nil {
+			continue
+		}
+		switch ph.ckind {
+		case kOrg:
+			if org == nil {
+				org = ph
+			}
+		case kOutlet:
+			if outlet == nil {
+				outlet = ph
+			}
+			if !contains(outlets, ph.claimant) {
+				outlets = append(outlets, ph.claimant)
+			}
+		case kPerson:
+			person = ph
+		}
+		k = r.markEnd(k) - 1
+	}
+	if (media && len(outlets) > 0) || len(outlets) > 1 {
+		a.claimant, a.media = "media reports ("+strings.Join(outlets, ", ")+")", true
+		if r.mediaList == "" {
+			r.mediaList = a.claimant
+		}
+		return a, true
+	}
+	if person != nil {
+		a.claimant, a.side = person.claimant, person.side
+		r.notePerson(a.claimant, a.side, "")
+		return a, true
+	}
+	// a name: the last run of capitalised words no lexicon entry knows
+	ne := j
+	for ne > i && !r.nameTok(ne-1) {
+		ne--
+	}
+	if j-ne > 1 { // a name ends the phrase, give or take a closing mark
+		ne = i
+	}
+	ns := ne
+	for ns > i && ne-ns < 4 && r.nameTok(ns-1) {
+		ns--
+	}
+	if ns < ne {
+		name := r.p[r.toks[ns].s:r.toks[ne-1].e]
+		short, side := "", ""
+		if org != nil {
+			short, side = org.short, org.side
+			if short == "" {
+				short = org.claimant
+			}
+		}
+		a.claimant, a.side = r.person(name, ne-ns, short, side)
+		return a, true
+	}
+	if org != nil {
+		a.claimant, a.side = org.claimant, org.side
+		r.noteEntity(a.claimant, a.side)
+		return a, true
+	}
+	if outlet != nil {
+		a.claimant = outlet.claimant
+		r.noteEntity(a.claimant, "")
+		return a, true
+	}
+	if media {
+		a.claimant, a.media = "media reports", true
+		return a, true
+	}
+	if !generic {
+		return a, false
+	}
+	// "the agency said": the organisation named last
+	for k := i; k < j; k++ {
+		if r.cls(k)&cAnaphorOrg != 0 && r.lastEntity != "" && j-i <= 3 {
+			a.claimant, a.side = r.lastEntity, r.lastEntitySide
+			return a, true
+		}
+	}
+	// a group with no name: "American officials", "military analysts"
+	s := i
+	for s < j && r.cls(s)&cDet != 0 {
+		s++
+	}
+	if j-s > 6 || s >= j {
+		return a, false
+	}
+	a.claimant = r.p[r.toks[s].s:r.toks[j-1].e]
+	if ph := r.phraseAt(s); ph != nil && ph.nat != "" {
+		a.side = ph.side
+	}
+	return a, true
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) nameTok(k int) bool {
+	return r.toks[k].kind == tWord && r.toks[k].cap && r.isNameWord(k)
+}
+
+// isNameWord: a capitalised word that is not a title, a function word or
+// part of a known phrase.
+func (r *run) isNameWord(k int) bool {
+	if r.toks[k].mk >= 0 {
+		return false
+	}
+	return r.cls(k)&(cTitle|cFunction|cDet|cMonth|cWeekday|cGeneric|cPronPerson|cThey|cIt|cSpeech|cAccording|cOf) == 0
+}
+
+// person canonicalises a name: a surname alone is the full name met
+// earlier in the article; a role learned once stays with the name.
+func (r *run) person(name string, words int, short, side string) (string, string) {
+	key := strings.ToLower(name)
+	last := key
+	if i := strings.LastIndexByte(key, ' '); i >= 0 {
+		last = key[i+1:]
+	}
+	if p, ok := r.persons[last]; ok && (words == 1 || strings.HasPrefix(p.canon, name)) {
+		r.notePerson(p.canon, p.side, "")
+		return p.canon, p.side
+	}
+	canon := name
+	if short != "" {
+		canon += " (" + short + ")"
+	}
+	if words > 1 {
+		r.persons[last] = personRef{canon: canon, side: side}
+	}
+	r.notePerson(canon, side, "")
+	return canon, side
+}
+
+type personRef struct{ canon, side string }
+
+func (r *run) notePerson(canon, side, _ string) {
+	r.lastPerson, r.lastPersonSide = canon, side
+}
+
+func (r *run) noteEntity(canon, side string) {
+	r.lastEntity, r.lastEntitySide = canon, side
+}

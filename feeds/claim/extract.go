@@ -1,0 +1,861 @@
+package claim
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+)
+
+// Article is one piece of news text to extract claims from.
+type Article struct {
+	Outlet, URL, Title string
+	Published          time.Time
+	// Text is plain text or HTML; Plain(Text) is what claim offsets index.
+	Text string
+}
+
+// Config tunes an Extractor.
+type Config struct {
+	// Hedges turn hedged figures into intervals; the zero value means
+	// DefaultHedges().
+	Hedges Hedges
+	// Aliases maps a canonical name to extra words that mean it, from
+	// crosscheck.yaml. What the name is follows from what it already is:
+	// a nationality ("north korean": [kimist]), a subject ("north korean
+	// soldiers": [kpa troops]), a claimant ("South Korea's NIS": [nis chief's
+	// office]) or a place ("pokrovsk": [krasnoarmeysk]). A name nobody knows
+	// joins the group its aliases already belong to ("dprk": [north korea]),
+	// or else is a claimant when capitalised, a subject when it ends in a
+	// head noun such as "soldiers", and a place otherwise. A prefix
+	// ("place:", "subject:", "claimant:", "nationality:") says it outright.
+	Aliases map[string][]string
+	// MaxSentence is the longest sentence, in bytes, worth reading; longer
+	// runs without a full stop are tables or debris, and no claim from them
+	// could be quoted. 0 means 4096.
+	MaxSentence int
+}
+
+// Extractor turns articles into claims. It is immutable and safe for
+// concurrent use.
+type Extractor struct {
+	hedges      Hedges
+	lx          *lexicon
+	maxSentence int
+}
+
+// NewExtractor checks the configuration and builds the lexicon.
+func NewExtractor(cfg Config) (*Extractor, error) {
+	x := &Extractor{hedges: cfg.Hedges, maxSentence: cfg.MaxSentence}
+	if x.hedges.AboutLow == 0 && x.hedges.AboutHigh == 0 && x.hedges.Phrases == nil {
+		x.hedges = DefaultHedges()
+	}
+	if err := x.hedges.Validate(); err != nil {
+		return nil, err
+	}
+	if x.maxSentence <= 0 {
+		x.maxSentence = 4096
+	}
+	x.lx = buildLexicon()
+	if err := x.lx.addAliases(cfg.Aliases); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+var defaultExtractor = sync.OnceValue(func() *Extractor {
+	x, err := NewExtractor(Config{})
+	if err != nil {
+		panic("claim: default configuration: " + err.Error())
+	}
+	return x
+})
+
+// Extract returns the claims in the article under the default configuration.
+func Extract(a Article) []Claim { return defaultExtractor().Extract(a) }
+
+func buildLexicon() *lexicon {
+	lx := newLexicon()
+	addFunctionWords(lx)
+	addSubjectWords(lx)
+	addClaimantWords(lx)
+	addStatusWords(lx)
+	addDateWords(lx)
+	lx.poss = lx.id("'s")
+	return lx
+}
+
+func addFunctionWords(lx *lexicon) {
+	lx.class(cDet, "the", "a", "an", "this", "these", "those")
+	lx.class(cOf, "of")
+	lx.class(cThat, "that")
+	lx.class(cBy, "by")
+	lx.class(cTo, "to")
+	lx.class(cFrom, "from")
+	lx.class(cAccording, "according")
+	lx.class(cPronPerson, "he", "she")
+	lx.class(cPronObj, "him", "her")
+	lx.class(cThey, "they", "them", "their")
+	lx.class(cIt, "it", "its")
+	lx.class(cNeg, "not", "never", "no", "none", "nor", "neither", "cannot")
+	lx.class(cAux, "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "am")
+	lx.class(cModal, "will", "would", "could", "may", "might", "should", "can", "shall", "must",
+		"plans", "plan", "planned", "planning", "intends", "intend", "intended", "expects", "expected",
+		"ready", "if", "unless", "whether", "hopes", "wants", "aims", "possibly", "perhaps")
+	lx.class(cStill, "still", "already", "now", "again", "also")
+	lx.class(cClauseStop, "but", "while", "whereas", "although", "though", "because", "however", "yet")
+	lx.class(cOfWhom, "them", "those", "whom", "these", "which")
+	lx.class(cGroupGlue, "a", "an", "the", "group", "force", "contingent", "total", "another",
+		"additional", "further", "of", "more", "extra", "new", "fresh", "its", "their", "his", "her")
+	lx.class(cThere, "there")
+	lx.class(cIncluding, "including", "among", "includes", "included")
+	lx.class(cPlacePrep, "in", "near", "around", "outside", "inside", "into", "across")
+	lx.class(cPlaceSuffix, "region", "oblast", "province", "area", "district", "raion", "krai",
+		"governorate", "county")
+	lx.class(cAnd, "and", "or")
+	lx.class(cWhich, "which", "who", "whose")
+	lx.class(cTrue, "true", "accurate", "correct")
+	lx.class(cDenialAdj, "incorrect", "untrue", "false", "wrong", "fake", "baseless", "inaccurate",
+		"groundless", "unfounded", "nonsense", "lies", "misleading", "fabricated", "fiction",
+		"erroneous", "mistaken", "disinformation", "propaganda")
+	lx.class(cFunction, "the", "a", "an", "this", "that", "these", "those", "he", "she", "it", "they",
+		"we", "i", "in", "on", "at", "of", "for", "with", "by", "to", "from", "and", "or", "but", "as",
+		"however", "meanwhile", "according", "after", "before", "during", "since", "while", "although",
+		"if", "when", "where", "which", "who", "what", "there", "here", "some", "many", "most", "all",
+		"both", "each", "other", "such", "no", "not", "yes", "his", "her", "its", "their", "our", "my",
+		"your", "presumably", "also", "then", "now", "first", "last", "earlier", "later", "only",
+		"still", "so", "thus", "therefore", "instead", "yet", "more", "less", "about", "around",
+		"nearly", "almost", "over", "under", "up", "down", "out", "into", "through", "across",
+		"despite", "following", "amid", "against", "between", "among", "without", "within",
+		"including", "ukraine's", "russia's", "for", "we", "you", "one", "two", "three")
+}
+
+// addAliases folds the configuration's aliases into the lexicon.
+func (lx *lexicon) addAliases(aliases map[string][]string) error {
+	keys := make([]string, 0, len(aliases))
+	for k := range aliases {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		canon := strings.TrimSpace(key)
+		kind := ""
+		if i := strings.IndexByte(canon, ':'); i > 0 {
+			switch p := strings.ToLower(canon[:i]); p {
+			case "place", "subject", "claimant", "nationality":
+				kind, canon = p, strings.TrimSpace(canon[i+1:])
+			}
+		}
+		if canon == "" {
+			return fmt.Errorf("claim: aliases: empty name in %q", key)
+		}
+		words := aliases[key]
+		for _, a := range words {
+			if len(splitWords(a)) == 0 {
+				return fmt.Errorf("claim: aliases: %q: empty alias", key)
+			}
+		}
+		lower := strings.ToLower(canon)
+		var known *phrase
+		if p, ok := lx.byKey[strings.Join(splitWords(canon), " ")]; ok {
+			known = p
+		}
+		if known == nil {
+			for _, a := range words {
+				if p, ok := lx.byKey[strings.Join(splitWords(a), " ")]; ok && (p.nat != "" && p.natNoun == "" || p.place != "" || p.claimant != "") {
+					known = p
+					break
+				}
+			}
+		}
+		if kind == "" {
+			switch {
+			case known != nil && known.nat != "" && known.natNoun == "" && known.head == "":
+				kind, canon = "nationality", known.nat
+			case known != nil && known.claimant != "":
+				kind, canon = "claimant", known.claimant
+			case known != nil && known.place != "":
+				kind, canon = "place", known.place
+			case strings.ToLower(canon) != canon:
+				kind = "claimant"
+			case lx.endsInHead(lower):
+				kind = "subject"
+			default:
+				kind = "place"
+			}
+		}
+		all := append([]string{canon}, words...)
+		switch kind {
+		case "nationality":
+			canon = lower
+			for _, a := range all {
+				e := lx.entry(a)
+				e.nat = canon
+			}
+		case "place":
+			canon = lower
+			for _, a := range all {
+				lx.entry(a).place = canon
+			}
+		case "claimant":
+			ck, side, short := kOrg, "", ""
+			if known != nil && known.claimant == canon {
+				ck, side, short = known.ckind, known.side, known.short
+			}
+			for _, a := range all {
+				e := lx.entry(a)
+				e.claimant, e.ckind, e.side, e.short = canon, ck, side, short
+			}
+		case "subject":
+			nat, head := lx.splitSubject(lower)
+			for _, a := range all {
+				e := lx.entry(a)
+				if head != "" {
+					e.nat, e.natNoun = nat, head
+				} else {
+					e.subject = lower
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (lx *lexicon) endsInHead(s string) bool {
+	w := splitWords(s)
+	if len(w) == 0 {
+		return false
+	}
+	p, ok := lx.byKey[w[len(w)-1]]
+	return ok && p.head != ""
+}
+
+// splitSubject reads "north korean soldiers" as nationality + head.
+func (lx *lexicon) splitSubject(s string) (nat, head string) {
+	w := splitWords(s)
+	if len(w) < 2 {
+		return "", ""
+	}
+	hp, ok := lx.byKey[w[len(w)-1]]
+	if !ok || hp.head == "" {
+		return "", ""
+	}
+	np, ok := lx.byKey[strings.Join(w[:len(w)-1], " ")]
+	if !ok || np.nat == "" {
+		return "", ""
+	}
+	return np.nat, hp.head
+}
+
+// sentInfo is what later sentences need to know about an earlier one.
+type sentInfo struct {
+	claimant   string
+	attributed bool // by words in or around it, not by default
+	asOf       time.Time
+	measure    string // the last measure named: "There are 12,000 …" continues it
+	place      string
+	statusFrom int // its status claims are r.claims[statusFrom:statusTo]
+	statusTo   int
+	side       string
+}
+
+// run is one Extract call's working state.
+type run struct {
+	x  *Extractor
+	a  Article
+	p  string
+	qs []Quantity
+	ss []span
+
+	quotes []quotation
+	infos  []sentInfo
+	cur    int // sentence being read
+
+	toks   []token
+	marks  []mark
+	places []placeRef
+	figs   []figureRef
+	spare  struct {
+		toks   []token
+		marks  []mark
+		places []placeRef
+	}
+	peeked map[int]attribution
+
+	attrFrom, attrTo int
+	claimSide        string
+
+	persons                    map[string]personRef
+	lastPerson, lastPersonSide string
+	lastClaimant, lastSide     string
+	lastEntity, lastEntitySide string
+	latter, latterSide         string
+	mediaList                  string
+	lastSubject                subj
+	lastSubjectSent            int
+	lastPlace                  string
+
+	claims []Claim
+}
+
+// Extract returns the claims in the article, in text order. It is pure
+// and deterministic.
+func (x *Extractor) Extract(a Article) []Claim {
+	r := &run{x: x, a: a, persons: map[string]personRef{}, lastSubjectSent: -10}
+	return r.extract()
+}
+
+func (r *run) extract() []Claim {
+	r.p = Plain(r.a.Text)
+	if strings.TrimSpace(r.p) == "" {
+		return nil
+	}
+	r.qs = findQuantities(r.p, &r.x.hedges)
+	if !sort.SliceIsSorted(r.qs, func(i, j int) bool { return r.qs[i].Start < r.qs[j].Start }) {
+		sort.SliceStable(r.qs, func(i, j int) bool { return r.qs[i].Start < r.qs[j].Start })
+	}
+	r.ss = sentences(r.p, nil)
+	r.quotes = markQuotations(r.p, r.ss, nil)
+	r.infos = make([]sentInfo, len(r.ss))
+	qi := 0
+	for i := range r.ss {
+		s := r.ss[i]
+		for qi < len(r.qs) && r.qs[qi].Start < s.start {
+			qi++
+		}
+		qj := qi
+		for qj < len(r.qs) && r.qs[qj].Start < s.end {
+			qj++
+		}
+		r.cur = i
+		if s.end-s.start > r.x.maxSentence {
+			r.infos[i] = sentInfo{claimant: r.outlet()}
+			continue
+		}
+		r.load(s, r.qs[qi:qj], qi)
+		r.sentence(i)
+	}
+	return r.finish()
+}
+
+// load tokenizes a sentence into the current buffers.
+func (r *run) load(s span, qs []Quantity, qbase int) {
+	// quantities that run past the sentence end are not ours
+	n := 0
+	for n < len(qs) && qs[n].End <= s.end {
+		n++
+	}
+	r.toks = r.x.lx.tokenize(r.p, s.start, s.end, qs[:n], qbase, r.toks[:0])
+	r.marks = r.x.lx.markPhrases(r.toks, r.marks[:0])
+	r.findPlaces()
+}
+
+func (r *run) outlet() string {
+	if o := strings.TrimSpace(r.a.Outlet); o != "" {
+		return o
+	}
+	if u, err := url.Parse(r.a.URL); err == nil && u.Hostname() != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return "unknown outlet"
+}
+
+// peek finds the attribution of another sentence without disturbing the
+// current one or what pronouns refer to.
+func (r *run) peek(j int) attribution {
+	if a, ok := r.peeked[j]; ok {
+		return a
+	}
+	if j < 0 || j >= len(r.ss) || r.ss[j].end-r.ss[j].start > r.x.maxSentence {
+		return attribution{verb: -1}
+	}
+	saveT, saveM, saveP := r.toks, r.marks, r.places
+	r.toks, r.marks, r.places = r.spare.toks, r.spare.marks, r.spare.places
+	lp, lps, lc, ls, le, les := r.lastPerson, r.lastPersonSide, r.lastClaimant, r.lastSide, r.lastEntity, r.lastEntitySide
+	s := r.ss[j]
+	lo := sort.Search(len(r.qs), func(i int) bool { return r.qs[i].Start >= s.start })
+	hi := lo
+	for hi < len(r.qs) && r.qs[hi].Start < s.end {
+		hi++
+	}
+	r.load(s, r.qs[lo:hi], lo)
+	a := r.attribute()
+	r.spare.toks, r.spare.marks, r.spare.places = r.toks, r.marks, r.places
+	r.toks, r.marks, r.places = saveT, saveM, saveP
+	r.lastPerson, r.lastPersonSide, r.lastClaimant, r.lastSide, r.lastEntity, r.lastEntitySide = lp, lps, lc, ls, le, les
+	if r.peeked == nil {
+		r.peeked = map[int]attribution{}
+	}
+	r.peeked[j] = a
+	return a
+}
+
+// mayBackref is a cheap test for "This was stated by …" and "… said this."
+// before paying for a full look at the next sentence.
+func (r *run) mayBackref(j int) bool {
+	if j >= len(r.ss) {
+		return false
+	}
+	s := r.p[r.ss[j].start:r.ss[j].end]
+	for _, w := range []string{"This ", "That ", "It ", "These ", "Such "} {
+		if strings.HasPrefix(s, w) {
+			return strings.Contains(s, " by ")
+		}
+	}
+	return strings.HasSuffix(s, " this.") || strings.HasSuffix(s, " so.")
+}
+
+// continues reports a sentence that carries on the one before it: "There
+// are approximately 12,000 soldiers", "Of them, …", "Among them …".
+func (r *run) continues(i int) bool {
+	if i == 0 || r.ss[i].para != r.ss[i-1].para || len(r.toks) < 2 {
+		return false
+	}
+	c0, c1 := r.cls(0), r.cls(1)
+	switch {
+	case c0&cThere != 0 && c1&cAux != 0:
+		return true
+	case c0&(cOf|cIncluding) != 0 && c1&cOfWhom != 0:
+		return true
+	case c0&cIncluding != 0:
+		return true
+	case c0&cThey != 0 && c1&cIncluding != 0:
+		return true
+	}
+	return false
+}
+
+func (r *run) existential() bool {
+	return len(r.toks) > 2 && r.cls(0)&cThere != 0 && r.cls(1)&cAux != 0
+}
+
+func (r *run) sentence(i int) {
+	s := r.ss[i]
+	info := sentInfo{}
+	attr := r.attribute()
+	r.attrFrom, r.attrTo = -1, -1
+	claimant := ""
+	if attr.claimant != "" {
+		claimant = attr.claimant
+		r.attrFrom, r.attrTo = attr.from, attr.to
+		info.attributed = true
+		info.side = attr.side
+	}
+	if claimant == "" && s.quote >= 0 {
+		q := r.quotes[s.quote]
+		for _, j := range [...]int{q.last, q.first} {
+			if j != i {
+				if a := r.peek(j); a.claimant != "" {
+					claimant, info.attributed, info.side = a.claimant, true, a.side
+					break
+				}
+			}
+		}
+	}
+	if claimant == "" && r.mayBackref(i+1) {
+		if a := r.peek(i + 1); a.backref && a.claimant != "" {
+			claimant, info.attributed, info.side = a.claimant, true, a.side
+		}
+	}
+	cont := r.continues(i)
+	if claimant == "" && cont && r.infos[i-1].attributed {
+		prev := r.infos[i-1]
+		claimant, info.attributed, info.side = prev.claimant, true, prev.side
+	}
+	if claimant == "" {
+		claimant = r.outlet()
+	}
+	info.claimant = claimant
+	r.claimSide = info.side
+	if r.claimSide == "" {
+		switch {
+		case strings.Contains(claimant, "Ukrain"):
+			r.claimSide = "ukrainian"
+		case strings.Contains(claimant, "Russia"):
+			r.claimSide = "russian"
+		}
+	}
+	info.asOf = r.asOf()
+	if info.asOf.IsZero() && cont {
+		info.asOf = r.infos[i-1].asOf
+	}
+	r.infos[i] = info
+
+	reg, hasReg := r.findReport()
+	denier := ""
+	if hasReg && reg.denied {
+		denier = claimant
+		if attr.claimant != "" && attr.verb >= reg.from && attr.verb < reg.to {
+			denier = ""
+		}
+	}
+	statusFrom := len(r.claims)
+
+	// figures and subjects, in text order
+	r.figs = r.figs[:0]
+	for k := 0; k < len(r.toks); k++ {
+		t := r.toks[k]
+		if t.kind == tQty {
+			who := claimant
+			if hasReg && k >= reg.from && k < reg.to {
+				who = reg.claimant
+			}
+			r.figure(k, who, cont)
+			continue
+		}
+		if t.mk >= 0 && r.marks[t.mk].i == k {
+			ph := r.marks[t.mk].ph
+			if ph.head != "" || ph.natNoun != "" || (ph.nat != "" && ph.ckind == 0) {
+				if sb, _ := r.npAt(k); !sb.empty() && (sb.nat != "" || sb.whole != "") {
+					r.lastSubject, r.lastSubjectSent = sb, i
+				}
+			}
+		}
+	}
+	figsEnd := len(r.claims)
+	r.statuses(claimant, reg, hasReg, denier)
+	hasStatus := len(r.claims) > figsEnd
+	if !hasStatus && i > 0 && attr.claimant != "" && r.isDenialOfPrevious() {
+		prev := r.infos[i-1]
+		for _, c := range r.claims[prev.statusFrom:prev.statusTo] {
+			if c.Claimant != attr.claimant {
+				r.addStatus(c.Subject, c.Measure, c.Place, -c.Polarity, attr.claimant)
+			}
+		}
+	}
+	r.infos[i].statusFrom, r.infos[i].statusTo = statusFrom, len(r.claims)
+
+	// what the next sentences may refer back to
+	for mi := range r.marks {
+		ph := r.marks[mi].ph
+		if ph.measure != "" && ph.mflags&mWeak == 0 {
+			r.infos[i].measure = ph.measure
+		}
+		if ph.ckind != 0 {
+			r.latter, r.latterSide = ph.claimant, ph.side
+			if ph.ckind != kPerson {
+				r.noteEntity(ph.claimant, ph.side)
+			}
+		}
+	}
+	if len(r.places) > 0 {
+		r.infos[i].place = r.places[len(r.places)-1].place
+		r.lastPlace = r.infos[i].place
+	} else if cont {
+		r.infos[i].place = r.infos[i-1].place
+	}
+	if attr.claimant != "" {
+		r.lastClaimant, r.lastSide = attr.claimant, attr.side
+		if attr.side == "" && !attr.pronoun {
+			r.lastSide = ""
+		}
+	}
+}
+
+// figure makes a claim of the quantity at token k, or none when what it
+// counts, or what happened to them, is unclear.
+func (r *run) figure(k int, claimant string, cont bool) {
+	q := r.qs[r.toks[k].q]
+	if q.Percent || q.Money || !q.Value.Valid() {
+		return
+	}
+	n := len(r.toks)
+	var sb subj
+	var base *figureRef
+	end := k + 1
+	switch {
+	case end+1 < n && r.cls(end)&cOf != 0 && r.cls(end+1)&cOfWhom != 0 && r.toks[end+1].mk < 0:
+		// "300 of them", "two-thirds of whom"
+		sb, base = r.antecedent()
+		end += 2
+	case end < n && r.cls(end)&cThey != 0 && r.toks[end].mk < 0 && r.word(end) == "them":
+		sb, base = r.antecedent()
+		end++
+	default:
+		sb, end = r.npAt(end)
+		if sb.empty() {
+			end = k + 1
+			bare := end >= n || (r.toks[end].kind == tPunct && r.toks[end].p != '(' && r.toks[end].p != '-') ||
+				r.cls(end)&cAux != 0 || (r.phraseAt(end) != nil && r.phraseAt(end).measure != "" && r.phraseAt(end).head == "")
+			if !bare {
+				return
+			}
+			sb, base = r.antecedent()
+		}
+	}
+	if sb.empty() {
+		return
+	}
+	if sb.nat == "" && sb.whole == "" {
+		sb.nat = r.natBefore(k)
+		if sb.nat == "" && militaryHead(sb.head) && militaryHead(r.lastSubject.head) && r.recent() {
+			sb.nat = r.lastSubject.nat
+		}
+		if sb.nat == "" && militaryHead(sb.head) {
+			return
+		}
+	}
+	measure, ok := r.measureFor(k, end)
+	if !ok {
+		return
+	}
+	place := r.placeFor(k)
+	if measure == "" {
+		// "including 500 officers": what the figure they are part of says
+		if inc := r.includedIn(k); inc != nil {
+			measure = inc.measure
+			if place == "" {
+				place = inc.place
+			}
+		} else if cont && r.existential() && r.cur > 0 {
+			measure = r.infos[r.cur-1].measure
+			if place == "" {
+				place = r.infos[r.cur-1].place
+			}
+		}
+	}
+	if measure == "" {
+		return
+	}
+	v := q.Value
+	if q.Fraction {
+		if base == nil || v.High > 1 {
+			return
+		}
+		v = Interval{Low: round6(base.value.Low * v.Low), High: round6(base.value.High * v.High),
+			LowOpen: base.value.LowOpen || v.LowOpen, HighOpen: base.value.HighOpen || v.HighOpen}
+	} else if v.High < 1 {
+		return
+	}
+	r.figs = append(r.figs, figureRef{tok: k, sub: sb, measure: measure, value: v, place: place})
+	r.lastSubject, r.lastSubjectSent = sb, r.cur
+	r.add(Claim{Kind: Figure, Subject: sb.String(), Measure: measure, Place: place,
+		Value: v, ValueText: q.Text, Claimant: claimant})
+}
+
+// round6 drops the binary noise of a product such as 11,000 × 2/3.
+func round6(v float64) float64 {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	return math.Round(v*1e6) / 1e6
+}
+
+func (r *run) recent() bool { return r.cur-r.lastSubjectSent <= 2 }
+
+// antecedent is what "them" and a bare figure refer to: the last figure of
+// the sentence, else the last subject named in the two sentences before.
+func (r *run) antecedent() (subj, *figureRef) {
+	if len(r.figs) > 0 {
+		f := &r.figs[len(r.figs)-1]
+		return f.sub, f
+	}
+	if r.recent() {
+		return r.lastSubject, nil
+	}
+	return subj{}, nil
+}
+
+// includedIn finds the figure a quantity is a part of: "12,000 soldiers,
+// including 500 officers and three generals".
+func (r *run) includedIn(k int) *figureRef {
+	for j := k - 1; j >= 0 && j >= k-6; j-- {
+		t := r.toks[j]
+		if t.kind == tPunct && t.p != ',' {
+			return nil
+		}
+		if t.kind == tWord && r.cls(j)&cIncluding != 0 {
+			for f := len(r.figs) - 1; f >= 0; f-- {
+				if r.figs[f].tok < j {
+					return &r.figs[f]
+				}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// measureFor finds what happened to the counted people. ok is false when
+// the figure must not become a claim at all (negated, or only planned).
+func (r *run) measureFor(k, end int) (string, bool) {
+	ts := r.toks
+	// the object of an active verb: "sent about 11,000", "has assembled a
+	// group of 50,000"
+	j := k - 1
+	for g := 0; j >= 0 && g < 4 && ts[j].kind == tWord && ts[j].mk < 0 && r.cls(j)&cGroupGlue != 0; g++ {
+		j--
+	}
+	if j >= 0 && ts[j].kind == tWord {
+		if ph := r.phraseAt(j); ph != nil && ph.measure != "" && ph.mflags&mActive != 0 && ph.head == "" {
+			if r.modal(j-3, j) || r.negated(j-2, j) {
+				return "", false
+			}
+			return ph.measure, true
+		}
+	}
+	// the predicate after the subject: "… are still fighting", "… have
+	// been killed or wounded"
+	weak := ""
+	for n := end; n < len(ts) && n < end+10; n++ {
+		t := ts[n]
+		if t.kind == tQty {
+			break
+		}
+		if t.kind == tPunct {
+			if t.p == '"' {
+				continue
+			}
+			break
+		}
+		cl := r.cls(n)
+		if t.mk < 0 && cl&(cClauseStop|cSpeech|cAccording) != 0 {
+			break
+		}
+		ph := r.phraseAt(n)
+		if ph == nil {
+			continue
+		}
+		if ph.measure != "" {
+			if r.negated(k+1, n) || r.modal(k+1, n) {
+				return "", false
+			}
+			if ph.mflags&mWeak != 0 {
+				if weak == "" {
+					weak = ph.measure
+				}
+			} else {
+				return ph.measure, true
+			}
+		}
+		n = r.markEnd(n) - 1
+	}
+	if weak != "" {
+		return weak, true
+	}
+	// a noun whose value the figure is: "the death toll rose to 45"
+	for j := k - 1; j >= 0 && j >= k-8; j-- {
+		t := ts[j]
+		if t.kind == tQty || (t.kind == tPunct && t.p != '"') {
+			break
+		}
+		if t.mk < 0 && r.cls(j)&(cSpeech|cThat|cAccording) != 0 {
+			break
+		}
+		if ph := r.phraseAt(j); ph != nil && ph.measure != "" && ph.mflags&mNoun != 0 {
+			return ph.measure, true
+		}
+	}
+	return "", true
+}
+
+func (r *run) addStatus(subject, measure, place string, pol Polarity, claimant string) {
+	r.add(Claim{Kind: Status, Subject: subject, Measure: measure, Place: place, Polarity: pol, Claimant: claimant})
+}
+
+// add completes a claim with its evidence and keeps it if valid.
+func (r *run) add(c Claim) {
+	s := r.ss[r.cur]
+	c.Outlet, c.URL, c.Published = r.a.Outlet, r.a.URL, r.a.Published
+	if c.Outlet == "" {
+		c.Outlet = r.outlet()
+	}
+	c.AsOf = r.infos[r.cur].asOf
+	if c.AsOf.IsZero() {
+		c.AsOf = r.a.Published
+	}
+	c.Start, c.End = s.start, s.end
+	c.Sentence = r.p[s.start:s.end]
+	if c.Validate() != nil {
+		return
+	}
+	r.claims = append(r.claims, c)
+}
+
+// finish names the media behind "media reports" when the article lists
+// them anywhere, and drops repeats of the same claim.
+func (r *run) finish() []Claim {
+	out := r.claims[:0]
+	type key struct {
+		topic, claimant string
+		kind            Kind
+		v               Interval
+		pol             Polarity
+		asOf            time.Time
+	}
+	seen := map[key]bool{}
+	for _, c := range r.claims {
+		if c.Claimant == "media reports" && r.mediaList != "" {
+			c.Claimant = r.mediaList
+		}
+		k := key{c.Topic(), c.Claimant, c.Kind, c.Value, c.Polarity, c.AsOf}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return slices.Clip(out)
+}
+
+// token helpers
+
+func (r *run) cls(k int) uint64 {
+	if k < 0 || k >= len(r.toks) || r.toks[k].kind != tWord {
+		return 0
+	}
+	return r.x.lx.cls[r.toks[k].id]
+}
+
+func (r *run) phraseAt(k int) *phrase {
+	if k < 0 || k >= len(r.toks) || r.toks[k].mk < 0 {
+		return nil
+	}
+	return r.marks[r.toks[k].mk].ph
+}
+
+func (r *run) markEnd(k int) int {
+	if r.toks[k].mk < 0 {
+		return k + 1
+	}
+	return r.marks[r.toks[k].mk].j
+}
+
+func (r *run) is(k int, w string) bool {
+	if k < 0 || k >= len(r.toks) {
+		return false
+	}
+	if w == "'s" {
+		return r.toks[k].id == r.x.lx.poss && r.toks[k].id != 0
+	}
+	return r.word(k) == w
+}
+
+// word is the lower-case text of token k; it allocates only for words with
+// capitals.
+func (r *run) word(k int) string {
+	if k < 0 || k >= len(r.toks) {
+		return ""
+	}
+	s := r.p[r.toks[k].s:r.toks[k].e]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.Map(func(r rune) rune {
+				if r == '’' {
+					return '\''
+				}
+				return unicode.ToLower(r)
+			}, s)
+		}
+	}
+	return s
+}

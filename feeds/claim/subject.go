@@ -1,0 +1,333 @@
+package claim
+
+import (
+	"strings"
+)
+
+// subj is a canonical subject: nationality and head noun
+// ("north korean" + "soldiers").
+type subj struct {
+	nat, head string
+	whole     string // a subject named whole by the configuration
+}
+
+func (s subj) String() string {
+	switch {
+	case s.whole != "":
+		return s.whole
+	case s.nat == "":
+		return s.head
+	}
+	return s.nat + " " + s.head
+}
+
+func (s subj) empty() bool { return s.head == "" && s.whole == "" }
+
+// militaryHeads need a nationality to be worth a claim: "300 soldiers were
+// killed" without saying whose cannot be checked against anything.
+func militaryHead(h string) bool {
+	switch h {
+	case "soldiers", "officers", "generals", "prisoners", "mercenaries":
+		return true
+	}
+	return false
+}
+
+func addSubjectWords(lx *lexicon) {
+	nats := []struct {
+		canon   string
+		aliases []string
+		nouns   []string // the nationality as a plural noun
+		nounOf  string   // what the noun counts
+		side    string
+	}{
+		{"north korean", []string{"north korean", "north korea", "dprk", "d.p.r.k", "pyongyang",
+			"kpa", "korean people's army", "democratic people's republic of korea"},
+			[]string{"north koreans"}, "soldiers", ""},
+		{"russian", []string{"russian", "russia", "moscow", "russian federation"},
+			[]string{"russians"}, "people", "russian"},
+		{"ukrainian", []string{"ukrainian", "ukraine", "kyiv", "kiev"},
+			[]string{"ukrainians"}, "people", "ukrainian"},
+		{"south korean", []string{"south korean", "south korea", "seoul", "republic of korea"},
+			[]string{"south koreans"}, "people", ""},
+		{"american", []string{"american", "united states", "u.s", "usa"}, []string{"americans"}, "people", ""},
+		{"chinese", []string{"chinese", "china", "beijing"}, nil, "", ""},
+		{"iranian", []string{"iranian", "iran", "tehran"}, []string{"iranians"}, "people", ""},
+		{"belarusian", []string{"belarusian", "belarus", "minsk"}, []string{"belarusians"}, "people", ""},
+		{"israeli", []string{"israeli", "israel"}, []string{"israelis"}, "people", ""},
+		{"palestinian", []string{"palestinian"}, []string{"palestinians"}, "people", ""},
+		{"syrian", []string{"syrian", "syria"}, []string{"syrians"}, "people", ""},
+	}
+	for _, n := range nats {
+		for _, a := range n.aliases {
+			e := lx.entry(a)
+			e.nat, e.side = n.canon, n.side
+		}
+		for _, a := range n.nouns {
+			e := lx.entry(a)
+			e.nat, e.natNoun, e.side = n.canon, n.nounOf, n.side
+		}
+	}
+	heads := map[string][]string{
+		"soldiers": {"soldiers", "soldier", "troops", "fighters", "servicemen", "serviceman",
+			"service members", "servicemembers", "military personnel", "personnel", "military",
+			"forces", "armed forces", "combatants", "infantrymen", "conscripts", "recruits",
+			"paratroopers", "special forces", "army", "men in uniform", "reinforcements"},
+		"officers":    {"officers", "officer"},
+		"generals":    {"generals"},
+		"civilians":   {"civilians", "non-combatants", "noncombatants"},
+		"people":      {"people", "persons"},
+		"children":    {"children"},
+		"prisoners":   {"prisoners of war", "pows", "prisoners"},
+		"mercenaries": {"mercenaries"},
+	}
+	for canon, words := range heads {
+		for _, w := range words {
+			lx.entry(w).head = canon
+		}
+	}
+	measures := []struct {
+		measure string
+		flags   uint8
+		words   []string
+	}{
+		{"killed", 0, []string{"killed", "died", "dead", "deaths", "fatalities", "lost their lives",
+			"perished", "killed in action", "slain"}},
+		{"killed", mActive, []string{"killing"}},
+		{"killed", mNoun, []string{"death toll", "number of dead", "number of deaths", "toll"}},
+		{"wounded", 0, []string{"wounded", "injured", "hospitalized", "hospitalised"}},
+		{"wounded", mActive, []string{"wounding", "injuring"}},
+		{"wounded", mNoun, []string{"injuries"}},
+		{"killed or wounded", 0, []string{"killed or wounded", "killed and wounded", "killed or injured",
+			"killed and injured", "dead or wounded", "dead and wounded", "dead or injured",
+			"dead and injured", "killed, wounded"}},
+		{"killed or wounded", mNoun, []string{"casualties", "losses", "casualty toll", "casualty count"}},
+		{"killed or wounded", mActive, []string{"lost"}},
+		{"captured", 0, []string{"taken prisoner", "taken captive", "surrendered", "captured"}},
+		{"captured", mActive, []string{"capturing"}},
+		{"missing", 0, []string{"missing", "missing in action", "unaccounted for"}},
+		{"deployed", 0, []string{"arrived", "stationed", "redeployed", "deployed", "sent",
+			"dispatched", "transferred", "assembled", "amassed", "massed"}},
+		{"deployed", mActive, []string{"deploying", "sending", "dispatching", "sent in"}},
+		{"deployed", mNoun, []string{"deployment of", "arrival of", "contingent of"}},
+		{"fighting", 0, []string{"fighting", "still fighting", "remaining", "still there", "still in combat"}},
+		{"fighting", mWeak, []string{"remain", "remains", "remained"}},
+	}
+	for _, m := range measures {
+		for _, w := range m.words {
+			e := lx.entry(w)
+			e.measure, e.mflags = m.measure, m.flags
+		}
+	}
+	// Active verbs also take their count as object: "sent 11,000",
+	// "killed 12", "captured two".
+	for _, w := range []string{"killed", "wounded", "injured", "captured", "deployed", "sent",
+		"dispatched", "transferred", "assembled", "amassed", "massed", "lost", "redeployed"} {
+		lx.entry(w).mflags |= mActive
+	}
+	places := map[string][]string{
+		"kursk": {"kursk"}, "belgorod": {"belgorod"}, "bryansk": {"bryansk"},
+		"donetsk": {"donetsk", "donbas", "donbass"}, "luhansk": {"luhansk", "lugansk"},
+		"zaporizhzhia": {"zaporizhzhia", "zaporizhia", "zaporozhye"}, "kherson": {"kherson"},
+		"kharkiv": {"kharkiv", "kharkov"}, "pokrovsk": {"pokrovsk"}, "bakhmut": {"bakhmut"},
+		"avdiivka": {"avdiivka"}, "sudzha": {"sudzha"}, "kupiansk": {"kupiansk"},
+		"chasiv yar": {"chasiv yar"}, "toretsk": {"toretsk"}, "vuhledar": {"vuhledar"},
+		"kramatorsk": {"kramatorsk"}, "sloviansk": {"sloviansk"}, "mariupol": {"mariupol"},
+		"crimea": {"crimea"}, "odesa": {"odesa", "odessa"}, "dnipro": {"dnipro"},
+		"sumy": {"sumy"}, "chernihiv": {"chernihiv"}, "kostiantynivka": {"kostiantynivka"},
+		"myrnohrad": {"myrnohrad"}, "vovchansk": {"vovchansk"}, "siversk": {"siversk"},
+		"kyiv": {"kyiv", "kiev"}, "moscow": {"moscow"}, "gaza": {"gaza", "gaza strip"},
+		"rafah": {"rafah"}, "khan younis": {"khan younis"},
+	}
+	for canon, words := range places {
+		for _, w := range words {
+			lx.entry(w).place = canon
+		}
+	}
+}
+
+// Subjects found in one sentence, for "of them" and "including".
+type figureRef struct {
+	tok     int // token index of the quantity
+	sub     subj
+	measure string
+	value   Interval
+	place   string
+}
+
+// npAt reads a subject noun phrase starting at token k: "North Korean
+// fighters", "troops from the DPRK", "elite North Korean troops". It
+// returns the end of the phrase.
+func (r *run) npAt(k int) (subj, int) {
+	ts := r.toks
+	var s subj
+	skipped := 0
+	for k < len(ts) {
+		t := ts[k]
+		if t.kind != tWord {
+			break
+		}
+		ph := r.phraseAt(k)
+		if ph != nil && ph.subject != "" {
+			s.whole = ph.subject
+			return s, r.markEnd(k)
+		}
+		if ph != nil && ph.natNoun != "" {
+			s.nat, s.head = ph.nat, ph.natNoun
+			k = r.markEnd(k)
+			break
+		}
+		if ph != nil && ph.nat != "" && ph.head == "" {
+			s.nat = ph.nat
+			k = r.markEnd(k)
+			if k < len(ts) && r.is(k, "'s") {
+				k++
+			}
+			continue
+		}
+		if ph != nil && ph.head != "" {
+			s.head = ph.head
+			k = r.markEnd(k)
+			break
+		}
+		// adjectives before the head: "elite", "more", "additional"
+		if skipped < 2 && !t.cap && ph == nil && r.cls(k)&(cAux|cSpeech|cPlacePrep|cThat|cOf|cModal|cNeg|cAnd|cTo|cBy|cFrom|cWhich) == 0 {
+			skipped++
+			k++
+			continue
+		}
+		break
+	}
+	if s.head == "" {
+		return subj{}, k
+	}
+	// "troops from the DPRK", "soldiers of North Korea"
+	if s.nat == "" && k+1 < len(ts) && r.cls(k)&(cFrom|cOf) != 0 {
+		j := k + 1
+		if r.cls(j)&cDet != 0 {
+			j++
+		}
+		if ph := r.phraseAt(j); ph != nil && ph.nat != "" && ph.head == "" {
+			s.nat = ph.nat
+			k = r.markEnd(j)
+		}
+	}
+	return s, k
+}
+
+// natBefore looks back from token k, inside its clause, for the country that
+// owns the counted people: "North Korea sent about 11,000 troops". An active
+// verb of harm stops the search, since its agent is the other side
+// ("Ukrainian forces killed 300 soldiers").
+func (r *run) natBefore(k int) string {
+	for j, n := k-1, 0; j >= 0 && n < 14; j, n = j-1, n+1 {
+		t := r.toks[j]
+		if t.kind == tPunct && t.p != '(' && t.p != ')' {
+			return ""
+		}
+		if t.kind == tQty {
+			return ""
+		}
+		c := r.cls(j)
+		if c&(cThat|cSpeech|cAccording|cBy|cWhich) != 0 && r.toks[j].mk < 0 {
+			return ""
+		}
+		ph := r.phraseAt(j)
+		if ph == nil {
+			continue
+		}
+		if ph.measure != "" && ph.measure != "deployed" && ph.mflags&mActive != 0 {
+			return ""
+		}
+		if ph.nat != "" && ph.head == "" && ph.natNoun == "" {
+			return ph.nat
+		}
+		if ph.claimant != "" && ph.side != "" {
+			return ph.side
+		}
+	}
+	return ""
+}
+
+// placeMentions lists the places named in the sentence: known places
+// ("Kursk", "the Kursk region"), a capitalised name before region, oblast
+// or province, and a capitalised name after "in", "near" or "around".
+func (r *run) findPlaces() {
+	r.places = r.places[:0]
+	ts := r.toks
+	for k := 0; k < len(ts); k++ {
+		t := ts[k]
+		if t.kind != tWord {
+			continue
+		}
+		ph := r.phraseAt(k)
+		afterPrep := k > 0 && (r.cls(k-1)&cPlacePrep != 0 || (k > 1 && r.cls(k-1)&cDet != 0 && r.cls(k-2)&cPlacePrep != 0))
+		if ph != nil && ph.place != "" && (ph.nat == "" || afterPrep) {
+			r.places = append(r.places, placeRef{tok: k, place: ph.place})
+			k = r.markEnd(k) - 1
+			continue
+		}
+		if ph != nil || !t.cap || r.cls(k)&(cMonth|cWeekday|cTitle|cFunction|cDet) != 0 {
+			continue
+		}
+		// a run of unknown capitalised words
+		j := k
+		for j < len(ts) && j-k < 3 && ts[j].kind == tWord && ts[j].cap && r.phraseAt(j) == nil &&
+			r.cls(j)&(cMonth|cWeekday|cTitle|cFunction|cDet|cPlaceSuffix) == 0 {
+			j++
+		}
+		if j == k {
+			continue
+		}
+		suffix := j < len(ts) && r.cls(j)&cPlaceSuffix != 0
+		if suffix || (afterPrep && k > 0) {
+			r.places = append(r.places, placeRef{tok: k, place: r.lowerText(k, j)})
+		}
+		k = j - 1
+	}
+}
+
+type placeRef struct {
+	tok   int
+	place string
+}
+
+// placeFor picks the place of the quantity or cue at token k: the first
+// place after it before the next quantity, else the last one before it
+// after the previous quantity and outside the claimant's words.
+func (r *run) placeFor(k int) string {
+	next, prev := len(r.toks), -1
+	for j := k + 1; j < len(r.toks); j++ {
+		if r.toks[j].kind == tQty {
+			next = j
+			break
+		}
+	}
+	for j := k - 1; j >= 0; j-- {
+		if r.toks[j].kind == tQty {
+			prev = j
+			break
+		}
+	}
+	for _, p := range r.places {
+		if p.tok > k && p.tok < next {
+			return p.place
+		}
+	}
+	best := ""
+	for _, p := range r.places {
+		if p.tok < k && p.tok > prev && (p.tok < r.attrFrom || p.tok >= r.attrTo) {
+			best = p.place
+		}
+	}
+	return best
+}
+
+func (r *run) lowerText(i, j int) string {
+	s := r.p[r.toks[i].s:r.toks[j-1].e]
+	var buf [64]byte
+	if len(s) > 48 {
+		return strings.ToLower(s)
+	}
+	return string(lowerInto(buf[:0], s))
+}
