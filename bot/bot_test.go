@@ -238,7 +238,7 @@ func TestSocketDropped(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for _, tt := range []struct {
-		name  string
+		name   string
 		break_ func()
 	}{
 		{"mid-envelope", h.fake.DropNextEnvelope},

@@ -197,4 +197,3 @@ func stripMention(text, self string) string {
 	}
 	return strings.TrimSpace(text)
 }
-
