@@ -243,6 +243,10 @@ func (n *Notifier) runLane(ctx context.Context, l *lane, flush bool) {
 	var queue []state.Alert
 	var lastSeq uint64
 	var nextSend time.Time
+	// A view read before this lane stored a retry time may carry the old
+	// one; the lane's own knowledge of its head wins.
+	var holdSeq uint64
+	var holdUntil time.Time
 	gen := 0
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -251,6 +255,9 @@ func (n *Notifier) runLane(ctx context.Context, l *lane, flush bool) {
 		// Drop what this lane already delivered from a stale view.
 		for len(queue) > 0 && queue[0].Seq <= lastSeq {
 			queue = queue[1:]
+		}
+		if len(queue) > 0 && queue[0].Seq == holdSeq {
+			queue[0].NotBefore = later(queue[0].NotBefore, holdUntil)
 		}
 		waiting := false
 		if len(queue) > 0 {
@@ -273,6 +280,7 @@ func (n *Notifier) runLane(ctx context.Context, l *lane, flush bool) {
 				} else {
 					queue[0].NotBefore = retryAt
 					queue[0].Attempts++
+					holdSeq, holdUntil = a.Seq, retryAt
 				}
 				continue
 			}
