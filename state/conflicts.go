@@ -53,12 +53,17 @@ type conflictRec struct {
 	new, dirty bool
 }
 
-// addClaim puts a claim on its claimant's side; false if it was there.
+// addClaim puts a claim on its claimant's side (by party); false if it was
+// there. A side known only as bare "media reports" takes the name that
+// says which outlets reported.
 func (cf *conflictRec) addClaim(claimant string, seq uint64) bool {
 	for i := range cf.Sides {
 		s := &cf.Sides[i]
-		if s.Claimant != claimant {
+		if claim.Party(s.Claimant) != claim.Party(claimant) {
 			continue
+		}
+		if s.Claimant == claim.Party(s.Claimant) && claimant != s.Claimant {
+			s.Claimant = claimant
 		}
 		if slices.Contains(s.Claims, seq) {
 			return false
@@ -116,9 +121,6 @@ func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
 	if err := b.Put([]byte(cf.ID), v); err != nil {
 		return err
 	}
-	if !cf.new {
-		return nil
-	}
 	byTopic, err := tx.CreateBucketIfNotExists(bucketConflictsByTopic)
 	if err != nil {
 		return err
@@ -126,13 +128,19 @@ func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
 	if err := byTopic.Put(pairKey(cf.Topic, cf.ID), nil); err != nil {
 		return err
 	}
+	// Under each side's name and its party: a side's name may grow more
+	// precise ("media reports" → "media reports (Yonhap)"), and a revision
+	// finds its claimant's conflicts by party. Puts of existing keys are
+	// cheap no-ops.
 	byClaimant, err := tx.CreateBucketIfNotExists(bucketConflictsByClaimant)
 	if err != nil {
 		return err
 	}
 	for _, s := range cf.Sides {
-		if err := byClaimant.Put(pairKey(s.Claimant, cf.ID), nil); err != nil {
-			return err
+		for _, name := range []string{s.Claimant, claim.Party(s.Claimant)} {
+			if err := byClaimant.Put(pairKey(name, cf.ID), nil); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -311,13 +311,13 @@ func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
 	for _, p := range byNewest {
 		superseded := false
 		for _, k := range order {
-			if k.claimant == p.Claimant && k.measure == p.Measure && claim.PlacesMatch(k.place, p.Place) {
+			if k.claimant == claim.Party(p.Claimant) && k.measure == p.Measure && claim.PlacesMatch(k.place, p.Place) {
 				superseded = true
 				break
 			}
 		}
 		if !superseded {
-			k := posKey{p.Claimant, p.Measure, p.Place}
+			k := posKey{claim.Party(p.Claimant), p.Measure, p.Place}
 			latest[k] = p
 			order = append(order, k)
 		}
@@ -326,7 +326,7 @@ func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
 	corroborating := func(pos StoredClaim) []StoredClaim {
 		var out []StoredClaim
 		for _, p := range cands {
-			if p.Claimant == pos.Claimant && p.Measure == pos.Measure && p.Place == pos.Place &&
+			if claim.Party(p.Claimant) == claim.Party(pos.Claimant) && p.Measure == pos.Measure && p.Place == pos.Place &&
 				(p.Seq == pos.Seq || claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration) {
 				out = append(out, p)
 			}
@@ -340,7 +340,7 @@ func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
 		found := false
 		for _, k := range order {
 			p := latest[k]
-			if k.claimant == claimant && k.measure == measure && claim.PlacesMatch(place, p.Place) && (!found || newer(p, best)) {
+			if k.claimant == claim.Party(claimant) && k.measure == measure && claim.PlacesMatch(place, p.Place) && (!found || newer(p, best)) {
 				best, found = p, true
 			}
 		}
@@ -380,7 +380,7 @@ func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
 		case isPart && pos.Measure == total:
 			// My part (summed with my other parts when I gave them all)
 			// against their total.
-			if pos.Claimant == c.Claimant {
+			if claim.Party(pos.Claimant) == claim.Party(c.Claimant) {
 				continue
 			}
 			mine := c.Claim
@@ -398,7 +398,7 @@ func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
 			// Their part against my total: summed with their other parts
 			// when they gave them all. Judged once per claimant and part
 			// set, from the latest part.
-			if pos.Claimant == c.Claimant {
+			if claim.Party(pos.Claimant) == claim.Party(c.Claimant) {
 				continue
 			}
 			theirs := pos.Claim
@@ -467,7 +467,7 @@ func newer(a, b StoredClaim) bool {
 // revision on the open conflicts of its claimant, and queues the alerts.
 func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 	if f.verdict.Relation == claim.Revision {
-		ids, err := conflictIDsOfClaimant(r.tx, c.Claimant)
+		ids, err := conflictIDsOfClaimant(r.tx, claim.Party(c.Claimant))
 		if err != nil {
 			return err
 		}
@@ -614,9 +614,11 @@ func (r *recorder) finish() (Recorded, error) {
 }
 
 // ConflictID is the stable ID of the conflict between two claimants on a
-// topic, whatever order they come in.
+// topic, whatever order they come in. Claimants count by their party
+// (claim.Party), so "media reports" and "media reports (Yonhap)" against
+// the same speaker are one conflict.
 func ConflictID(topic, claimantA, claimantB string) string {
-	a, b := sortedPair(claimantA, claimantB)
+	a, b := sortedPair(claim.Party(claimantA), claim.Party(claimantB))
 	h := sha256.Sum256([]byte(topic + "\x00" + a + "\x00" + b))
 	return "c" + hex.EncodeToString(h[:8])
 }

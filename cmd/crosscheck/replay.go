@@ -1,7 +1,319 @@
 package main
 
-import "context"
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crosscheck-news/crosscheck/bot/desk"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/state"
+)
+
+// maxReplayLine bounds one article line. A longer line is reported and
+// skipped without being held in memory.
+const maxReplayLine = 8 << 20
+
+// replayArticle is one input line, as DESIGN.md specifies.
+type replayArticle struct {
+	Outlet    string `json:"outlet"`
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Published string `json:"published"`
+	Content   string `json:"content"`
+}
+
+// replayConflict is one --json output line.
+type replayConflict struct {
+	ID       string        `json:"id"`
+	Kind     string        `json:"kind"`
+	Topic    string        `json:"topic"`
+	Severity float64       `json:"severity"`
+	Claims   []replayClaim `json:"claims"`
+}
+
+type replayClaim struct {
+	Claimant  string   `json:"claimant"`
+	Outlet    string   `json:"outlet"`
+	URL       string   `json:"url"`
+	Published string   `json:"published"`
+	AsOf      string   `json:"as_of"`
+	Text      string   `json:"text"`
+	Low       *float64 `json:"low"`
+	High      *float64 `json:"high"`
+	Status    string   `json:"status"`
+}
 
 func runReplay(ctx context.Context, e env, args []string) error {
-	return usagef("replay: not built yet")
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	asJSON := fs.Bool("json", false, "one conflict per line as JSON")
+	dbPath := fs.String("db", "", "keep the ledger in this store (default: a temporary one)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: crosscheck replay [--json] [--db PATH] FILE.jsonl|-")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("replay: %v", err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usagef("replay: want one input, FILE.jsonl or -")
+	}
+	name := fs.Arg(0)
+	var in io.Reader = e.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		defer f.Close()
+		in = f
+	} else {
+		name = "stdin"
+	}
+
+	path := *dbPath
+	if path == "" {
+		dir, err := os.MkdirTemp("", "crosscheck-replay-")
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "replay.db")
+	}
+	store, err := state.Open(path, state.Options{})
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	defer store.Close()
+
+	d := &desk.Desk{Store: store}
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	r := bufio.NewReaderSize(in, 64<<10)
+	bad, lines := 0, 0
+	report := func(line int, format string, args ...any) {
+		bad++
+		fmt.Fprintf(e.stderr, "crosscheck: replay: %s:%d: %s\n", name, line, fmt.Sprintf(format, args...))
+	}
+	for line := 1; ; line++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("replay: %s:%d: %w", name, line, err)
+		}
+		text, tooLong, err := readLine(r, maxReplayLine)
+		if err == io.EOF && len(text) == 0 && !tooLong {
+			break
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("replay: read %s:%d: %w", name, line, err)
+		}
+		if len(bytes.TrimSpace(text)) == 0 && !tooLong {
+			if err == io.EOF {
+				break
+			}
+			continue
+		}
+		lines++
+		switch {
+		case tooLong:
+			report(line, "line longer than %d MiB, skipped", maxReplayLine>>20)
+		case !utf8.Valid(text):
+			report(line, "invalid UTF-8, skipped")
+		default:
+			a, perr := parseReplayLine(text)
+			if perr != nil {
+				report(line, "%v", perr)
+				break
+			}
+			res, rerr := d.Record(ctx, a)
+			if rerr != nil {
+				return fmt.Errorf("replay: %s:%d: %w", name, line, rerr)
+			}
+			for _, rerr := range res.Refused {
+				fmt.Fprintf(e.stderr, "crosscheck: replay: %s:%d: claim refused: %v\n", name, line, rerr)
+			}
+			for _, c := range res.Opened {
+				var werr error
+				if *asJSON {
+					werr = writeConflictJSON(out, c)
+				} else {
+					werr = writeConflictText(out, c)
+				}
+				if werr != nil {
+					return fmt.Errorf("replay: write: %w", werr)
+				}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("replay: write: %w", err)
+	}
+	if bad > 0 {
+		return fmt.Errorf("replay: %s: %d of %d lines could not be replayed", name, bad, lines)
+	}
+	return nil
 }
+
+// readLine reads one line without its end. A line longer than max is read
+// to its end and dropped: tooLong is set and text is empty.
+func readLine(r *bufio.Reader, max int) (text []byte, tooLong bool, err error) {
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !tooLong {
+			if len(text)+len(chunk) > max+2 {
+				tooLong, text = true, nil
+			} else {
+				text = append(text, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		text = bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
+		if len(text) > max {
+			tooLong, text = true, nil
+		}
+		return text, tooLong, err
+	}
+}
+
+func parseReplayLine(line []byte) (claim.Article, error) {
+	var ra replayArticle
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&ra); err != nil {
+		return claim.Article{}, fmt.Errorf("not a JSON article: %w", err)
+	}
+	if dec.More() {
+		return claim.Article{}, errors.New("more than one JSON value on the line")
+	}
+	switch {
+	case strings.TrimSpace(ra.Outlet) == "":
+		return claim.Article{}, errors.New(`missing "outlet"`)
+	case ra.Published == "":
+		return claim.Article{}, errors.New(`missing "published"`)
+	}
+	pub, err := time.Parse(time.RFC3339, ra.Published)
+	if err != nil {
+		return claim.Article{}, fmt.Errorf(`"published": %q is not RFC 3339`, ra.Published)
+	}
+	return claim.Article{Outlet: ra.Outlet, URL: ra.URL, Title: ra.Title, Published: pub, Text: ra.Content}, nil
+}
+
+func toReplayConflict(c state.Conflict) replayConflict {
+	rc := replayConflict{ID: c.ID, Kind: c.Kind.String(), Topic: c.Topic, Severity: math.Round(c.Severity*1000) / 1000}
+	for i := range c.Sides {
+		rc.Claims = append(rc.Claims, toReplayClaim(c.Lead(i)))
+	}
+	return rc
+}
+
+func toReplayClaim(c claim.Claim) replayClaim {
+	rc := replayClaim{
+		Claimant: c.Claimant, Outlet: c.Outlet, URL: c.URL,
+		Published: formatTime(c.Published), AsOf: formatTime(c.AsOf), Text: c.Sentence,
+	}
+	if c.Kind == claim.Status {
+		rc.Status = c.Polarity.String()
+		return rc
+	}
+	low := c.Value.Low
+	rc.Low = &low
+	if c.Value.Bounded() {
+		high := c.Value.High
+		rc.High = &high
+	}
+	return rc
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func writeConflictJSON(w io.Writer, c state.Conflict) error {
+	b, err := json.Marshal(toReplayConflict(c))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// writeConflictText prints a conflict the way an editor reads it: the
+// topic, then each side with its claims (position, quote, outlet, date,
+// link), then why it conflicts.
+func writeConflictText(w io.Writer, c state.Conflict) error {
+	const perSide = 3
+	var b strings.Builder
+	fmt.Fprintf(&b, "CONFLICT %s  %s  (%s, severity %.2f)\n", c.ID, c.Topic, c.Kind, c.Severity)
+	for _, side := range c.Sides {
+		fmt.Fprintf(&b, "  %s\n", side.Claimant)
+		for i, cl := range side.Claims {
+			if i == perSide {
+				fmt.Fprintf(&b, "    (and %d more)\n", len(side.Claims)-perSide)
+				break
+			}
+			fmt.Fprintf(&b, "    %s", position(cl))
+			if cl.Sentence != "" {
+				fmt.Fprintf(&b, " — “%s”", strings.Join(strings.Fields(cl.Sentence), " "))
+			}
+			where := cl.Outlet
+			if d := formatDate(cl.Published); d != "" {
+				where += ", " + d
+			}
+			if !cl.AsOf.IsZero() && !sameDay(cl.AsOf, cl.Published) {
+				where += " (as of " + formatDate(cl.AsOf) + ")"
+			}
+			if cl.URL != "" {
+				where += "  " + cl.URL
+			}
+			fmt.Fprintf(&b, "\n      %s\n", where)
+		}
+	}
+	fmt.Fprintf(&b, "  why: %s\n\n", c.Reason)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func position(c claim.Claim) string {
+	if c.Kind == claim.Status {
+		if c.Polarity == claim.Absent {
+			return "not " + c.Measure
+		}
+		return c.Measure
+	}
+	v := c.Value.String()
+	if c.ValueText != "" {
+		v = c.ValueText + " " + v
+	}
+	return v + " " + c.Measure
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func sameDay(a, b time.Time) bool { return formatDate(a) == formatDate(b) }

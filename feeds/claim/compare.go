@@ -167,13 +167,30 @@ func RelatedMeasures(measure string) []string {
 	return out
 }
 
+// MediaReports is the claimant of reports attributed to the press at
+// large; Extract names the outlets when the text does:
+// "media reports (The New York Times, Yonhap)".
+const MediaReports = "media reports"
+
+// Party is who a claimant stands for when claims are judged. Every "media
+// reports (…)" is one party with bare "media reports": an article that
+// denies "media reports" answers the same reports another article names
+// the outlets of, so the two must not make two disputes, nor may the press
+// be said to contradict itself. Any other claimant is its own party.
+func Party(claimant string) string {
+	if claimant == MediaReports || strings.HasPrefix(claimant, MediaReports+" (") {
+		return MediaReports
+	}
+	return claimant
+}
+
 // PlacesMatch reports whether two places can be about the same thing: equal,
 // or one of them unnamed.
 func PlacesMatch(a, b string) bool { return a == "" || b == "" || a == b }
 
 // Sum adds parts ("300 killed", "nearly 2,700 wounded") into one claim on
 // total, so a claimant's parts can be compared with another's total. Every
-// part of total must be there once, all figures by the same claimant on
+// part of total must be there once, all figures by the same party on
 // the same subject and on places that match. The sum carries the latest
 // part's outlet, URL and dates and all the parts' sentences.
 func Sum(total string, parts ...Claim) (Claim, bool) {
@@ -204,7 +221,7 @@ func Sum(total string, parts ...Claim) (Claim, bool) {
 			s.Measure = total
 			s.Value = Interval{}
 		} else {
-			if p.Subject != s.Subject || p.Claimant != s.Claimant || !PlacesMatch(p.Place, s.Place) {
+			if p.Subject != s.Subject || Party(p.Claimant) != Party(s.Claimant) || !PlacesMatch(p.Place, s.Place) {
 				return Claim{}, false
 			}
 			if s.Place == "" {
@@ -253,7 +270,7 @@ func Compare(a, b Claim, r Rules) Verdict {
 	if place == "" {
 		place = b.Place
 	}
-	same := a.Claimant == b.Claimant
+	same := Party(a.Claimant) == Party(b.Claimant)
 	switch {
 	case a.Measure == b.Measure && a.Kind == Figure && b.Kind == Figure:
 		return compareFigures(a.Value, b.Value, same, TopicKey(a.Subject, a.Measure, place), r, a.valueWords(), b.valueWords())

@@ -1,0 +1,192 @@
+package desk
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/state"
+)
+
+// Desk joins a poller, an extractor and the store. Store is required;
+// Extractor defaults to claim.Extract's defaults; Poller is needed only by
+// Poll.
+type Desk struct {
+	Store     *state.Store
+	Extractor *claim.Extractor
+	Poller    *feeds.Poller
+	// Now dates articles that carry no publication time; the wall clock
+	// when nil.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// ErrNoPoller is returned by Poll on a desk built without a poller.
+var ErrNoPoller = errors.New("desk: no poller")
+
+// Poll polls one feed, extracts the claims of its new and updated items and
+// commits the poll: items, claims, conflicts and alerts in one transaction.
+// The first poll of a feed is backfill: recorded, never alerted.
+func (d *Desk) Poll(ctx context.Context, src feeds.Source) (state.PollResult, error) {
+	if d.Poller == nil {
+		return state.PollResult{}, ErrNoPoller
+	}
+	poll, err := d.Poller.Poll(ctx, src)
+	if err != nil {
+		return state.PollResult{}, err
+	}
+	outlet := src.Outlet
+	if outlet == "" {
+		outlet = src.Name
+	}
+	for i := range poll.Items {
+		it := &poll.Items[i]
+		if it.Item.Outlet == "" {
+			it.Item.Outlet = outlet
+		}
+		it.Claims = d.claims(claim.Article{
+			Outlet: it.Item.Outlet, URL: it.Item.URL, Title: it.Item.Title,
+			Published: d.published(it.Item.Published), Text: it.Text,
+		})
+	}
+	res, err := d.Store.CommitPoll(ctx, *poll)
+	if err != nil {
+		return state.PollResult{}, fmt.Errorf("desk: poll %s: %w", src.Name, err)
+	}
+	if len(res.Conflicts) > 0 {
+		d.log().Info("conflicts opened", "feed", src.Name, "conflicts", len(res.Conflicts))
+	}
+	return res, nil
+}
+
+// Replay records one article as if a feed had brought it and returns the
+// conflicts it opened. It is what `crosscheck replay` does per line.
+func (d *Desk) Replay(ctx context.Context, a claim.Article) ([]state.Conflict, error) {
+	res, err := d.Record(ctx, a)
+	return res.Opened, err
+}
+
+// Record is Replay with the whole result: claims stored and refused,
+// conflicts opened and joined, alerts queued.
+func (d *Desk) Record(ctx context.Context, a claim.Article) (state.Recorded, error) {
+	res, err := d.Store.Record(ctx, d.Item(a))
+	if err != nil {
+		return state.Recorded{}, fmt.Errorf("desk: record %s: %w", describe(a), err)
+	}
+	return res, nil
+}
+
+// Check judges one article against the ledger without storing it: the
+// conflicts it would open, those it would add evidence to, and, for an
+// article already recorded, the conflicts its claims are part of. It
+// answers "/crosscheck check URL".
+func (d *Desk) Check(ctx context.Context, a claim.Article) ([]state.Conflict, error) {
+	item := d.Item(a)
+	res, err := d.Store.Preview(ctx, item)
+	if err != nil {
+		return nil, fmt.Errorf("desk: check %s: %w", describe(a), err)
+	}
+	out := append(res.Opened, res.Joined...)
+	if res.Duplicates == 0 {
+		return out, nil
+	}
+	seen := map[string]bool{}
+	for _, c := range out {
+		seen[c.ID] = true
+	}
+	for _, cl := range item.Claims {
+		if seen["claimant\x00"+cl.Claimant] {
+			continue
+		}
+		seen["claimant\x00"+cl.Claimant] = true
+		cs, err := d.Store.ConflictsOf(ctx, cl.Claimant)
+		if err != nil {
+			return nil, fmt.Errorf("desk: check %s: %w", describe(a), err)
+		}
+		for _, c := range cs {
+			if !seen[c.ID] && cites(c, a) {
+				seen[c.ID] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// cites reports whether a conflict holds a claim read in article a.
+func cites(c state.Conflict, a claim.Article) bool {
+	for _, s := range c.Sides {
+		for _, cl := range s.Claims {
+			if cl.Outlet == a.Outlet && cl.URL == a.URL {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Item turns an article into the polled item the ledger records, its
+// claims extracted.
+func (d *Desk) Item(a claim.Article) state.PolledItem {
+	a.Published = d.published(a.Published)
+	h := sha256.Sum256([]byte(a.Outlet + "\x00" + a.URL + "\x00" + a.Title + "\x00" + a.Text))
+	id := hex.EncodeToString(h[:12])
+	return state.PolledItem{
+		Item: state.ItemRecord{
+			ID: id, Outlet: a.Outlet, URL: a.URL, Title: a.Title,
+			Published: a.Published, ContentHash: id,
+		},
+		Text:   a.Text,
+		Claims: d.claims(a),
+	}
+}
+
+// claims extracts an article's claims and leaves out, with a warning, any
+// the ledger would refuse, so one extraction slip cannot fail a poll.
+func (d *Desk) claims(a claim.Article) []claim.Claim {
+	var cs []claim.Claim
+	if d.Extractor != nil {
+		cs = d.Extractor.Extract(a)
+	} else {
+		cs = claim.Extract(a)
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if err := state.ValidateClaim(c); err != nil {
+			d.log().Warn("claim refused", "url", a.URL, "outlet", a.Outlet, "error", err.Error())
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (d *Desk) published(t time.Time) time.Time {
+	if !t.IsZero() {
+		return t
+	}
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func (d *Desk) log() *slog.Logger {
+	if d.Log != nil {
+		return d.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func describe(a claim.Article) string {
+	if a.URL != "" {
+		return a.URL
+	}
+	return fmt.Sprintf("%q (%s)", a.Title, a.Outlet)
+}
