@@ -1,7 +1,267 @@
 package main
 
-import "context"
+// `crosscheck backup FILE` copies the store consistently, whether or not the
+// bot is running.
+//
+// bbolt's file lock makes this a two-way choice. When no process holds the
+// store, backup opens it read-only and copies it in one read transaction.
+// When `crosscheck run` holds it (the lock is exclusive, so even a read-only
+// open is refused), backup asks the running bot instead: GET /backup on its
+// listen address streams the copy from a read transaction inside the bot,
+// which keeps working meanwhile.
+//
+// That endpoint hands out the whole database, so it answers only requests
+// that come from the same machine (loopback, or the host's own address) and
+// carry the token the bot writes beside the store at start (STORE.backup-
+// token, mode 0600). Whoever can read that file can read the store itself;
+// nobody else, including a reverse proxy on the same host forwarding
+// outside requests, can fetch a backup.
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/state"
+)
+
+// backupPath is where the endpoint is mounted on the listen address.
+const backupPath = "/backup"
+
+func backupTokenPath(storePath string) string { return storePath + ".backup-token" }
 
 func runBackup(ctx context.Context, e env, args []string) error {
-	return usagef("backup: not built yet")
+	fs := flagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE")
+	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("backup", err)
+	}
+	if len(rest) != 1 {
+		return usagef("backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)")
+	}
+	dest := rest[0]
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	if same, _ := sameFile(dest, cfg.Store); same {
+		return usagef("backup: %s is the store itself; name another file", dest)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+
+	if _, err := os.Stat(cfg.Store); err != nil {
+		return usagef("backup: no store at %s (%v)", cfg.Store, errors.Unwrap(err))
+	}
+	store, err := state.Open(cfg.Store, state.Options{ReadOnly: true, LockTimeout: 200 * time.Millisecond})
+	switch {
+	case err == nil:
+		defer store.Close()
+		if err := store.Backup(ctx, dest); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "backed up %s to %s\n", cfg.Store, dest)
+		return nil
+	case errors.Is(err, state.ErrLocked):
+		n, err := backupFromRunningBot(ctx, cfg, dest)
+		if err != nil {
+			return fmt.Errorf("backup: %s is in use by a running crosscheck, and asking it failed: %w", cfg.Store, err)
+		}
+		fmt.Fprintf(e.stdout, "backed up %s to %s (%d bytes, from the running bot)\n", cfg.Store, dest, n)
+		return nil
+	default:
+		return fmt.Errorf("backup: %w", err)
+	}
+}
+
+// backupFromRunningBot fetches the copy from the bot's /backup endpoint
+// into dest, via a temporary file that is checked before it replaces dest.
+func backupFromRunningBot(ctx context.Context, cfg *config.Config, dest string) (int64, error) {
+	token, err := os.ReadFile(backupTokenPath(cfg.Store))
+	if err != nil {
+		return 0, fmt.Errorf("read the bot's backup token: %w", err)
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return 0, fmt.Errorf("listen %q: %w", cfg.Listen, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	url := "http://" + net.JoinHostPort(host, port) + backupPath
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	client := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return 0, fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(msg)))
+	}
+
+	tmp, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*.tmp")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	n, err := io.Copy(tmp, resp.Body)
+	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
+		err = fmt.Errorf("transfer cut short: %d of %d bytes", n, resp.ContentLength)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	// The copy must open and pass bbolt's consistency check before it
+	// takes the destination's name.
+	check, err := state.Open(tmp.Name(), state.Options{ReadOnly: true, LockTimeout: time.Second})
+	if err != nil {
+		return n, fmt.Errorf("the copy does not open: %w", err)
+	}
+	err = check.Check()
+	check.Close()
+	if err != nil {
+		return n, fmt.Errorf("the copy is damaged: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return n, err
+	}
+	return n, os.Rename(tmp.Name(), dest)
+}
+
+func sameFile(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(sa, sb), nil
+}
+
+// backupEndpoint serves GET /backup for `crosscheck backup` while the bot
+// holds the store. The run command creates it after opening the store,
+// mounts it on its listen address, and closes it at shutdown:
+//
+//	be, err := newBackupEndpoint(store, log)
+//	mux.Handle("GET /backup", be)
+//	defer be.Close()
+type backupEndpoint struct {
+	store     *state.Store
+	token     string
+	tokenPath string
+	log       *slog.Logger
+}
+
+// newBackupEndpoint writes a fresh random token beside the store.
+func newBackupEndpoint(store *state.Store, log *slog.Logger) (*backupEndpoint, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, err
+	}
+	b := &backupEndpoint{store: store, token: hex.EncodeToString(raw[:]), tokenPath: backupTokenPath(store.Path()), log: log}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	// Write then rename, so a reader never sees half a token.
+	tmp := b.tokenPath + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.token+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("backup endpoint: %w", err)
+	}
+	if err := os.Rename(tmp, b.tokenPath); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("backup endpoint: %w", err)
+	}
+	return b, nil
+}
+
+// Close removes the token: no backups through a bot that is gone.
+func (b *backupEndpoint) Close() error {
+	if err := os.Remove(b.tokenPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("backup endpoint: %w", err)
+	}
+	return nil
+}
+
+func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "GET only", http.StatusMethodNotAllowed)
+		return
+	}
+	if !sameMachine(r) || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
+		b.log.Warn("backup refused: not from this machine", "remote_addr", r.RemoteAddr)
+		http.Error(w, "backups are served to this machine only", http.StatusForbidden)
+		return
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(b.token)) != 1 {
+		b.log.Warn("backup refused: bad token", "remote_addr", r.RemoteAddr)
+		http.Error(w, "missing or wrong token (run crosscheck backup beside the store)", http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	start := time.Now()
+	n, err := b.store.WriteBackup(r.Context(), w, func(size int64) {
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	})
+	if err != nil {
+		// Headers are gone; the short body and Content-Length tell the client.
+		b.log.Error("backup failed", "error", err.Error(), "bytes", n)
+		return
+	}
+	b.log.Info("backup served", "bytes", n, "took", time.Since(start))
+}
+
+// sameMachine is true for loopback clients and for clients connecting from
+// the address they connected to (the host talking to itself).
+func sameMachine(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	remote := net.ParseIP(host)
+	if remote == nil {
+		return false
+	}
+	if remote.IsLoopback() {
+		return true
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return false
+	}
+	lhost, _, err := net.SplitHostPort(local.String())
+	return err == nil && net.ParseIP(lhost).Equal(remote)
 }

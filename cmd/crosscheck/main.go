@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/crosscheck-news/crosscheck/bot/config"
 )
 
 // Exit codes are part of the command-line contract.
@@ -82,7 +84,8 @@ func run(ctx context.Context, e env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "crosscheck: %v\n", err)
 		var ue usageError
-		if errors.As(err, &ue) {
+		var ce *config.Error
+		if errors.As(err, &ue) || errors.As(err, &ce) {
 			return exitUsage
 		}
 		return exitFailed

@@ -1,7 +1,224 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"text/tabwriter"
+	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/state"
+)
+
+// commitFunc turns a fetched poll into a committed result. storeCommit
+// stores the items as they are; the desk, which extracts claims and runs
+// them through the ledger before committing, slots in here instead.
+type commitFunc func(ctx context.Context, src feeds.Source, p *state.Poll) (state.PollResult, error)
+
+func storeCommit(store *state.Store) commitFunc {
+	return func(ctx context.Context, _ feeds.Source, p *state.Poll) (state.PollResult, error) {
+		return store.CommitPoll(ctx, *p)
+	}
+}
+
+// feedReport is what `crosscheck poll` says about one feed; with --json it
+// is one line of output.
+type feedReport struct {
+	Feed   string `json:"feed"`
+	URL    string `json:"url"`
+	Origin origin `json:"origin"`
+	// Status is "ok", "failed" or "paused".
+	Status  string `json:"status"`
+	New     int    `json:"new"`
+	Updated int    `json:"updated"`
+	// Backfill marks a feed's first poll: its items are recorded but
+	// never alerted on.
+	Backfill  bool       `json:"backfill"`
+	Conflicts int        `json:"conflicts"`
+	Error     string     `json:"error,omitempty"`
+	NextPoll  *time.Time `json:"next_poll,omitempty"`
+	TookMS    int64      `json:"took_ms"`
+
+	result state.PollResult
+}
+
+// runPoll is `crosscheck poll [--config crosscheck.yaml] [--json]`: every
+// feed once, now; new items recorded; Slack untouched.
 func runPoll(ctx context.Context, e env, args []string) error {
-	return usagef("poll: not built yet")
+	fs := flagSet(e, "poll", "crosscheck poll [--config crosscheck.yaml] [--json] [-v]")
+	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	asJSON := fs.Bool("json", false, "one JSON object per feed and line")
+	verbose := fs.Bool("v", false, "log every step to stderr")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("poll", err)
+	}
+	if len(rest) > 0 {
+		return usagef("poll: unexpected argument %q (usage: crosscheck poll [--config FILE] [--json])", rest[0])
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, *verbose)
+	store, err := openStore(cfg, state.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	defs, err := allFeeds(ctx, cfg, store)
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	if len(defs) == 0 {
+		return usagef("poll: no feeds in %s or the store; add some under feeds:, or run crosscheck feeds import FILE.opml", cfg.File)
+	}
+
+	fetcher := newFetcher(cfg)
+	defer fetcher.Close()
+	poller := &feeds.Poller{Fetcher: fetcher, Store: store, Log: log}
+	commit := storeCommit(store)
+
+	var mu sync.Mutex
+	reports := map[string]*feedReport{}
+	for _, d := range defs {
+		r := &feedReport{Feed: d.Source.Name, URL: d.Source.URL, Origin: d.Origin, Status: "ok"}
+		if d.Paused {
+			r.Status = "paused"
+		}
+		reports[d.Source.Name] = r
+	}
+	poll := func(ctx context.Context, src feeds.Source) (time.Time, error) {
+		start := time.Now()
+		p, err := poller.Poll(ctx, src)
+		var res state.PollResult
+		if err == nil {
+			res, err = commit(ctx, src, p)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		r := reports[src.Name]
+		r.TookMS = time.Since(start).Milliseconds()
+		if err != nil {
+			r.Status, r.Error = "failed", err.Error()
+			if st, serr := store.FeedState(ctx, src.Name); serr == nil && !st.NextPoll.IsZero() {
+				r.NextPoll = &st.NextPoll
+				return st.NextPoll, err
+			}
+			return time.Time{}, err
+		}
+		r.New, r.Updated, r.Conflicts, r.result = res.NewItems, res.Updates, len(res.Conflicts), res
+		for _, it := range p.Items {
+			r.Backfill = r.Backfill || it.Item.Backfill
+		}
+		if !p.State.NextPoll.IsZero() {
+			r.NextPoll = &p.State.NextPoll
+		}
+		return p.State.NextPoll, nil
+	}
+
+	sched := feeds.NewScheduler(poll, feeds.SchedulerOptions{Workers: cfg.Limits.Workers, PerHost: cfg.Limits.PerHost, Log: log})
+	for _, d := range defs {
+		if err := sched.Add(d.Source); err != nil {
+			return fmt.Errorf("poll: %w", err)
+		}
+		if d.Paused {
+			sched.Pause(d.Source.Name)
+		}
+	}
+	for _, res := range sched.PollAll(ctx) {
+		if res.Skipped != "" && res.Skipped != "paused" {
+			r := reports[res.Source.Name]
+			r.Status, r.Error = "failed", res.Skipped
+		}
+	}
+	if err := sched.Stop(ctx); err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+
+	ordered := make([]*feedReport, 0, len(defs))
+	for _, d := range defs {
+		ordered = append(ordered, reports[d.Source.Name])
+	}
+	if *asJSON {
+		err = writePollJSON(e.stdout, ordered)
+	} else {
+		err = writePollText(e.stdout, ordered)
+	}
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	failed := 0
+	for _, r := range ordered {
+		if r.Status == "failed" {
+			failed++
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("poll: interrupted: %w", err)
+	}
+	if failed > 0 {
+		return fmt.Errorf("poll: %d of %s failed", failed, plural(len(ordered), "feed"))
+	}
+	return nil
+}
+
+func writePollJSON(w io.Writer, reports []*feedReport) error {
+	enc := json.NewEncoder(w)
+	for _, r := range reports {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writePollText(w io.Writer, reports []*feedReport) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var polled, items, updates, failed, conflicts int
+	for _, r := range reports {
+		var what string
+		switch r.Status {
+		case "paused":
+			what = "paused"
+		case "failed":
+			failed++
+			what = "failed: " + r.Error
+		default:
+			polled++
+			items += r.New
+			updates += r.Updated
+			conflicts += r.Conflicts
+			switch {
+			case r.New == 0 && r.Updated == 0:
+				what = "nothing new"
+			case r.Updated == 0:
+				what = plural(r.New, "new item")
+			default:
+				what = fmt.Sprintf("%s, %s", plural(r.New, "new item"), plural(r.Updated, "update"))
+			}
+			if r.Backfill {
+				what += " (first poll: recorded as backfill, never alerted on)"
+			}
+			if r.Conflicts > 0 {
+				what += ", " + plural(r.Conflicts, "new conflict")
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", r.Feed, what)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("%s polled: %s, %s", plural(polled, "feed"), plural(items, "new item"), plural(updates, "update"))
+	if conflicts > 0 {
+		summary += ", " + plural(conflicts, "new conflict")
+	}
+	if failed > 0 {
+		summary += fmt.Sprintf(", %d failed", failed)
+	}
+	_, err := fmt.Fprintln(w, summary)
+	return err
 }
