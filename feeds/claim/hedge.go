@@ -184,18 +184,18 @@ func (h Hedges) Validate() error {
 // prefixHedge finds the longest hedge phrase that ends right before pos
 // ("more than 300", "an estimated 11 000"); it returns its kind and start,
 // or pos when there is none.
-func (sc *numScanner) prefixHedge(pos int) (HedgeKind, int) {
+func (sc *numScanner) prefixHedge(pw *nearWords, pos int) (HedgeKind, int) {
 	s := sc.s
-	pw := wordsBefore(s, pos)
-	if pw.n == 0 {
+	if pw.n == 0 || !sc.before.has(pw.text(s, 0)) {
 		return HedgeExact, pos
 	}
 	best, bestStart, bestLen := HedgeExact, pos, 0
-	for _, p := range sc.h.Phrases {
-		if p.Suffix || len(p.Words) <= bestLen {
+	key := uint16(filterKey(pw.text(s, 0)))
+	for i, p := range sc.h.Phrases {
+		if p.Suffix || len(p.Words) <= bestLen || i < len(sc.keys) && sc.keys[i] != key {
 			continue
 		}
-		if st, ok := matchBack(s, &pw, p.Words); ok {
+		if st, ok := matchBack(s, pw, p.Words); ok {
 			best, bestStart, bestLen = p.Kind, st, len(p.Words)
 		}
 	}
@@ -242,12 +242,13 @@ func (sc *numScanner) suffixHedge(end int) (HedgeKind, int, bool) {
 		return HedgeAtLeast, end + 5, false
 	}
 	nw := wordsAfter(s, end)
-	if nw.n == 0 {
+	if nw.n == 0 || !sc.after.has(nw.text(s, 0)) {
 		return HedgeExact, end, false
 	}
 	best, bestEnd, bestLen := HedgeExact, end, 0
-	for _, p := range sc.h.Phrases {
-		if !p.Suffix || len(p.Words) <= bestLen {
+	key := uint16(filterKey(nw.text(s, 0)))
+	for i, p := range sc.h.Phrases {
+		if !p.Suffix || len(p.Words) <= bestLen || i < len(sc.keys) && sc.keys[i] != key {
 			continue
 		}
 		if e, ok := matchFwd(s, &nw, p.Words); ok && !numberFollows(s, e) && !hedgeFollows(s, e) {

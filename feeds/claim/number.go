@@ -2,6 +2,7 @@ package claim
 
 import (
 	"math"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -37,6 +38,7 @@ func findQuantities(text string, h *Hedges) []Quantity {
 		h = &d
 	}
 	sc := numScanner{s: text, h: h}
+	sc.prepare()
 	sc.run()
 	mergeBounds(text, sc.out)
 	return sc.outTidy()
@@ -48,6 +50,7 @@ func findQuantities(text string, h *Hedges) []Quantity {
 func scanNumbers(text string) []Quantity {
 	d := DefaultHedges()
 	sc := numScanner{s: text, h: &d, raw: true}
+	sc.prepare()
 	sc.run()
 	return sc.out
 }
@@ -57,6 +60,64 @@ type numScanner struct {
 	h   *Hedges
 	raw bool
 	out []Quantity
+	// before and after are filters over the words a hedge phrase can end
+	// with (before a number) or begin with (after it), keyed by first
+	// letter and length, so that most figures skip the phrase list.
+	before, after wordFilter
+	// keys holds, for each of the first len(keys) phrases, the filter key
+	// of the word that meets the number, to skip mismatches in one compare.
+	keys [256]uint16
+}
+
+// wordFilter is a bitmap over (first letter, length) of words.
+type wordFilter [8]uint64
+
+func filterKey(w string) uint {
+	c := w[0] | 0x20
+	return uint(c&31)<<4 | uint(len(w)&15)
+}
+
+func (f *wordFilter) add(w string) {
+	if w == "" {
+		return
+	}
+	k := filterKey(w)
+	f[k>>6] |= 1 << (k & 63)
+}
+
+func (f *wordFilter) has(w string) bool {
+	if w == "" {
+		return false
+	}
+	k := filterKey(w)
+	return f[k>>6]&(1<<(k&63)) != 0
+}
+
+func (sc *numScanner) prepare() {
+	for i, p := range sc.h.Phrases {
+		w := p.Words
+		var near string
+		if p.Suffix {
+			e := 0
+			for e < len(w) && w[e] != ' ' {
+				e++
+			}
+			near = w[:e]
+			sc.after.add(near)
+		} else {
+			b := len(w)
+			for b > 0 && w[b-1] != ' ' {
+				b--
+			}
+			near = strings.TrimSuffix(w[b:], ".")
+			sc.before.add(near)
+		}
+		if i < len(sc.keys) && near != "" {
+			sc.keys[i] = uint16(filterKey(near))
+		}
+	}
+	sc.after.add("or")
+	sc.after.add("and")
 }
 
 func (sc *numScanner) run() {
@@ -75,16 +136,11 @@ func (sc *numScanner) run() {
 				i = skip
 				continue
 			}
-			if c|0x20 == 'a' || c|0x20 == 'o' || c|0x20 == 'p' {
-				// "a", "an", "and", "of", "point" start no number on
-				// their own; skip them cheaply.
-				e := alphaRunEnd(s, i)
-				if w := s[i:e]; len(w) <= 5 {
-					if k, _, _ := lookupWord(w); k == wA || k == wAnd || k == wOf || k == wPoint {
-						i = e
-						continue
-					}
-				}
+			if e := alphaRunEnd(s, i); e-i > 9 || e-i < 3 || !numberPrefix(s[i], s[i+1], s[i+2]) {
+				// No number word is longer than "seventeen", shorter than
+				// "one", or starts otherwise: most words leave here.
+				i = e
+				continue
 			}
 		case c == '+':
 			// "+1-222-2222": a phone number; skip the whole of it.
@@ -116,6 +172,23 @@ func (sc *numScanner) run() {
 		}
 		i = next
 	}
+}
+
+// numberPrefix reports whether a word that can begin a number ("three",
+// "dozens", "half") starts with these three letters.
+func numberPrefix(a, b, c byte) bool {
+	switch uint32(a|0x20)<<16 | uint32(b|0x20)<<8 | uint32(c|0x20) {
+	case 'z'<<16 | 'e'<<8 | 'r', 'n'<<16 | 'o'<<8 | 'u', 'n'<<16 | 'a'<<8 | 'u', 'o'<<16 | 'n'<<8 | 'e',
+		't'<<16 | 'w'<<8 | 'o', 't'<<16 | 'h'<<8 | 'r', 'f'<<16 | 'o'<<8 | 'u', 'f'<<16 | 'i'<<8 | 'v',
+		's'<<16 | 'i'<<8 | 'x', 's'<<16 | 'e'<<8 | 'v', 'e'<<16 | 'i'<<8 | 'g', 'n'<<16 | 'i'<<8 | 'n',
+		't'<<16 | 'e'<<8 | 'n', 'e'<<16 | 'l'<<8 | 'e', 't'<<16 | 'w'<<8 | 'e', 't'<<16 | 'h'<<8 | 'i',
+		'f'<<16 | 'i'<<8 | 'f', 'f'<<16 | 'o'<<8 | 'r', 'h'<<16 | 'u'<<8 | 'n', 't'<<16 | 'h'<<8 | 'o',
+		'm'<<16 | 'i'<<8 | 'l', 'b'<<16 | 'i'<<8 | 'l', 't'<<16 | 'r'<<8 | 'i', 'l'<<16 | 'a'<<8 | 'k',
+		'l'<<16 | 'a'<<8 | 'c', 'c'<<16 | 'r'<<8 | 'o', 'd'<<16 | 'o'<<8 | 'z', 'h'<<16 | 'a'<<8 | 'l',
+		'q'<<16 | 'u'<<8 | 'a':
+		return true
+	}
+	return false
 }
 
 // wordStart reports whether position i begins a token: the rune before it
@@ -153,14 +226,6 @@ func (sc *numScanner) quantityAt(i int) int {
 		return a.end
 	}
 	s := sc.s
-	if sc.raw {
-		if sc.notCount(&a, a.start, a.end) {
-			return a.end
-		}
-		sc.emitRaw(a)
-		return a.end
-	}
-
 	q := Quantity{Start: a.start, End: a.end}
 	lo, hi := a.lo, a.hi
 	percent := false
@@ -220,16 +285,27 @@ func (sc *numScanner) quantityAt(i int) int {
 		} else if from >= 0 {
 			rangeStart = from
 		}
-		if sc.notCount(&a, a.start, end) || sc.notCount(&b, a.start, end) {
+		nw := wordsAfter(s, end)
+		if sc.notCount(&a, &pw, &nw, a.start, end) || sc.notCount(&b, &pw, &nw, a.start, end) {
 			return end
+		}
+		if sc.raw {
+			sc.emitRaw(a)
+			sc.emitRaw(b)
+			return b.end
 		}
 	} else {
 		if between >= 0 {
 			// "between" without "and B" is not a range.
 			between = -1
 		}
-		if sc.notCount(&a, a.start, end) {
+		nw := wordsAfter(s, end)
+		if sc.notCount(&a, &pw, &nw, a.start, end) {
 			return end
+		}
+		if sc.raw {
+			sc.emitRaw(a)
+			return a.end
 		}
 	}
 
@@ -239,7 +315,7 @@ func (sc *numScanner) quantityAt(i int) int {
 		q.Money = true
 		start = cs
 	}
-	if !percent && currencyWordAfter(s, end) {
+	if !percent && end < len(s) && s[end] == ' ' && currencyWordAfter(s, end) {
 		q.Money = true
 	}
 
@@ -248,7 +324,12 @@ func (sc *numScanner) quantityAt(i int) int {
 	hedged := false
 	startBeforeHedge := start
 	if rangeStart == a.start {
-		if k, hs := sc.prefixHedge(start); hs < start {
+		hpw := &pw
+		if start != a.start {
+			w := wordsBefore(s, start)
+			hpw = &w
+		}
+		if k, hs := sc.prefixHedge(hpw, start); hs < start {
 			kind, start, hedged = k, hs, true
 		}
 	}
@@ -336,7 +417,7 @@ func mergeBounds(s string, qs []Quantity) {
 		if a.Value.Bounded() {
 			lower, upper = b, a
 		}
-		if lower.Value.Bounded() || !upper.Value.Bounded() || upper.Value.Low != 0 {
+		if lower.Value.Bounded() || !upper.Value.Bounded() || upper.Value.Low != 0 || !prefixHedged(a.Text) || !prefixHedged(b.Text) {
 			continue
 		}
 		if lower.Value.Low > upper.Value.High || (lower.Value.Low == upper.Value.High && (lower.Value.LowOpen || upper.Value.HighOpen)) {
@@ -350,6 +431,16 @@ func mergeBounds(s string, qs []Quantity) {
 		b.Start = b.End
 		k++
 	}
+}
+
+// prefixHedged reports a quantity whose words begin with a hedge ("at
+// most 100"), not with its number ("300 or more", "a dozen").
+func prefixHedged(text string) bool {
+	if text == "" || !alphaByte(text[0]) {
+		return false
+	}
+	k, _, _ := lookupWord(text[:alphaRunEnd(text, 0)])
+	return k == wNone
 }
 
 func joinerGap(gap string) bool {
@@ -521,7 +612,8 @@ func (sc *numScanner) number(i int) numRead {
 		if !(t.val == 2 && !t.plural) && !(t.val == 4 && !t.plural) {
 			// "third", "fifth" alone are ordinals; "a third" is handled by
 			// the article look-back.
-			if !articleBefore(s, i) {
+			if !articleBefore(s, i) || !fracFollow(s, t.end) {
+				// "a third time" is an ordinal too.
 				n.end = t.end
 				return n
 			}
@@ -1889,10 +1981,8 @@ func wordsAfter(s string, pos int) (ws nearWords) {
 
 // notCount applies the rules that make a number not a count: years, dates,
 // times, ages, labels, street numbers and the pronoun "one".
-func (sc *numScanner) notCount(n *numRead, start, end int) bool {
+func (sc *numScanner) notCount(n *numRead, pw, nw *nearWords, start, end int) bool {
 	s := sc.s
-	pw := wordsBefore(s, start)
-	nw := wordsAfter(s, end)
 	if start > 0 && (s[start-1] == '#' || suffixAt(s, start, "№")) {
 		return true
 	}
@@ -1937,7 +2027,7 @@ func (sc *numScanner) notCount(n *numRead, start, end int) bool {
 	if ageAfter(s, end) {
 		return true
 	}
-	if n.plain > 0 && n.plain <= 5 && streetAfter(s, nw) {
+	if n.plain > 0 && n.plain <= 5 && streetAfter(s, *nw) {
 		return true
 	}
 	if n.one && n.single {
@@ -2039,6 +2129,14 @@ func clockWord(s string, w nearWord) bool {
 // ageAfter: "45-year-old", "30 years old", "6 months old", "aged 30" is
 // handled by the word before.
 func ageAfter(s string, end int) bool {
+	if end+1 >= len(s) || s[end] != '-' && s[end] != ' ' {
+		return false
+	}
+	switch s[end+1] | 0x20 {
+	case 'y', 'm', 'd', 'w':
+	default:
+		return false
+	}
 	for _, suf := range [...]string{"-year-old", "-years-old", "-year old", " year-old", " years old", " year old",
 		" years of age", "-month-old", "-months-old", " months old", "-day-old", "-week-old", " weeks old", " days old"} {
 		if foldPrefixAt(s, end, suf) {
