@@ -252,14 +252,25 @@ func (r *run) npStart(k int) int {
 				i--
 				continue
 			}
+			// the dot of an initial: "J. R. Smith"
+			if t.p == '.' && i >= 2 && r.toks[i-2].kind == tWord && r.toks[i-2].cap && r.toks[i-2].e-r.toks[i-2].s == 1 {
+				i--
+				continue
+			}
 			break
 		}
 		if t.kind != tWord {
 			break
 		}
 		c := r.cls(i - 1)
-		if t.mk >= 0 || t.cap || c&(cDet|cOf|cTitle|cGeneric|cPronPerson|cThey|cIt|cLatter) != 0 || r.is(i-1, "'s") {
-			if c&(cSpeech|cThat|cAccording) != 0 && t.mk < 0 {
+		noun := c&cReportsNoun != 0 && i >= 2 && r.cls(i-2)&(cMedia|cDet) != 0
+		// an adjective before a group: "local officials", "senior sources"
+		if t.mk < 0 && c == 0 && i < j && r.cls(i)&cGeneric != 0 {
+			i--
+			continue
+		}
+		if t.mk >= 0 || t.cap || noun || c&(cDet|cOf|cTitle|cGeneric|cPronPerson|cThey|cIt|cLatter) != 0 || r.is(i-1, "'s") {
+			if c&(cSpeech|cThat|cAccording) != 0 && t.mk < 0 && !noun {
 				break
 			}
 			i--
@@ -312,7 +323,8 @@ func (r *run) npEnd(i int, agent bool) int {
 		if t.kind == tQty || (t.kind == tWord && r.cls(j)&cThat != 0 && t.mk < 0) {
 			break
 		}
-		if !agent && t.kind == tWord && r.cls(j)&cSpeech != 0 && r.freeWord(j) {
+		if !agent && t.kind == tWord && r.cls(j)&cSpeech != 0 && r.freeWord(j) &&
+			!(r.cls(j)&cReportsNoun != 0 && (j == i || r.cls(j-1)&(cMedia|cDet) != 0)) {
 			break
 		}
 		j++
@@ -402,8 +414,18 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 		ne = i
 	}
 	ns := ne
-	for ns > i && ne-ns < 4 && r.nameTok(ns-1) {
-		ns--
+	for ns > i && ne-ns < 6 {
+		if r.nameTok(ns - 1) {
+			ns--
+			continue
+		}
+		// an initial: "J. R. Smith"
+		if ns-2 >= i && r.toks[ns-1].kind == tPunct && r.toks[ns-1].p == '.' && r.nameTok(ns-2) &&
+			r.toks[ns-2].e-r.toks[ns-2].s == 1 {
+			ns -= 2
+			continue
+		}
+		break
 	}
 	if ns < ne {
 		name := r.p[r.toks[ns].s:r.toks[ne-1].e]
@@ -429,7 +451,24 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 	}
 	if media {
 		a.claimant, a.media = "media reports", true
+		// "Russian media", "state media": say which
+		if s := r.skipDet(i, j); j-s <= 3 && r.cls(s)&cMedia == 0 {
+			e := s
+			for e < j && r.cls(e)&cMedia == 0 {
+				e++
+			}
+			if e < j {
+				a.claimant = r.p[r.toks[s].s:r.toks[e].e]
+			}
+		}
 		return a, true
+	}
+	// a country speaking: "Russia said", "North Korea's government said"
+	if s := r.skipDet(i, j); s < j {
+		if ph := r.phraseAt(s); ph != nil && ph.nat != "" && ph.natNoun == "" && r.markEnd(s) == j && r.toks[s].cap {
+			a.claimant, a.side = r.p[r.toks[s].s:r.toks[j-1].e], ph.side
+			return a, true
+		}
 	}
 	if !generic {
 		return a, false
@@ -454,6 +493,13 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 		a.side = ph.side
 	}
 	return a, true
+}
+
+func (r *run) skipDet(i, j int) int {
+	for i < j && r.cls(i)&cDet != 0 {
+		i++
+	}
+	return i
 }
 
 func contains(ss []string, s string) bool {

@@ -538,7 +538,9 @@ func (r *run) sentence(i int) {
 		}
 		if ph.ckind != 0 {
 			r.latter, r.latterSide = ph.claimant, ph.side
-			if ph.ckind != kPerson {
+			if ph.ckind == kPerson {
+				r.notePerson(ph.claimant, ph.side, "")
+			} else {
 				r.noteEntity(ph.claimant, ph.side)
 			}
 		}
@@ -576,17 +578,23 @@ func (r *run) figure(k int, claimant string, cont bool) {
 	case end < n && r.cls(end)&cThey != 0 && r.toks[end].mk < 0 && r.word(end) == "them":
 		sb, base = r.antecedent()
 		end++
+	case r.qs[r.toks[k].q].Vague && end < n && r.cls(end)&cOf != 0:
+		// "dozens of North Korean soldiers"
+		sb, end = r.npAt(end + 1)
 	default:
 		sb, end = r.npAt(end)
-		if sb.empty() {
-			end = k + 1
-			bare := end >= n || (r.toks[end].kind == tPunct && r.toks[end].p != '(' && r.toks[end].p != '-') ||
-				r.cls(end)&cAux != 0 || (r.phraseAt(end) != nil && r.phraseAt(end).measure != "" && r.phraseAt(end).head == "")
-			if !bare {
-				return
-			}
+	}
+	if sb.empty() {
+		end = k + 1
+		bare := end >= n || (r.toks[end].kind == tPunct && r.toks[end].p != '(' && r.toks[end].p != '-') ||
+			r.cls(end)&cAux != 0 || (r.phraseAt(end) != nil && r.phraseAt(end).measure != "" && r.phraseAt(end).head == "")
+		if bare || r.objectMeasure(k) != "" {
 			sb, base = r.antecedent()
 		}
+	}
+	if sb.empty() {
+		// "North Korean casualties have exceeded 4,000", "the death toll rose to 35"
+		sb = r.nounSubject(k)
 	}
 	if sb.empty() {
 		return
@@ -627,7 +635,8 @@ func (r *run) figure(k int, claimant string, cont bool) {
 		if base == nil || v.High > 1 {
 			return
 		}
-		v = Interval{Low: round6(base.value.Low * v.Low), High: round6(base.value.High * v.High),
+		// people come whole: two-thirds of 11,000 is 7,333
+		v = Interval{Low: math.Round(base.value.Low * v.Low), High: math.Round(base.value.High * v.High),
 			LowOpen: base.value.LowOpen || v.LowOpen, HighOpen: base.value.HighOpen || v.HighOpen}
 	} else if v.High < 1 {
 		return
@@ -679,6 +688,52 @@ func (r *run) includedIn(k int) *figureRef {
 		}
 	}
 	return nil
+}
+
+// objectMeasure is the measure of an active verb whose object the
+// quantity at k is: "sent about 11,000", "has assembled a group of 50,000".
+func (r *run) objectMeasure(k int) string {
+	ts := r.toks
+	j := k - 1
+	for g := 0; j >= 0 && g < 4 && ts[j].kind == tWord && ts[j].mk < 0 && r.cls(j)&cGroupGlue != 0; g++ {
+		j--
+	}
+	if j >= 0 && ts[j].kind == tWord {
+		if ph := r.phraseAt(j); ph != nil && ph.measure != "" && ph.mflags&mActive != 0 && ph.head == "" {
+			return ph.measure
+		}
+	}
+	return ""
+}
+
+// nounSubject is the subject a measure noun before the quantity names:
+// "North Korean casualties" are North Korean soldiers; a death toll counts
+// people.
+func (r *run) nounSubject(k int) subj {
+	for j := k - 1; j >= 0 && j >= k-12; j-- {
+		t := r.toks[j]
+		if t.kind == tQty || (t.kind == tPunct && t.p != '"') {
+			return subj{}
+		}
+		if t.mk < 0 && r.cls(j)&(cSpeech|cThat|cAccording) != 0 {
+			return subj{}
+		}
+		ph := r.phraseAt(j)
+		if ph == nil || ph.measure == "" || ph.mflags&mNoun == 0 {
+			continue
+		}
+		i := r.marks[t.mk].i
+		if i > 0 {
+			if np := r.phraseAt(i - 1); np != nil && np.nat != "" && np.ckind == 0 {
+				return subj{nat: np.nat, head: "soldiers"}
+			}
+		}
+		if ph.measure == "killed" {
+			return subj{head: "people"}
+		}
+		return subj{}
+	}
+	return subj{}
 }
 
 // measureFor finds what happened to the counted people. ok is false when
@@ -739,7 +794,7 @@ func (r *run) measureFor(k, end int) (string, bool) {
 		return weak, true
 	}
 	// a noun whose value the figure is: "the death toll rose to 45"
-	for j := k - 1; j >= 0 && j >= k-8; j-- {
+	for j := k - 1; j >= 0 && j >= k-12; j-- {
 		t := ts[j]
 		if t.kind == tQty || (t.kind == tPunct && t.p != '"') {
 			break

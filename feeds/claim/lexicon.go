@@ -248,6 +248,11 @@ func (lx *lexicon) tokenize(p string, s, e int, qs []Quantity, qbase int, out []
 			}
 			if t.kind == tWord {
 				t.id = lx.lookup(p[t.s:t.e])
+				// "U.S." keeps its last dot
+				if j < e && p[j] == '.' && j-i >= 3 && p[j-2] == '.' {
+					j++
+					t.e = j
+				}
 			}
 			out = append(out, t)
 			if t.e < j {

@@ -12,7 +12,7 @@ func addStatusWords(lx *lexicon) {
 		measure  string // the figure measure the words also carry
 		words    []string
 	}{
-		{1, "fighting", []string{"still fighting", "are fighting", "is fighting", "were fighting",
+		{1, "fighting", []string{"fighting", "still fighting", "are fighting", "is fighting", "were fighting",
 			"continue to fight", "continue fighting", "continues to fight", "continued to fight",
 			"keep fighting", "still in combat"}},
 		{1, "", []string{"back at the front", "back on the front", "back on the front line",
@@ -28,7 +28,7 @@ func addStatusWords(lx *lexicon) {
 			"involved in the fighting"}},
 		{1, "deployed", []string{"arrived at the front", "deployed to the front", "deployed to the front lines",
 			"deployed on the front", "deployed on the front lines", "sent to the front", "sent to the front lines",
-			"deployed in", "deployed to", "stationed in"}},
+			"deployed in", "deployed to", "stationed in", "dispatched to the front", "dispatched to the front lines"}},
 		{-1, "", []string{"withdrew", "withdrawn", "withdrew from the front", "withdrawn from the front",
 			"pulled from the front", "pulled from the front lines", "pulled off the front",
 			"pulled off the front lines", "pulled back", "pulled out", "pulled from combat",

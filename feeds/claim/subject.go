@@ -314,6 +314,15 @@ func (r *run) placeFor(k int) string {
 			return p.place
 		}
 	}
+	// "killed 3 people and wounded 12 in Kharkiv"
+	for _, p := range r.places {
+		if p.tok > next {
+			if !r.punctBetween(k, p.tok) {
+				return p.place
+			}
+			break
+		}
+	}
 	best := ""
 	for _, p := range r.places {
 		if p.tok < k && p.tok > prev && (p.tok < r.attrFrom || p.tok >= r.attrTo) {
@@ -321,6 +330,15 @@ func (r *run) placeFor(k int) string {
 		}
 	}
 	return best
+}
+
+func (r *run) punctBetween(i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		if t := r.toks[k]; t.kind == tPunct && t.p != '"' {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) lowerText(i, j int) string {
