@@ -96,6 +96,9 @@ type FetcherConfig struct {
 	UserAgent      string
 	// Now replaces the wall clock (for Retry-After and max-age) in tests.
 	Now func() time.Time
+	// OnResponse, if set, hears the HTTP status of every fetch (0 when no
+	// answer came back), for the operator's metrics.
+	OnResponse func(status int)
 }
 
 // Validators are what a previous answer said about its version, for a
@@ -195,6 +198,17 @@ func (f *Fetcher) Close() {
 // ErrTooManyRedirects, ErrTimeout or *HTTPStatusError where they apply.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Response, error) {
 	resp, err := f.fetch(ctx, rawURL, v)
+	if f.cfg.OnResponse != nil {
+		status := 0
+		var he *HTTPStatusError
+		switch {
+		case resp != nil:
+			status = resp.StatusCode
+		case errors.As(err, &he):
+			status = he.Status
+		}
+		f.cfg.OnResponse(status)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("feeds: fetch %s: %w", rawURL, err)
 	}
