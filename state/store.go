@@ -18,6 +18,31 @@ import (
 // misread.
 const SchemaVersion = 1
 
+// ErrCorrupt means the store file is damaged beyond what bbolt can read;
+// restore a backup.
+var ErrCorrupt = errors.New("state: store file is damaged (restore a backup)")
+
+// openBolt is bolt.Open that turns bbolt's panic on a damaged page into
+// ErrCorrupt. The file handle of such a failed open cannot be released, so
+// the process should exit rather than retry.
+func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	return bolt.Open(path, 0o600, o)
+}
+
+func (s *Store) migrateSafely(readOnly bool) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	return s.migrate(readOnly)
+}
+
 // ErrLocked means another process holds the store open.
 var ErrLocked = errors.New("state: store is in use by another process")
 
@@ -54,7 +79,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly})
+	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state: open %s: %w (is another crosscheck running?)", path, ErrLocked)
@@ -65,7 +90,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if err := s.migrate(opts.ReadOnly); err != nil {
+	if err := s.migrateSafely(opts.ReadOnly); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
