@@ -249,10 +249,10 @@ func (sc *numScanner) quantityAt(i int) int {
 	if conn, after := rangeConnector(s, end, between >= 0); conn != connNone {
 		if b = sc.number(after); b.ok && !b.vague && !a.vague {
 			blo, bhi := b.lo, b.hi
-			alo, ahi := lo, hi
+			alo := lo
 			if b.scale > 1 && a.scale <= 1 && !a.frac && alo*b.scale <= blo {
 				// "2 to 3 million": the scale word serves both ends.
-				alo, ahi = alo*b.scale, ahi*b.scale
+				alo *= b.scale
 			}
 			bend := b.end
 			bpct := false

@@ -87,7 +87,6 @@ var (
 	reBeyondTen    = regexp.MustCompile(`(?i)((twent|thirt|fort|fift|sixt|sevent|eight|ninet)ieths?|hundredths?|thousandths?|millionths?|billionths?|trillionths?|(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)s?\b)`)
 	reTensFrac     = regexp.MustCompile(`(?i)\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)[\s-]+(and\s+)?(halves|thirds|quarters|fourths|fifths|sixths|sevenths|eighths|ninths|tenths|half|third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b`)
 	reQuotient     = regexp.MustCompile(`(?i)\d\s*(over|out of|in)\s|\b(one|two|three|four|five|six|seven|eight|nine|ten)\s+(over|out of|in)\s`)
-	reNegative     = regexp.MustCompile(`(?i)(^|\s)-\s*\d|\bminus\b|\bnegative\b|<\s*=?\s*-`)
 	reOrdinal      = regexp.MustCompile(`(?i)\b(tenth|fifteenth|first|second)\b`)
 	reAge          = regexp.MustCompile(`(?i)years old|\bage\b`)
 	rePercentOf    = regexp.MustCompile(`(?i)^\s*(percents?|per cent) of`)
