@@ -1,7 +1,54 @@
 package main
 
-import "context"
+import (
+	"context"
+	"log/slog"
+	"os"
 
+	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/demo"
+)
+
+// runDemo is `crosscheck demo`: the whole pipeline on built-in sample
+// feeds, alerts printed as they read in Slack. With SLACK_BOT_TOKEN and a
+// channel (--channel, or SLACK_CHANNEL) it posts them to Slack too.
 func runDemo(ctx context.Context, e env, args []string) error {
-	return usagef("demo: not built yet")
+	fs := flagSet(e, "demo", "crosscheck demo [--channel C0123456789] [--slack-api-url URL] [-v]")
+	channel := fs.String("channel", e.getenv("SLACK_CHANNEL"), "also post alerts to this Slack `channel` (needs SLACK_BOT_TOKEN)")
+	apiURL := fs.String("slack-api-url", config.DefaultSlackAPIURL, "Slack's Web API base `URL`")
+	verbose := fs.Bool("v", false, "log every step to stderr")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("demo", err)
+	}
+	if len(rest) > 0 {
+		return usagef("demo: unexpected argument %q (usage: crosscheck demo [--channel ID])", rest[0])
+	}
+	token := config.SecretsFromEnv(e.getenv).BotToken
+	if *channel != "" && token == "" {
+		return usagef("demo: --channel %s needs %s in the environment to post to Slack", *channel, config.EnvBotToken)
+	}
+	opts := demo.Options{
+		SlackToken:   token,
+		SlackChannel: *channel,
+		SlackAPIURL:  *apiURL,
+		Progress:     isTerminal(e.stdout),
+		Log:          newLogger(e.stderr, *verbose),
+	}
+	if *verbose {
+		opts.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	_, err = demo.Run(ctx, e.stdout, opts)
+	return err
+}
+
+// isTerminal reports whether w is a character device, where a progress
+// line redrawn in place reads well; in a pipe or a file it would not.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -1,7 +1,375 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/crosscheck-news/crosscheck/bot"
+	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/desk"
+	"github.com/crosscheck-news/crosscheck/bot/ops"
+	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/state"
+)
+
+// Shutdown budget: polls in flight get this long to finish, then the
+// notifier gets its last delivery attempt.
+const (
+	drainPolls    = 20 * time.Second
+	finalDelivery = 5 * time.Second
+)
+
+// runRun is `crosscheck run [--config crosscheck.yaml]`: the bot.
+//
+// Everything that can fail for a reason the operator must fix is checked
+// before anything starts, in an order that leaves nothing behind: the
+// configuration, the secrets, the listen address, the store, Slack's
+// answer to the token. Each is a one-line error and exit 2.
 func runRun(ctx context.Context, e env, args []string) error {
-	return usagef("run: not built yet")
+	fs := flagSet(e, "run", "crosscheck run [--config crosscheck.yaml] [-v]")
+	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	verbose := fs.Bool("v", false, "log debug detail to stderr")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("run", err)
+	}
+	if len(rest) > 0 {
+		return usagef("run: unexpected argument %q (usage: crosscheck run [--config FILE])", rest[0])
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	secrets := config.SecretsFromEnv(e.getenv)
+	if err := secrets.Check(cfg.Slack.Mode); err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	ln, err := ops.Listen(cfg.Listen)
+	if err != nil {
+		return usagef("run: %v (listen: in %s)", err, cfg.File)
+	}
+	served := false
+	defer func() {
+		if !served {
+			ln.Close()
+		}
+	}()
+	extractor, rules, err := claimSetup(cfg)
+	if err != nil {
+		return usageError{fmt.Errorf("%s: claims: %w", cfg.File, err)}
+	}
+	store, err := openStore(cfg, state.Options{Rules: rules})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	metrics := ops.NewMetrics()
+	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
+	fetcher := feeds.NewFetcher(feeds.FetcherConfig{
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
+		ConnectTimeout:       cfg.Limits.ConnectTimeout,
+		RequestTimeout:       cfg.Limits.RequestTimeout,
+		MaxBodyBytes:         cfg.Limits.MaxBodyBytes,
+		OnResponse:           metrics.HTTPStatus,
+	})
+	defer fetcher.Close()
+	dk := &desk.Desk{
+		Store:     store,
+		Extractor: extractor,
+		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, Log: log.With("component", "poller")},
+		Log:       log.With("component", "desk"),
+	}
+
+	var sched *feeds.Scheduler
+	schedRef := &schedulerRef{}
+	b, err := bot.New(bot.Options{
+		Store:      store,
+		Checker:    &urlChecker{fetcher: fetcher, desk: dk, extractor: extractor},
+		Scheduler:  schedRef,
+		Config:     cfg,
+		Secrets:    secrets,
+		Log:        log.With("component", "bot"),
+		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: metrics.SlackTransport(nil)},
+	})
+	if err != nil {
+		return usagef("run: %v", err)
+	}
+	if err := authenticate(ctx, b.API(), cfg); err != nil {
+		return err
+	}
+	notifier := b.Notifier()
+
+	sched = feeds.NewScheduler(pollFunc(dk, store, metrics, notifier, log), feeds.SchedulerOptions{
+		Workers: cfg.Limits.Workers, PerHost: cfg.Limits.PerHost, Log: log.With("component", "scheduler"),
+	})
+	schedRef.set(sched)
+	defs, err := allFeeds(ctx, cfg, store)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	for _, d := range defs {
+		if err := sched.Add(d.Source); err != nil {
+			return usagef("run: feed %s: %v", d.Source.Name, err)
+		}
+		if d.Paused {
+			sched.Pause(d.Source.Name)
+		}
+	}
+
+	backup, err := newBackupEndpoint(store, log.With("component", "backup"))
+	if err != nil {
+		return usagef("run: %v", err)
+	}
+	defer backup.Close()
+
+	var slackUp atomic.Bool
+	slackUp.Store(true) // auth.test just passed
+	mux := ops.NewHandler(ops.HandlerOptions{
+		Metrics: metrics,
+		Log:     log.With("component", "ops"),
+		Ready: []ops.Check{
+			{Name: "store", Func: func(ctx context.Context) error {
+				_, err := store.OutboxDepth(ctx)
+				return err
+			}},
+			{Name: "slack", Func: func(context.Context) error {
+				if !slackUp.Load() {
+					return errors.New("the Slack connection has stopped; see the log")
+				}
+				return nil
+			}},
+		},
+	})
+	mux.Handle("GET "+backupPath, backup)
+	if cfg.Slack.Mode == config.ModeHTTP {
+		mux.Handle("/slack/", b.Handler())
+	}
+
+	// Everything is in place: start. Each part runs under its own context
+	// so shutdown can stop them in order.
+	var wg sync.WaitGroup
+	srvCtx, stopSrv := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSrv()
+	served = true
+	wg.Go(func() {
+		if err := ops.Serve(srvCtx, ln, mux, log); err != nil {
+			log.Error("ops server stopped", "err", err)
+		}
+	})
+	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBot()
+	botErr := make(chan error, 1)
+	wg.Go(func() {
+		err := b.Run(botCtx)
+		slackUp.Store(false)
+		botErr <- err
+	})
+	notifyCtx, stopNotify := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopNotify()
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		if err := notifier.Run(notifyCtx); err != nil {
+			log.Error("notifier stopped", "err", err)
+		}
+	}()
+	sched.Start(context.WithoutCancel(ctx))
+	log.Info("crosscheck running", "feeds", len(defs), "listen", ln.Addr().String(),
+		"slack_mode", cfg.Slack.Mode, "channel", cfg.Slack.Channel, "store", cfg.Store)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "cause", context.Cause(ctx))
+	case err := <-botErr:
+		runErr = err
+		if err == nil {
+			runErr = errors.New("bot: stopped unexpectedly")
+		}
+		log.Error("Slack connection failed; shutting down", "err", runErr)
+		botErr <- nil // the wait below reads it again
+	}
+
+	// Stop scheduling; polls in flight finish (or are cancelled after
+	// drainPolls), so their results are committed and queued.
+	drainCtx, cancel := context.WithTimeout(context.Background(), drainPolls)
+	if err := sched.Stop(drainCtx); err != nil {
+		log.Warn("polls still running were cancelled", "err", err)
+	}
+	cancel()
+	// One last delivery attempt for what those polls queued.
+	stopNotify()
+	<-notifyDone
+	flushCtx, cancel := context.WithTimeout(context.Background(), finalDelivery)
+	if err := notifier.Flush(flushCtx); err != nil {
+		log.Warn("alerts left for the next start", "err", err)
+	}
+	cancel()
+	stopBot()
+	<-botErr
+	stopSrv()
+	wg.Wait()
+	if err := store.Close(); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	log.Info("stopped")
+	if runErr != nil {
+		if errors.Is(runErr, bot.ErrInvalidAuth) {
+			return usageError{runErr}
+		}
+		return fmt.Errorf("run: %w", runErr)
+	}
+	return nil
+}
+
+// authenticate asks Slack whether the bot token is good before anything
+// starts, so a refused token is exit 2 with nothing half-started.
+func authenticate(ctx context.Context, api *slack.Client, cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_, err := api.AuthTestContext(ctx)
+	if err == nil {
+		return nil
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return usageError{&config.Error{Field: config.EnvBotToken, Err: fmt.Errorf("Slack refused the token (%s); check it, and that the app is installed in the workspace", se.Err)}}
+	}
+	return usagef("run: cannot reach Slack at %s (slack.api_url in %s): %v", cfg.Slack.APIURL, cfg.File, err)
+}
+
+// claimSetup maps the configuration's claims section onto the extractor
+// and the ledger's rules.
+func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
+	h := claim.DefaultHedges()
+	if a := cfg.Claims.Hedges.About; a > 0 {
+		h.AboutLow, h.AboutHigh = 1-a, 1+a
+	}
+	if n := cfg.Claims.Hedges.Nearly; n > 0 {
+		h.NearlyLow = 1 - n
+	}
+	x, err := claim.NewExtractor(claim.Config{Hedges: h, Aliases: cfg.Claims.Aliases})
+	if err != nil {
+		return nil, claim.Rules{}, err
+	}
+	rules := claim.Rules{Tolerance: cfg.Claims.Tolerance, Window: cfg.Claims.Window}.WithDefaults()
+	return x, rules, nil
+}
+
+// pollFunc is one scheduled poll: through the desk (fetch, extract,
+// ledger, outbox in one transaction), counted for /metrics, and the
+// notifier woken when alerts may be waiting.
+func pollFunc(dk *desk.Desk, store *state.Store, m *ops.Metrics, n *bot.Notifier, log *slog.Logger) feeds.PollFunc {
+	return func(ctx context.Context, src feeds.Source) (time.Time, error) {
+		before, _ := store.FeedState(ctx, src.Name)
+		res, err := dk.Poll(ctx, src)
+		if ctx.Err() != nil && err != nil {
+			return time.Time{}, err // shutting down: not the feed's failure
+		}
+		m.Poll(src.Name, err)
+		after, serr := store.FeedState(ctx, src.Name)
+		if serr != nil {
+			log.Warn("feed state unreadable", "feed", src.Name, "err", serr)
+		}
+		if err != nil {
+			return after.NextPoll, err
+		}
+		m.Items(src.Name, res.NewItems+res.Updates)
+		m.Claims(after.Claims - before.Claims)
+		alerts := 0
+		for _, c := range res.Conflicts {
+			m.Conflict(c.Kind.String())
+			if !c.Backfill {
+				alerts++
+			}
+		}
+		m.AlertsQueued(alerts)
+		if res.NewItems+res.Updates > 0 {
+			// New evidence on old conflicts queues alerts too.
+			n.Wake()
+		}
+		return after.NextPoll, nil
+	}
+}
+
+// schedulerRef hands the bot the scheduler, which is built after the bot
+// because its polls wake the bot's notifier.
+type schedulerRef struct {
+	mu sync.Mutex
+	s  *feeds.Scheduler
+}
+
+func (r *schedulerRef) set(s *feeds.Scheduler) {
+	r.mu.Lock()
+	r.s = s
+	r.mu.Unlock()
+}
+
+func (r *schedulerRef) get() *feeds.Scheduler {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.s
+}
+
+func (r *schedulerRef) Add(src feeds.Source) error {
+	s := r.get()
+	if s == nil {
+		return errors.New("run: scheduler not started")
+	}
+	return s.Add(src)
+}
+
+func (r *schedulerRef) Remove(name string) error { return r.do(name, (*feeds.Scheduler).Remove) }
+func (r *schedulerRef) Pause(name string) error  { return r.do(name, (*feeds.Scheduler).Pause) }
+func (r *schedulerRef) Resume(name string) error { return r.do(name, (*feeds.Scheduler).Resume) }
+
+func (r *schedulerRef) do(name string, f func(*feeds.Scheduler, string) error) error {
+	s := r.get()
+	if s == nil {
+		return errors.New("run: scheduler not started")
+	}
+	return f(s, name)
+}
+
+// urlChecker answers `/crosscheck check URL`: the article's text through
+// the same fetcher as the feeds (so private addresses stay refused), its
+// claims judged against the ledger without being stored.
+type urlChecker struct {
+	fetcher   *feeds.Fetcher
+	desk      *desk.Desk
+	extractor *claim.Extractor
+}
+
+func (c *urlChecker) Check(ctx context.Context, link string) (bot.CheckResult, error) {
+	text, err := c.fetcher.FullText(ctx, link)
+	if err != nil {
+		return bot.CheckResult{}, err
+	}
+	outlet := link
+	if u, err := url.Parse(link); err == nil && u.Host != "" {
+		outlet = u.Hostname()
+	}
+	a := claim.Article{Outlet: outlet, URL: link, Published: time.Now(), Text: text}
+	conflicts, err := c.desk.Check(ctx, a)
+	if err != nil {
+		return bot.CheckResult{}, err
+	}
+	return bot.CheckResult{Claims: c.extractor.Extract(a), Conflicts: conflicts}, nil
 }
