@@ -270,6 +270,8 @@ func (sc *numScanner) quantityAt(i int) int {
 			case conn == connDash && b.plain > 1 && s[b.start] == '0':
 				// "1995-01": a year and a month.
 				return bend
+			case conn == connTo && pw.n > 0 && pw.is(s, 0, "by"):
+				// "rose by 1,200 to 790,000": a change and a total.
 			case alo <= bhi && (percent == bpct || !percent):
 				ranged = true
 				lo, hi = alo, bhi
@@ -2005,6 +2007,11 @@ func (sc *numScanner) notCount(n *numRead, pw, nw *nearWords, start, end int) bo
 		if pw.n > 0 && !pw.w[0].dot && yearPrep(pw.text(s, 0), false) && !(nw.n > 0 && lowerWord(nw.text(s, 0)) && !joinWord(nw.text(s, 0))) {
 			return true
 		}
+		// "the 2022 invasion", "Ukraine's 2025 budget": a year names the
+		// thing after it; a count takes a plural ("2000 troops").
+		if nw.n > 0 && yearNoun(nw.text(s, 0)) {
+			return true
+		}
 		// "October 24, 2024".
 		if start >= 3 && s[start-1] == ' ' && s[start-2] == ',' && digitByte(s[start-3]) {
 			return true
@@ -2034,6 +2041,9 @@ func (sc *numScanner) notCount(n *numRead, pw, nw *nearWords, start, end int) bo
 		if pw.n > 0 && !pw.w[0].dot && determinerWord(pw.text(s, 0)) {
 			return true
 		}
+		if pw.n > 1 && pw.is(s, 0, "only") && pw.is(s, 1, "the") {
+			return true // "the only one"
+		}
 		if nw.n > 0 && (foldEq(nw.text(s, 0), "another") || foldEq(nw.text(s, 0), "who")) {
 			return true
 		}
@@ -2043,6 +2053,33 @@ func (sc *numScanner) notCount(n *numRead, pw, nw *nearWords, start, end int) bo
 
 func suffixAt(s string, end int, suf string) bool {
 	return end >= len(suf) && s[end-len(suf):end] == suf
+}
+
+// yearNoun reports a word that a year, not a count, stands before: a
+// lower-case singular noun ("invasion", "budget") or an event plural
+// ("elections", "talks").
+func yearNoun(w string) bool {
+	if len(w) < 3 || !lowerWord(w) {
+		return false
+	}
+	for _, e := range [...]string{"elections", "olympics", "games", "talks", "protests", "sanctions", "polls",
+		"midterms", "accords", "riots", "floods", "figures", "statistics", "levels", "prices", "results"} {
+		if w == e {
+			return true
+		}
+	}
+	if w[len(w)-1] == 's' || len(w) > 2 && w[len(w)-2:] == "ed" {
+		return false
+	}
+	for _, c := range [...]string{"people", "men", "women", "children", "personnel", "military", "staff", "more",
+		"dead", "strong", "were", "have", "had", "will", "would", "are", "and", "the", "for", "from", "with",
+		"who", "whom", "which", "that", "out", "other", "others", "new", "fewer", "less", "extra", "additional",
+		"foreign", "russian", "ukrainian", "korean", "north", "south", "infantry", "police", "reservists"} {
+		if w == c {
+			return false
+		}
+	}
+	return true
 }
 
 func lowerWord(w string) bool { return w != "" && 'a' <= w[0] && w[0] <= 'z' }
@@ -2183,7 +2220,7 @@ func labelWord(w string, dot bool) bool {
 }
 
 func determinerWord(w string) bool {
-	for _, d := range [...]string{"the", "this", "that", "which", "each", "every", "any", "no", "another", "only",
+	for _, d := range [...]string{"the", "this", "that", "which", "each", "every", "any", "no", "another",
 		"last", "next", "every", "someone", "anyone", "whichever", "little", "big", "right", "wrong", "new", "old"} {
 		if foldEq(w, d) {
 			return true

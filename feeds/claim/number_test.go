@@ -189,7 +189,8 @@ func TestFindQuantitiesNotCounts(t *testing.T) {
 		"No. 10", "Section 8", "Article 5", "10 Downing Street", "Route 66", "Resolution 2231", "#1",
 		"Su-34", "F-16", "S-400", "HIMARS", "MiG-29", "COVID-19", "Kursk-2", "MH17", "5G", "29km", "180ml",
 		"192.168.1.2", "version 1.2.3", "https://example.org/a/2024/300-killed?x=30%25",
-		"the one who", "which one", "that one", "one another",
+		"the one who", "which one", "that one", "one another", "the only one",
+		"The 2022 invasion", "Ukraine's 2025 budget", "in the 2024 elections",
 	} {
 		t.Run(in, func(t *testing.T) {
 			if qs := findQuantities(in, nil); len(qs) != 0 {
@@ -212,6 +213,9 @@ func TestFindQuantitiesCountsNearNotCounts(t *testing.T) {
 		{"one of them", []want{{"one", closed(1, 1)}}},
 		{"In 2025, 1,500 were killed", []want{{"1,500", closed(1500, 1500)}}},
 		{"10 brigades", []want{{"10", closed(10, 10)}}},
+		{"2000 killed", []want{{"2000", closed(2000, 2000)}}},
+		{"Only one in five returned", []want{{"one", closed(1, 1)}, {"five", closed(5, 5)}}},
+		{"rose by 1,200 to 790,000", []want{{"1,200", closed(1200, 1200)}, {"790,000", closed(790000, 790000)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
