@@ -1997,7 +1997,7 @@ func (sc *numScanner) notCount(n *numRead, pw, nw *nearWords, start, end int) bo
 			return true
 		}
 	}
-	if yearLike(*n) {
+	if yearLike(*n) && currencyBefore(s, start) == start {
 		if pw.n > 0 && !pw.w[0].dot && yearPrep(pw.text(s, 0), true) {
 			return true
 		}
@@ -2074,7 +2074,8 @@ func yearNoun(w string) bool {
 	for _, c := range [...]string{"people", "men", "women", "children", "personnel", "military", "staff", "more",
 		"dead", "strong", "were", "have", "had", "will", "would", "are", "and", "the", "for", "from", "with",
 		"who", "whom", "which", "that", "out", "other", "others", "new", "fewer", "less", "extra", "additional",
-		"foreign", "russian", "ukrainian", "korean", "north", "south", "infantry", "police", "reservists"} {
+		"foreign", "russian", "ukrainian", "korean", "north", "south", "infantry", "police", "reservists",
+		"over", "under", "per", "each", "plus", "into", "onto", "than", "then", "from"} {
 		if w == c {
 			return false
 		}
