@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 )
 
 // Article is one piece of news text to extract claims from.
@@ -266,11 +265,12 @@ type sentInfo struct {
 
 // run is one Extract call's working state.
 type run struct {
-	x  *Extractor
-	a  Article
-	p  string
-	qs []Quantity
-	ss []span
+	x     *Extractor
+	a     Article
+	p     string
+	lower string // p with ASCII letters lowered, same offsets
+	qs    []Quantity
+	ss    []span
 
 	quotes []quotation
 	infos  []sentInfo
@@ -300,6 +300,8 @@ type run struct {
 	lastSubjectSent            int
 	lastPlace                  string
 
+	names  map[subj]string
+	seen   map[claimKey]bool
 	claims []Claim
 }
 
@@ -315,11 +317,12 @@ func (r *run) extract() []Claim {
 	if strings.TrimSpace(r.p) == "" {
 		return nil
 	}
+	r.lower = asciiLower(r.p)
 	r.qs = findQuantities(r.p, &r.x.hedges)
 	if !sort.SliceIsSorted(r.qs, func(i, j int) bool { return r.qs[i].Start < r.qs[j].Start }) {
 		sort.SliceStable(r.qs, func(i, j int) bool { return r.qs[i].Start < r.qs[j].Start })
 	}
-	r.ss = sentences(r.p, nil)
+	r.ss = sentences(r.p, make([]span, 0, len(r.p)/100+4))
 	r.quotes = markQuotations(r.p, r.ss, nil)
 	r.infos = make([]sentInfo, len(r.ss))
 	qi := 0
@@ -350,7 +353,7 @@ func (r *run) load(s span, qs []Quantity, qbase int) {
 	for n < len(qs) && qs[n].End <= s.end {
 		n++
 	}
-	r.toks = r.x.lx.tokenize(r.p, s.start, s.end, qs[:n], qbase, r.toks[:0])
+	r.toks = r.x.lx.tokenize(r.p, r.lower, s.start, s.end, qs[:n], qbase, r.toks[:0])
 	r.marks = r.x.lx.markPhrases(r.toks, r.marks[:0])
 	r.findPlaces()
 }
@@ -643,7 +646,7 @@ func (r *run) figure(k int, claimant string, cont bool) {
 	}
 	r.figs = append(r.figs, figureRef{tok: k, sub: sb, measure: measure, value: v, place: place})
 	r.lastSubject, r.lastSubjectSent = sb, r.cur
-	r.add(Claim{Kind: Figure, Subject: sb.String(), Measure: measure, Place: place,
+	r.add(Claim{Kind: Figure, Subject: r.subjName(sb), Measure: measure, Place: place,
 		Value: v, ValueText: q.Text, Claimant: claimant})
 }
 
@@ -653,6 +656,19 @@ func round6(v float64) float64 {
 		return v
 	}
 	return math.Round(v*1e6) / 1e6
+}
+
+// subjName interns subject names, which repeat through an article.
+func (r *run) subjName(s subj) string {
+	if n, ok := r.names[s]; ok {
+		return n
+	}
+	if r.names == nil {
+		r.names = map[subj]string{}
+	}
+	n := s.String()
+	r.names[s] = n
+	return n
 }
 
 func (r *run) recent() bool { return r.cur-r.lastSubjectSent <= 2 }
@@ -829,26 +845,36 @@ func (r *run) add(c Claim) {
 	if c.Validate() != nil {
 		return
 	}
+	// an article repeats itself; the first telling is the evidence
+	k := claimKey{c.Subject, c.Measure, c.Place, c.Claimant, c.Kind, c.Value, c.Polarity, c.AsOf}
+	if r.seen[k] {
+		return
+	}
+	if r.seen == nil {
+		r.seen = map[claimKey]bool{}
+	}
+	r.seen[k] = true
 	r.claims = append(r.claims, c)
+}
+
+type claimKey struct {
+	subject, measure, place, claimant string
+	kind                              Kind
+	v                                 Interval
+	pol                               Polarity
+	asOf                              time.Time
 }
 
 // finish names the media behind "media reports" when the article lists
 // them anywhere, and drops repeats of the same claim.
 func (r *run) finish() []Claim {
 	out := r.claims[:0]
-	type key struct {
-		topic, claimant string
-		kind            Kind
-		v               Interval
-		pol             Polarity
-		asOf            time.Time
-	}
-	seen := map[key]bool{}
+	seen := map[claimKey]bool{}
 	for _, c := range r.claims {
 		if c.Claimant == "media reports" && r.mediaList != "" {
 			c.Claimant = r.mediaList
 		}
-		k := key{c.Topic(), c.Claimant, c.Kind, c.Value, c.Polarity, c.AsOf}
+		k := claimKey{c.Subject, c.Measure, c.Place, c.Claimant, c.Kind, c.Value, c.Polarity, c.AsOf}
 		if seen[k] {
 			continue
 		}
@@ -894,23 +920,29 @@ func (r *run) is(k int, w string) bool {
 	return r.word(k) == w
 }
 
-// word is the lower-case text of token k; it allocates only for words with
-// capitals.
+// word is the text of token k with ASCII letters in lower case, for
+// comparing with the words the rules name; it never allocates.
 func (r *run) word(k int) string {
 	if k < 0 || k >= len(r.toks) {
 		return ""
 	}
-	s := r.p[r.toks[k].s:r.toks[k].e]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 0x80 {
-			return strings.Map(func(r rune) rune {
-				if r == '’' {
-					return '\''
-				}
-				return unicode.ToLower(r)
-			}, s)
+	return r.lower[r.toks[k].s:r.toks[k].e]
+}
+
+// asciiLower lowers ASCII letters only, so that byte offsets stay those of s.
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && !(s[i] >= 'A' && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return s
+	return string(b)
 }

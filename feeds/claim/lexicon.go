@@ -131,6 +131,10 @@ type lexicon struct {
 	months   []monthID
 	weekdays []weekdayID
 	poss     int32 // id of "'s"
+	maxWord  int   // longest word, in bytes
+	// shapes has a bit for each (first byte, last byte, length) of a known
+	// word: most words of a text are rejected without hashing them.
+	shapes [512]uint64
 }
 
 func newLexicon() *lexicon {
@@ -146,6 +150,11 @@ func newLexicon() *lexicon {
 func (lx *lexicon) id(w string) int32 {
 	if id, ok := lx.ids[w]; ok {
 		return id
+	}
+	lx.maxWord = max(lx.maxWord, len(w))
+	if len(w) > 0 {
+		b := shapeBit(w)
+		lx.shapes[b/64] |= 1 << (b % 64)
 	}
 	id := int32(len(lx.cls))
 	lx.ids[w] = id
@@ -204,17 +213,45 @@ func (lx *lexicon) entry(s string) *phrase {
 	return p
 }
 
+// lookupLower looks a word up by its ASCII-lowered form, lowering again
+// only words with other letters or typographic apostrophes.
+func (lx *lexicon) lookupLower(word, lower string) int32 {
+	if len(word) > lx.maxWord {
+		return 0
+	}
+	for i := 0; i < len(lower); i++ {
+		if lower[i] >= utf8.RuneSelf {
+			return lx.lookup(word)
+		}
+	}
+	if b := shapeBit(lower); lx.shapes[b/64]&(1<<(b%64)) == 0 {
+		return 0
+	}
+	return lx.ids[lower]
+}
+
+func shapeBit(w string) uint32 {
+	return uint32(w[0]&31)<<10 | uint32(w[len(w)-1]&31)<<5 | uint32(min(len(w), 31))
+}
+
 func (lx *lexicon) lookup(word string) int32 {
 	var buf [64]byte
 	if len(word) > 48 {
 		return 0
 	}
-	return lx.ids[string(lowerInto(buf[:0], word))]
+	lw := lowerInto(buf[:0], word)
+	if len(lw) == 0 {
+		return 0
+	}
+	if b := shapeBit(string(lw)); lx.shapes[b/64]&(1<<(b%64)) == 0 {
+		return 0
+	}
+	return lx.ids[string(lw)]
 }
 
 // tokenize cuts p[s:e] into tokens, taking each quantity (sorted by start,
 // all inside [s, e)) as one token.
-func (lx *lexicon) tokenize(p string, s, e int, qs []Quantity, qbase int, out []token) []token {
+func (lx *lexicon) tokenize(p, lower string, s, e int, qs []Quantity, qbase int, out []token) []token {
 	qi := 0
 	for i := s; i < e; {
 		for qi < len(qs) && qs[qi].Start < i {
@@ -247,7 +284,7 @@ func (lx *lexicon) tokenize(p string, s, e int, qs []Quantity, qbase int, out []
 				t.e = j - 4
 			}
 			if t.kind == tWord {
-				t.id = lx.lookup(p[t.s:t.e])
+				t.id = lx.lookupLower(p[t.s:t.e], lower[t.s:t.e])
 				// "U.S." keeps its last dot
 				if j < e && p[j] == '.' && j-i >= 3 && p[j-2] == '.' {
 					j++
@@ -284,6 +321,15 @@ func (lx *lexicon) tokenize(p string, s, e int, qs []Quantity, qbase int, out []
 func wordEnd(p string, i, e int) int {
 	j := i
 	for j < e {
+		if c := p[j]; c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+				j++
+				continue
+			}
+			if c != '-' && c != '\'' && c != '.' {
+				break
+			}
+		}
 		r, n := utf8.DecodeRuneInString(p[j:])
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			j += n

@@ -284,9 +284,10 @@ func (r *run) statuses(claimant string, reg region, hasReg bool, denier string) 
 		if inReg {
 			who = reg.claimant
 		}
-		r.addStatus(sb.String(), atFront, place, pol, who)
+		name := r.subjName(sb)
+		r.addStatus(name, atFront, place, pol, who)
 		if inReg && reg.denied && denier != "" && denier != who {
-			r.addStatus(sb.String(), atFront, place, -pol, denier)
+			r.addStatus(name, atFront, place, -pol, denier)
 		}
 	}
 	r.control(claimant)

@@ -302,6 +302,11 @@ func markQuotations(p string, ss []span, quotes []quotation) []quotation {
 			para, open = s.para, -1
 		}
 		for i := s.start; i < s.end; {
+			// only '"' and the lead bytes of “ ” „ « » can start a quotation mark
+			if c := p[i]; c != '"' && c != 0xE2 && c != 0xC2 {
+				i++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(p[i:])
 			switch r {
 			case '“', '«', '„':
