@@ -5,4 +5,18 @@
 //
 // Everything here is pure: no network, no disk, no clocks. The same input
 // always gives the same claims, so the ledger can be replayed and tested.
+//
+// Extract reads an article in passes that each cost time linear in its
+// length: Plain (HTML to text), the number scanner (findQuantities), the
+// sentence splitter, then one sentence at a time a tokenizer whose words
+// carry lexicon ids, so that phrases ("South Korea's spy agency", "killed or
+// wounded", "pulled from the front") are matched by comparing integers. A
+// small discourse state carries what sentences refer back to: the last
+// person ("He said", "According to him"), the last subject ("300 of
+// them"), the speaker of a quotation that runs over several sentences, a
+// speaker named after the fact ("This was stated by …") and the frame of a
+// sentence continued by the next ("There are approximately 12,000
+// soldiers"). Precision comes first: a figure whose subject, owner or
+// predicate is unclear, or that is only planned or negated, is dropped
+// rather than guessed.
 package claim

@@ -191,13 +191,13 @@ func (lx *lexicon) addAliases(aliases map[string][]string) error {
 		all := append([]string{canon}, words...)
 		switch kind {
 		case "nationality":
-			canon = lower
+			canon = strings.ToLower(canon)
 			for _, a := range all {
 				e := lx.entry(a)
 				e.nat = canon
 			}
 		case "place":
-			canon = lower
+			canon = strings.ToLower(canon)
 			for _, a := range all {
 				lx.entry(a).place = canon
 			}
@@ -648,14 +648,6 @@ func (r *run) figure(k int, claimant string, cont bool) {
 	r.lastSubject, r.lastSubjectSent = sb, r.cur
 	r.add(Claim{Kind: Figure, Subject: r.subjName(sb), Measure: measure, Place: place,
 		Value: v, ValueText: q.Text, Claimant: claimant})
-}
-
-// round6 drops the binary noise of a product such as 11,000 × 2/3.
-func round6(v float64) float64 {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return v
-	}
-	return math.Round(v*1e6) / 1e6
 }
 
 // subjName interns subject names, which repeat through an article.
