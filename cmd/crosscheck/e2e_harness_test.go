@@ -25,6 +25,10 @@ type newsroom struct {
 	mu      sync.Mutex
 	stories map[string][]story // feed name → stories, oldest first
 	fetches map[string]int
+	// slow delays the answers of a feed; started is told when such a
+	// delayed request arrives.
+	slow    map[string]time.Duration
+	started chan string
 }
 
 type story struct {
@@ -33,7 +37,7 @@ type story struct {
 }
 
 func newNewsroom(t testing.TB) *newsroom {
-	n := &newsroom{stories: map[string][]story{}, fetches: map[string]int{}}
+	n := &newsroom{stories: map[string][]story{}, fetches: map[string]int{}, slow: map[string]time.Duration{}, started: make(chan string, 100)}
 	n.srv = httptest.NewServer(http.HandlerFunc(n.serve))
 	t.Cleanup(n.srv.Close)
 	return n
@@ -55,6 +59,13 @@ func (n *newsroom) publish(feed, slug, title, content string) story {
 	return s
 }
 
+// setSlow makes feed answer after d.
+func (n *newsroom) setSlow(feed string, d time.Duration) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.slow[feed] = d
+}
+
 func (n *newsroom) fetchCount(feed string) int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -66,7 +77,17 @@ func (n *newsroom) serve(w http.ResponseWriter, r *http.Request) {
 	n.mu.Lock()
 	n.fetches[feed]++
 	list := append([]story(nil), n.stories[feed]...)
+	delay := n.slow[feed]
 	n.mu.Unlock()
+	if delay > 0 {
+		select {
+		case n.started <- feed:
+		default:
+		}
+		// The answer is late but whole: the poll in flight at shutdown
+		// must be let finish, not cut.
+		time.Sleep(delay)
+	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	fmt.Fprintf(&b, "<rss version=\"2.0\"><channel><title>%s</title><link>https://%s.example/</link><description>test feed</description>\n", feed, feed)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	stdlog "log"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -60,6 +62,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 
+	metrics := ops.NewMetrics()
 	ln, err := ops.Listen(cfg.Listen)
 	if err != nil {
 		return usagef("run: %v (listen: in %s)", err, cfg.File)
@@ -70,6 +73,10 @@ func runRun(ctx context.Context, e env, args []string) error {
 			ln.Close()
 		}
 	}()
+	slackHTTP := &http.Client{Timeout: 30 * time.Second, Transport: metrics.SlackTransport(nil)}
+	if err := authenticate(ctx, secrets, slackHTTP, cfg); err != nil {
+		return err
+	}
 	extractor, rules, err := claimSetup(cfg)
 	if err != nil {
 		return usageError{fmt.Errorf("%s: claims: %w", cfg.File, err)}
@@ -80,7 +87,6 @@ func runRun(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 
-	metrics := ops.NewMetrics()
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
 	fetcher := feeds.NewFetcher(feeds.FetcherConfig{
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
@@ -106,13 +112,10 @@ func runRun(ctx context.Context, e env, args []string) error {
 		Config:     cfg,
 		Secrets:    secrets,
 		Log:        log.With("component", "bot"),
-		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: metrics.SlackTransport(nil)},
+		HTTPClient: slackHTTP,
 	})
 	if err != nil {
 		return usagef("run: %v", err)
-	}
-	if err := authenticate(ctx, b.API(), cfg); err != nil {
-		return err
 	}
 	notifier := b.Notifier()
 
@@ -240,10 +243,13 @@ func runRun(ctx context.Context, e env, args []string) error {
 }
 
 // authenticate asks Slack whether the bot token is good before anything
-// starts, so a refused token is exit 2 with nothing half-started.
-func authenticate(ctx context.Context, api *slack.Client, cfg *config.Config) error {
+// is opened or started, so a refused token is exit 2 with nothing
+// half-started.
+func authenticate(ctx context.Context, secrets config.Secrets, client *http.Client, cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	api := slack.New(secrets.BotToken, slack.OptionAPIURL(cfg.Slack.APIURL), slack.OptionHTTPClient(client),
+		slack.OptionLog(stdlog.New(io.Discard, "", 0)))
 	_, err := api.AuthTestContext(ctx)
 	if err == nil {
 		return nil
