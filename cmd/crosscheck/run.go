@@ -256,7 +256,7 @@ func authenticate(ctx context.Context, secrets config.Secrets, client *http.Clie
 	}
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) {
-		return usageError{&config.Error{Field: config.EnvBotToken, Err: fmt.Errorf("Slack refused the token (%s); check it, and that the app is installed in the workspace", se.Err)}}
+		return usageError{&config.Error{Field: config.EnvBotToken, Err: fmt.Errorf("refused by Slack (%s); check the token, and that the app is installed in the workspace", se.Err)}}
 	}
 	return usagef("run: cannot reach Slack at %s (slack.api_url in %s): %v", cfg.Slack.APIURL, cfg.File, err)
 }

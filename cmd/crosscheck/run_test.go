@@ -81,7 +81,7 @@ func TestRunRefusesToStart(t *testing.T) {
 				return ""
 			}, "SLACK_APP_TOKEN: not set in the environment"},
 		{"Slack refuses the token", func(dir string) string { return config(dir, "", "", refusing.APIURL()) },
-			slackEnv(refusing), "SLACK_BOT_TOKEN: Slack refused the token (invalid_auth)"},
+			slackEnv(refusing), "SLACK_BOT_TOKEN: refused by Slack (invalid_auth)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
