@@ -215,4 +215,3 @@ func TestNotifierGroupInterval(t *testing.T) {
 		}
 	})
 }
-
