@@ -24,8 +24,8 @@ const (
 	admin  = "U0ADMIN"
 	editor = "U0EDITOR"
 	alerts = "CALERTS"
-	// desk is where editors type commands.
-	desk = "CDESK"
+	// deskChannel is where editors type commands.
+	deskChannel = "CDESK"
 )
 
 type harness struct {
@@ -118,7 +118,7 @@ func (h *harness) eventually(what string, cond func() bool) {
 func (h *harness) command(user, text string) string {
 	h.t.Helper()
 	before := len(h.fake.Ephemerals())
-	id := h.fake.SlashCommand(slack.SlashCommand{UserID: user, ChannelID: desk, Text: text})
+	id := h.fake.SlashCommand(slack.SlashCommand{UserID: user, ChannelID: deskChannel, Text: text})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := h.fake.WaitAck(ctx, id); err != nil {
@@ -130,7 +130,7 @@ func (h *harness) command(user, text string) string {
 		return len(got) > before
 	})
 	m := got[len(got)-1]
-	if m.User != user || m.Channel != desk {
+	if m.User != user || m.Channel != deskChannel {
 		h.t.Errorf("answer shown to %s, want %s", m.User, user)
 	}
 	return m.Text
