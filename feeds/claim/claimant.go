@@ -252,6 +252,14 @@ func (r *run) npStart(k int) int {
 				i--
 				continue
 			}
+			// "CNN, citing U.S. officials, reported": skip the aside
+			if t.p == ',' {
+				if m := r.asideStart(i - 1); m >= 0 {
+					i = m
+					j = m
+					continue
+				}
+			}
 			// the dot of an initial: "J. R. Smith"
 			if t.p == '.' && i >= 2 && r.toks[i-2].kind == tWord && r.toks[i-2].cap && r.toks[i-2].e-r.toks[i-2].s == 1 {
 				i--
@@ -269,6 +277,11 @@ func (r *run) npStart(k int) int {
 			i--
 			continue
 		}
+		// "officials in Seoul", "sources in Kyiv"
+		if c&cPlacePrep != 0 && i >= 2 && i < j && r.cls(i-2)&cGeneric != 0 {
+			i--
+			continue
+		}
 		if t.mk >= 0 || t.cap || noun || c&(cDet|cOf|cTitle|cGeneric|cPronPerson|cThey|cIt|cLatter) != 0 || r.is(i-1, "'s") {
 			if c&(cSpeech|cThat|cAccording) != 0 && t.mk < 0 && !noun {
 				break
@@ -283,6 +296,21 @@ func (r *run) npStart(k int) int {
 		i++
 	}
 	return i
+}
+
+// asideStart: the comma at k closes ", citing X," or ", quoting X,"; it
+// returns the index of the opening comma, or -1.
+func (r *run) asideStart(k int) int {
+	for m := k - 1; m >= 0 && m >= k-10; m-- {
+		t := r.toks[m]
+		if t.kind == tPunct && t.p == ',' {
+			if w := r.word(m + 1); w == "citing" || w == "quoting" {
+				return m
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // verbSubjectEnd is where the subject of the verb at k ends, past "has",
@@ -521,7 +549,7 @@ func (r *run) isNameWord(k int) bool {
 	if r.toks[k].mk >= 0 {
 		return false
 	}
-	return r.cls(k)&(cTitle|cFunction|cDet|cMonth|cWeekday|cGeneric|cPronPerson|cThey|cIt|cSpeech|cAccording|cOf) == 0
+	return r.cls(k)&(cTitle|cFunction|cDet|cMonth|cWeekday|cGeneric|cPronPerson|cThey|cIt|cSpeech|cAccording|cOf|cPlaceSuffix) == 0
 }
 
 // person canonicalises a name: a surname alone is the full name met

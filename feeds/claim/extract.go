@@ -515,7 +515,7 @@ func (r *run) sentence(i int) {
 			ph := r.marks[t.mk].ph
 			if ph.head != "" || ph.natNoun != "" || (ph.nat != "" && ph.ckind == 0) {
 				if sb, _ := r.npAt(k); !sb.empty() && (sb.nat != "" || sb.whole != "") {
-					r.lastSubject, r.lastSubjectSent = sb, i
+					r.lastSubject, r.lastSubjectSent = sb.base(), i
 				}
 			}
 		}
@@ -599,7 +599,7 @@ func (r *run) figure(k int, claimant string, cont bool) {
 		// "North Korean casualties have exceeded 4,000", "the death toll rose to 35"
 		sb = r.nounSubject(k)
 	}
-	if sb.empty() {
+	if sb.empty() || sb.unit {
 		return
 	}
 	if sb.nat == "" && sb.whole == "" {
@@ -744,6 +744,18 @@ func (r *run) nounSubject(k int) subj {
 	return subj{}
 }
 
+// nounAhead reports a measure noun just before a participle at j: in "the
+// number of troops killed rose to 300" the participle is the measure of the
+// noun's value. A participle without one belongs to another clause.
+func (r *run) nounAhead(j, k int) bool {
+	for n := j - 1; n >= 0 && n >= j-4; n-- {
+		if ph := r.phraseAt(n); ph != nil && ph.measure != "" && ph.mflags&mNoun != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // measureFor finds what happened to the counted people. ok is false when
 // the figure must not become a claim at all (negated, or only planned).
 func (r *run) measureFor(k, end int) (string, bool) {
@@ -789,7 +801,9 @@ func (r *run) measureFor(k, end int) (string, bool) {
 				return "", false
 			}
 			if ph.mflags&mWeak != 0 {
-				if weak == "" {
+				// "remain in Kursk", not "remained encircled"
+				e := r.markEnd(n)
+				if weak == "" && (e >= len(ts) || ts[e].kind == tPunct || r.cls(e)&(cPlacePrep|cStill) != 0 || r.word(e) == "at") {
 					weak = ph.measure
 				}
 			} else {
@@ -801,7 +815,8 @@ func (r *run) measureFor(k, end int) (string, bool) {
 	if weak != "" {
 		return weak, true
 	}
-	// a noun whose value the figure is: "the death toll rose to 45"
+	// a noun whose value the figure is: "the death toll rose to 45", "the
+	// number of troops killed rose to 300"
 	for j := k - 1; j >= 0 && j >= k-12; j-- {
 		t := ts[j]
 		if t.kind == tQty || (t.kind == tPunct && t.p != '"') {
@@ -810,9 +825,17 @@ func (r *run) measureFor(k, end int) (string, bool) {
 		if t.mk < 0 && r.cls(j)&(cSpeech|cThat|cAccording) != 0 {
 			break
 		}
-		if ph := r.phraseAt(j); ph != nil && ph.measure != "" && ph.mflags&mNoun != 0 {
-			return ph.measure, true
+		ph := r.phraseAt(j)
+		if ph == nil || ph.measure == "" || ph.mflags&mWeak != 0 {
+			continue
 		}
+		if ph.mflags&mNoun == 0 && !r.nounAhead(j, k) {
+			return "", true
+		}
+		if r.modal(j, k) {
+			return "", false
+		}
+		return ph.measure, true
 	}
 	return "", true
 }

@@ -117,8 +117,12 @@ var goldPublished = time.Date(2025, 2, 5, 12, 0, 0, 0, time.UTC)
 // every claim must be right (precision) and most must be found (recall).
 func TestGold(t *testing.T) {
 	var cases []goldCase
-	if err := json.Unmarshal([]byte(readFile(t, "testdata/gold.json")), &cases); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"testdata/gold.json", "testdata/heldout.json"} {
+		var more []goldCase
+		if err := json.Unmarshal([]byte(readFile(t, f)), &more); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		cases = append(cases, more...)
 	}
 	sentences := 0
 	var tp, predicted, gold int

@@ -100,7 +100,9 @@ type phrase struct {
 	nat     string // nationality, canonical ("north korean")
 	natNoun string // head implied by a nationality used as a noun ("north koreans")
 	head    string // head noun, canonical ("soldiers")
-	subject string // a whole subject from the configuration
+	// statusOnly heads describe presence but are not counted ("units").
+	statusOnly bool
+	subject    string // a whole subject from the configuration
 
 	measure string
 	mflags  uint8

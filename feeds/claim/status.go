@@ -336,7 +336,7 @@ func (r *run) control(claimant string) {
 				continue
 			}
 			side := ""
-			if j > 0 && r.cls(j-1)&cOurSide != 0 && r.word(j-1) == "our" {
+			if j > 0 && r.cls(j-1)&cOurSide != 0 && (r.word(j-1) == "our" || r.word(j-1) == "its") {
 				side = r.claimSide
 			} else if j > 0 {
 				if ph := r.phraseAt(j - 1); ph != nil && ph.nat != "" {

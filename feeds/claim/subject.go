@@ -9,6 +9,7 @@ import (
 type subj struct {
 	nat, head string
 	whole     string // a subject named whole by the configuration
+	unit      bool   // named by a unit word, which cannot be counted
 }
 
 func (s subj) String() string {
@@ -22,6 +23,9 @@ func (s subj) String() string {
 }
 
 func (s subj) empty() bool { return s.head == "" && s.whole == "" }
+
+// base drops how the subject was named, for comparing subjects.
+func (s subj) base() subj { s.unit = false; return s }
 
 // militaryHeads need a nationality to be worth a claim: "300 soldiers were
 // killed" without saying whose cannot be checked against anything.
@@ -86,6 +90,12 @@ func addSubjectWords(lx *lexicon) {
 			lx.entry(w).head = canon
 		}
 	}
+	// "North Korean units were withdrawn": units are soldiers when they
+	// move, but a count of units is not a count of soldiers.
+	for _, w := range []string{"units", "brigades", "battalions", "regiments", "divisions"} {
+		e := lx.entry(w)
+		e.head, e.statusOnly = "soldiers", true
+	}
 	measures := []struct {
 		measure string
 		flags   uint8
@@ -109,7 +119,7 @@ func addSubjectWords(lx *lexicon) {
 		{"deployed", 0, []string{"arrived", "stationed", "redeployed", "deployed", "sent",
 			"dispatched", "transferred", "assembled", "amassed", "massed"}},
 		{"deployed", mActive, []string{"deploying", "sending", "dispatching", "sent in"}},
-		{"deployed", mNoun, []string{"deployment of", "arrival of", "contingent of"}},
+		{"deployed", mNoun, []string{"deployment of", "arrival of", "contingent of", "number of"}},
 		{"fighting", 0, []string{"fighting", "still fighting", "remaining", "still there", "still in combat"}},
 		{"fighting", mWeak, []string{"remain", "remains", "remained"}},
 	}
@@ -187,6 +197,7 @@ func (r *run) npAt(k int) (subj, int) {
 		}
 		if ph != nil && ph.head != "" {
 			s.head = ph.head
+			s.unit = ph.statusOnly
 			k = r.markEnd(k)
 			break
 		}
@@ -262,6 +273,13 @@ func (r *run) findPlaces() {
 		}
 		ph := r.phraseAt(k)
 		afterPrep := k > 0 && (r.cls(k-1)&cPlacePrep != 0 || (k > 1 && r.cls(k-1)&cDet != 0 && r.cls(k-2)&cPlacePrep != 0))
+		// "the town of Velyka Novosilka"
+		if k > 1 && r.cls(k-1)&cOf != 0 {
+			switch r.word(k - 2) {
+			case "city", "town", "village", "settlement", "region", "province":
+				afterPrep = true
+			}
+		}
 		if ph != nil && ph.place != "" && (ph.nat == "" || afterPrep) {
 			r.places = append(r.places, placeRef{tok: k, place: ph.place})
 			k = r.markEnd(k) - 1
