@@ -13,13 +13,18 @@ import (
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
-// commitFunc turns a fetched poll into a committed result. storeCommit
-// stores the items as they are; the desk, which extracts claims and runs
-// them through the ledger before committing, slots in here instead.
-type commitFunc func(ctx context.Context, src feeds.Source, p *state.Poll) (state.PollResult, error)
+// pollFeedFunc polls one feed and commits what it found. storePoll records
+// the items as they are; the desk (bot/desk.Desk.Poll), which extracts
+// claims and runs them through the ledger in the same commit, has the same
+// shape and slots in instead.
+type pollFeedFunc func(ctx context.Context, src feeds.Source) (state.PollResult, error)
 
-func storeCommit(store *state.Store) commitFunc {
-	return func(ctx context.Context, _ feeds.Source, p *state.Poll) (state.PollResult, error) {
+func storePoll(poller *feeds.Poller, store *state.Store) pollFeedFunc {
+	return func(ctx context.Context, src feeds.Source) (state.PollResult, error) {
+		p, err := poller.Poll(ctx, src)
+		if err != nil {
+			return state.PollResult{}, err
+		}
 		return store.CommitPoll(ctx, *p)
 	}
 }
@@ -79,8 +84,7 @@ func runPoll(ctx context.Context, e env, args []string) error {
 
 	fetcher := newFetcher(cfg)
 	defer fetcher.Close()
-	poller := &feeds.Poller{Fetcher: fetcher, Store: store, Log: log}
-	commit := storeCommit(store)
+	pollFeed := storePoll(&feeds.Poller{Fetcher: fetcher, Store: store, Log: log}, store)
 
 	var mu sync.Mutex
 	reports := map[string]*feedReport{}
@@ -93,31 +97,28 @@ func runPoll(ctx context.Context, e env, args []string) error {
 	}
 	poll := func(ctx context.Context, src feeds.Source) (time.Time, error) {
 		start := time.Now()
-		p, err := poller.Poll(ctx, src)
+		before, err := store.FeedState(ctx, src.Name)
 		var res state.PollResult
 		if err == nil {
-			res, err = commit(ctx, src, p)
+			res, err = pollFeed(ctx, src)
 		}
+		after, serr := store.FeedState(ctx, src.Name)
 		mu.Lock()
 		defer mu.Unlock()
 		r := reports[src.Name]
 		r.TookMS = time.Since(start).Milliseconds()
+		if serr == nil && !after.NextPoll.IsZero() {
+			r.NextPoll = &after.NextPoll
+		}
 		if err != nil {
 			r.Status, r.Error = "failed", err.Error()
-			if st, serr := store.FeedState(ctx, src.Name); serr == nil && !st.NextPoll.IsZero() {
-				r.NextPoll = &st.NextPoll
-				return st.NextPoll, err
-			}
-			return time.Time{}, err
+			return after.NextPoll, err
 		}
 		r.New, r.Updated, r.Conflicts, r.result = res.NewItems, res.Updates, len(res.Conflicts), res
-		for _, it := range p.Items {
-			r.Backfill = r.Backfill || it.Item.Backfill
-		}
-		if !p.State.NextPoll.IsZero() {
-			r.NextPoll = &p.State.NextPoll
-		}
-		return p.State.NextPoll, nil
+		// A feed's first successful poll is backfill: recorded, never
+		// alerted on.
+		r.Backfill = !before.Polled && after.Polled
+		return after.NextPoll, nil
 	}
 
 	sched := feeds.NewScheduler(poll, feeds.SchedulerOptions{Workers: cfg.Limits.Workers, PerHost: cfg.Limits.PerHost, Log: log})
