@@ -60,6 +60,8 @@ type Options struct {
 	Workers int
 	// Now replaces the wall clock in tests.
 	Now func() time.Time
+	// OnDelivery is passed to the notifier (NotifierOptions.OnDelivery).
+	OnDelivery func(err error)
 }
 
 // Bot is Crosscheck in Slack.
@@ -121,6 +123,7 @@ func New(opts Options) (*Bot, error) {
 	n, err := NewNotifier(NotifierOptions{
 		Store: opts.Store, API: api, Channel: cfg.Slack.Channel,
 		GroupInterval: cfg.Slack.GroupInterval, Log: opts.Log.With("component", "notifier"),
+		OnDelivery: opts.OnDelivery,
 	})
 	if err != nil {
 		return nil, err

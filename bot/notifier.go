@@ -35,6 +35,10 @@ type NotifierOptions struct {
 	// MaxBackoff caps the wait between failed attempts (default 5 min).
 	MaxBackoff time.Duration
 	Log        *slog.Logger
+	// OnDelivery, if set, hears every delivery attempt: nil for an alert
+	// delivered, the error for one that failed and stays queued (for the
+	// operator's metrics).
+	OnDelivery func(err error)
 }
 
 // Notifier delivers the outbox to Slack: each channel in its own lane, in
@@ -382,6 +386,9 @@ func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (
 		log.Error("alert posted but not marked sent", "err", err)
 	}
 	n.noteResult(channel, nil, time.Now())
+	if n.opts.OnDelivery != nil {
+		n.opts.OnDelivery(nil)
+	}
 	log.Info("alert delivered", "ts", posted.TS)
 	return true, time.Time{}
 }
@@ -432,6 +439,9 @@ func (n *Notifier) retry(ctx context.Context, log *slog.Logger, channel string, 
 			log.Error("alert deferral not stored", "err", derr)
 		}
 		n.noteResult(channel, errors.New(msg), now)
+		if n.opts.OnDelivery != nil {
+			n.opts.OnDelivery(err)
+		}
 		log.Warn("alert not delivered; will retry", "err", msg, "attempt", a.Attempts+1, "retry_in", wait.String())
 	}
 	return at

@@ -298,6 +298,12 @@ func TestE2ESlackDownDuringThePoll(t *testing.T) {
 	x.slack.SetDown(false)
 	alert := x.waitParents(1)[0]
 	mustContain(t, "the alert", seen(alert), "Marta Ilves", "national emergency ministry")
+	// The operator saw it happen.
+	_, metrics := get(t, "http://"+x.addr+"/metrics")
+	mustContain(t, "/metrics", metrics, "crosscheck_alerts_sent_total 1\n", "crosscheck_outbox_depth 0\n")
+	if strings.Contains(metrics, "crosscheck_alerts_failed_total 0\n") {
+		t.Error("/metrics shows no failed delivery")
+	}
 }
 
 // `/crosscheck feeds add` from an admin: the feed is polled on its

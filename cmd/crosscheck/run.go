@@ -113,6 +113,13 @@ func runRun(ctx context.Context, e env, args []string) error {
 		Secrets:    secrets,
 		Log:        log.With("component", "bot"),
 		HTTPClient: slackHTTP,
+		OnDelivery: func(err error) {
+			if err != nil {
+				metrics.AlertFailed()
+			} else {
+				metrics.AlertSent()
+			}
+		},
 	})
 	if err != nil {
 		return usagef("run: %v", err)
