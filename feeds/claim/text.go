@@ -266,6 +266,10 @@ func sentences(p string, out []span) []span {
 			i = j
 			continue
 		}
+		if start >= 0 && c < utf8.RuneSelf && c != '.' && c != '!' && c != '?' {
+			i++ // the common case: a plain byte inside a sentence
+			continue
+		}
 		r, n := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(p[i:])
