@@ -41,10 +41,12 @@ func TestDemoShowsTheDisputesAndNothingElse(t *testing.T) {
 	}
 	for _, s := range []string{
 		// The Kursk dispute: Budanov against the media reports.
-		"Kyrylo Budanov (HUR): at the front",
-		"media reports: not at the front",
+		"Kyrylo Budanov (HUR): 8,000",
+		"“Ukraine's military intelligence chief Kyrylo Budanov said 8,000 North",
 		"https://kyiv-wire.example/2025/02/11/budanov-dprk-still-fighting",
-		"Also: World Desk",
+		"media reports (The New York Times, Yonhap): not at the front",
+		"“North Korean troops have not been seen at the front in Russia's Kursk",
+		"https://world-desk.example/2025/02/11/dprk-troops-pulled",
 		// A third outlet quoting Budanov goes into the thread.
 		"In the thread of ",
 		"New evidence: Kyrylo Budanov (HUR)",

@@ -16,6 +16,8 @@ type printer struct {
 	progress bool
 	// dirty is set while a progress line is on screen.
 	dirty bool
+	// framed is set after an alert, which already ends in a blank line.
+	framed bool
 }
 
 // clearProgress wipes the progress line so the next output starts on a
@@ -38,6 +40,7 @@ func (p *printer) progressf(format string, args ...any) {
 
 func (p *printer) line(s string) {
 	p.clearProgress()
+	p.framed = false
 	io.WriteString(p.w, s+"\n")
 }
 
@@ -53,7 +56,11 @@ func (p *printer) alert(text string) {
 	p.clearProgress()
 	const width = 78
 	var b strings.Builder
-	b.WriteString("\n┌─ #alerts · Crosscheck APP " + strings.Repeat("─", width-28) + "\n")
+	if !p.framed {
+		b.WriteString("\n")
+	}
+	p.framed = true
+	b.WriteString("┌─ #alerts · Crosscheck APP " + strings.Repeat("─", width-28) + "\n")
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		for _, wrapped := range wrap(l, width-4) {
 			b.WriteString("│ " + wrapped + "\n")
