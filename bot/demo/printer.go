@@ -63,7 +63,7 @@ func (p *printer) alert(text string) {
 	b.WriteString("┌─ #alerts · Crosscheck APP " + strings.Repeat("─", width-28) + "\n")
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		for _, wrapped := range wrap(l, width-4) {
-			b.WriteString("│ " + wrapped + "\n")
+			b.WriteString(strings.TrimRight("│ "+wrapped, " ") + "\n")
 		}
 	}
 	b.WriteString("└" + strings.Repeat("─", width-1) + "\n\n")
