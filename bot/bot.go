@@ -18,7 +18,7 @@ import (
 
 // ErrInvalidAuth means Slack refused a token at start. The error wrapping
 // it names the environment variable; the CLI exits 2 on it.
-var ErrInvalidAuth = errors.New("Slack refused the token")
+var ErrInvalidAuth = errors.New("bot: Slack refused the token")
 
 // authError names the variable holding the refused token.
 type authError struct {

@@ -331,22 +331,22 @@ func parseMute(cmd command, args []string) (command, error) {
 func parseMuteDuration(s string) (d time.Duration, isDuration bool, err error) {
 	switch strings.ToLower(s) {
 	case "forever", "permanently", "permanent", "indefinitely", "always", "never", "inf", "infinite", "∞":
-		return 0, false, fmt.Errorf("A mute cannot last %q; give a duration from 1m to %s, such as 24h or 7d.", s, formatDuration(MaxMute))
+		return 0, false, problemf("A mute cannot last %q; give a duration from 1m to %s, such as 24h or 7d.", s, formatDuration(MaxMute))
 	}
 	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '+' || s[0] == '.') {
 		return 0, false, nil
 	}
 	d, err = parseDuration(s)
 	if err != nil {
-		return 0, false, fmt.Errorf("%q is not a duration I can read; use e.g. 30m, 24h, 7d or 2w.", s)
+		return 0, false, problemf("%q is not a duration I can read; use e.g. 30m, 24h, 7d or 2w.", s)
 	}
 	switch {
 	case d <= 0:
-		return 0, false, fmt.Errorf("A mute of %q makes no sense; give a duration from 1m to %s.", s, formatDuration(MaxMute))
+		return 0, false, problemf("A mute of %q makes no sense; give a duration from 1m to %s.", s, formatDuration(MaxMute))
 	case d < time.Minute:
-		return 0, false, fmt.Errorf("%q is too short to mute for; the least is 1m.", s)
+		return 0, false, problemf("%q is too short to mute for; the least is 1m.", s)
 	case d > MaxMute:
-		return 0, false, fmt.Errorf("%q is too long; mutes last at most %s.", s, formatDuration(MaxMute))
+		return 0, false, problemf("%q is too long; mutes last at most %s.", s, formatDuration(MaxMute))
 	}
 	return d, true, nil
 }
@@ -407,20 +407,20 @@ func checkURL(raw string) (string, error) {
 		raw = raw[:i]
 	}
 	if len(raw) > 2048 {
-		return "", errors.New("That URL is longer than 2,048 characters.")
+		return "", problemf("That URL is longer than 2,048 characters.")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("%q is not a URL I can read.", truncate(raw, 80))
+		return "", problemf("%q is not a URL I can read.", truncate(raw, 80))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("Only http and https URLs can be read, not %q.", truncate(raw, 80))
+		return "", problemf("Only http and https URLs can be read, not %q.", truncate(raw, 80))
 	}
 	if u.Hostname() == "" {
-		return "", fmt.Errorf("%q has no host.", truncate(raw, 80))
+		return "", problemf("%q has no host.", truncate(raw, 80))
 	}
 	if u.User != nil {
-		return "", errors.New("URLs with a user name or password are not accepted; they would be stored and shown in Slack.")
+		return "", problemf("URLs with a user name or password are not accepted; they would be stored and shown in Slack.")
 	}
 	return u.String(), nil
 }
@@ -464,3 +464,11 @@ var reservedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),
 	netip.MustParsePrefix("64:ff9b::/96"), // NAT64 can reach private IPv4
 }
+
+// problem is a sentence for the user, not an error chain: it reads as the
+// reply, capital letter and full stop included.
+type problem string
+
+func (p problem) Error() string { return string(p) }
+
+func problemf(format string, args ...any) error { return problem(fmt.Sprintf(format, args...)) }

@@ -1,5 +1,15 @@
-// Package bot is Crosscheck in Slack: Socket Mode and HTTP endpoints, the
-// /crosscheck command, thread follow-ups, Block Kit alerts and their
-// delivery from the store's outbox; and the desk, which runs each poll
-// through claim extraction and the ledger.
+// Package bot is Crosscheck in Slack: Socket Mode and HTTP endpoints
+// (Handler), the /crosscheck command (Execute), buttons on alerts, thread
+// follow-ups, Block Kit rendering of alerts (render.go, and PlainText for
+// terminals), and their delivery from the store's outbox (Notifier).
+//
+// Every request is acknowledged first and worked on after, by a bounded
+// set of goroutines under Run's context. Retried and redelivered requests
+// are recognised by event_id or trigger_id, kept in the store. Nothing is
+// posted as an alert that was not first queued in the outbox; an alert
+// leaves the outbox only once Slack has taken it.
+//
+// The desk, which runs each poll through extraction and the ledger, is in
+// bot/desk; the configuration in bot/config; the fake Slack for tests in
+// bot/slacktest.
 package bot

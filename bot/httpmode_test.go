@@ -244,3 +244,31 @@ func TestHTTPMode(t *testing.T) {
 		})
 	})
 }
+
+// FuzzHTTPBodies posts arbitrary signed bodies to every endpoint: any
+// answer but a panic or a 5xx other than "not running" is fine.
+func FuzzHTTPBodies(f *testing.F) {
+	f.Add("/slack/events", `{"type":"url_verification","challenge":"x"}`)
+	f.Add("/slack/events", `{"type":"event_callback","event_id":"Ev1","event":{"type":"message","channel":"C1","user":"U1","text":"why","ts":"2.0","thread_ts":"1.0"}}`)
+	f.Add("/slack/commands", "command=%2Fcrosscheck&text=mute+c1+-5m&user_id=U1&channel_id=C1&trigger_id=t1")
+	f.Add("/slack/interactivity", `payload={"type":"block_actions","actions":[{"action_id":"crosscheck_resolve","block_id":"a","value":"c1"}]}`)
+	f.Add("/slack/interactivity", "payload=%7B")
+	fake := slacktest.New()
+	b, err := New(Options{Store: openStore(f), Config: testConfig(fake, config.ModeHTTP), Secrets: testSecrets(fake)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := b.Handler()
+	f.Fuzz(func(t *testing.T, path, body string) {
+		if path != "/slack/events" && path != "/slack/commands" && path != "/slack/interactivity" {
+			return
+		}
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		slacktest.Sign(req.Header, signingSecret, time.Now(), []byte(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 && rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("%s answered %d", path, rec.Code)
+		}
+	})
+}

@@ -17,8 +17,10 @@ func TestManifest(t *testing.T) {
 	}
 	var m struct {
 		Features struct {
-			BotUser       struct{ DisplayName string `yaml:"display_name"` } `yaml:"bot_user"`
-			SlashCommands []struct{ Command string }                         `yaml:"slash_commands"`
+			BotUser struct {
+				DisplayName string `yaml:"display_name"`
+			} `yaml:"bot_user"`
+			SlashCommands []struct{ Command string } `yaml:"slash_commands"`
 		}
 		OAuth struct {
 			Scopes struct{ Bot []string } `yaml:"scopes"`

@@ -112,7 +112,7 @@ func pruneEvents(ids, byExpiry *bolt.Bucket, now time.Time, limit int) (int, err
 	cutoff := u64(uint64(now.UnixNano()))
 	c := byExpiry.Cursor()
 	var expired [][]byte
-	for k, _ := c.First(); k != nil && len(k) >= 8 && bytes.Compare(k[:8], cutoff) <= 0; k, _ = c.Next() {
+	for k, _ := c.First(); len(k) >= 8 && bytes.Compare(k[:8], cutoff) <= 0; k, _ = c.Next() {
 		if limit >= 0 && len(expired) == limit {
 			break
 		}
