@@ -130,21 +130,60 @@ func TestPollAllHoldsWorkerAndPerHostLimits(t *testing.T) {
 func TestBusyHostDoesNotStarveOthers(t *testing.T) {
 	t.Parallel()
 	global := &concurrency{}
-	slow, _ := slowFeedServer(t, 400*time.Millisecond, global)
+	slow, slowHost := slowFeedServer(t, 400*time.Millisecond, global)
 	fast, _ := slowFeedServer(t, 0, global)
-	s := NewScheduler(fetchPoll(t), SchedulerOptions{Workers: 3, PerHost: 1})
+	fetch := fetchPoll(t)
+	var mu sync.Mutex
+	done := map[string]time.Time{}
+	s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+		next, err := fetch(ctx, src)
+		mu.Lock()
+		done[src.Name] = time.Now()
+		mu.Unlock()
+		return next, err
+	}, SchedulerOptions{Workers: 3, PerHost: 1})
 	for i := range 4 {
-		s.Add(Source{Name: fmt.Sprintf("a-slow-%d", i), URL: fmt.Sprintf("%s/%d", slow.URL, i)})
+		mustAdd(t, s, Source{Name: fmt.Sprintf("slow-%d", i), URL: fmt.Sprintf("%s/%d", slow.URL, i)})
 	}
-	s.Add(Source{Name: "b-fast", URL: fast.URL + "/x"})
-	results := s.PollAll(context.Background())
-	for _, r := range results {
-		if r.Source.Name == "b-fast" && r.Took > 300*time.Millisecond {
-			t.Errorf("fast feed took %v behind a slow host", r.Took)
+	start := time.Now()
+	slowDone := make(chan []Result)
+	go func() { slowDone <- s.PollAll(context.Background()) }()
+	// Once the slow host's one slot is taken, the other three slow feeds
+	// queue for it; then a feed on another host comes due.
+	waitFor(t, "slow host busy", func() bool {
+		slowHost.mu.Lock()
+		defer slowHost.mu.Unlock()
+		return slowHost.total >= 1
+	})
+	time.Sleep(50 * time.Millisecond)
+	mustAdd(t, s, Source{Name: "fast", URL: fast.URL + "/x"})
+	fastStart := time.Now()
+	for _, r := range s.PollAll(context.Background()) {
+		if r.Source.Name == "fast" && (r.Err != nil || r.Skipped != "") {
+			t.Errorf("fast: %+v", r)
 		}
+	}
+	// Had the queued slow feeds held the three workers while waiting for
+	// their host, the fast feed would have waited 400ms and more.
+	mu.Lock()
+	fastDone := done["fast"]
+	mu.Unlock()
+	if took := fastDone.Sub(fastStart); took > 250*time.Millisecond {
+		t.Errorf("the fast host's feed finished after %v, behind a busy host", took)
+	}
+	for _, r := range <-slowDone {
 		if r.Err != nil {
 			t.Error(r.Err)
 		}
+	}
+	var last time.Time
+	for i := range 4 {
+		if d := done[fmt.Sprintf("slow-%d", i)]; d.After(last) {
+			last = d
+		}
+	}
+	if took := last.Sub(start); took < 1500*time.Millisecond {
+		t.Errorf("slow host's four feeds done in %v: per_host 1 not held", took)
 	}
 }
 
