@@ -459,7 +459,7 @@ func (b *Bot) check(ctx context.Context, u string) (string, error) {
 }
 
 func leadValue(c state.Conflict, side int) string {
-	if r := representative(c.Sides[side]); r != nil {
+	if r := lead(c, side); r != nil {
 		return r.ValueString()
 	}
 	return "nothing on record"

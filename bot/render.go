@@ -77,8 +77,18 @@ func SeverityLabel(s float64) string {
 	return "low"
 }
 
-// representative is the side's most recent claim: the one shown on the
-// parent. The others are corroboration and listed as further sources.
+// lead is the claim that states side i's position (state.Conflict.Lead:
+// its latest claim on the conflict's measure, or the sum of its parts),
+// shown on the parent; the side's other claims are listed as sources.
+func lead(c state.Conflict, i int) *claim.Claim {
+	l := c.Lead(i)
+	if l.Claimant == "" && l.Sentence == "" {
+		return nil
+	}
+	return &l
+}
+
+// representative is the side's most recent claim.
 func representative(s state.Side) *claim.Claim {
 	if len(s.Claims) == 0 {
 		return nil
@@ -138,8 +148,9 @@ func link(c claim.Claim) string {
 
 // sideField is one side of the parent: claimant, figure or status, the
 // quoted sentence, the article link and its date.
-func sideField(s state.Side) string {
-	c := representative(s)
+func sideField(cf state.Conflict, i int) string {
+	s := cf.Sides[i]
+	c := lead(cf, i)
 	if c == nil {
 		return "*" + escape(s.Claimant) + "*\n_no claim on record_"
 	}
@@ -197,9 +208,9 @@ func statusLine(v View) string {
 // show instead of the blocks.
 func FallbackText(c state.Conflict) string {
 	var sides []string
-	for _, s := range c.Sides {
+	for i, s := range c.Sides {
 		v := "no claim"
-		if r := representative(s); r != nil {
+		if r := lead(c, i); r != nil {
 			v = r.ValueString()
 		}
 		sides = append(sides, s.Claimant+": "+v)
@@ -216,8 +227,8 @@ func RenderAlert(v View) (string, []slack.Block) {
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType,
 			truncate("Conflicting claims: "+Headline(c), maxHeader), true, false)),
 		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
-			slack.NewTextBlockObject(slack.MarkdownType, sideField(c.Sides[0]), false, false),
-			slack.NewTextBlockObject(slack.MarkdownType, sideField(c.Sides[1]), false, false),
+			slack.NewTextBlockObject(slack.MarkdownType, sideField(c, 0), false, false),
+			slack.NewTextBlockObject(slack.MarkdownType, sideField(c, 1), false, false),
 		}, nil),
 		slack.NewContextBlock("meta", slack.NewTextBlockObject(slack.MarkdownType,
 			fmt.Sprintf("Severity: *%s* (%.2f) · %s conflict · `%s`", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID),
@@ -325,9 +336,9 @@ func PlainAlert(v View) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Conflicting claims: %s\n", Headline(c))
 	fmt.Fprintf(&b, "Severity: %s (%.2f) · %s conflict · %s\n", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID)
-	for _, s := range c.Sides {
+	for i, s := range c.Sides {
 		b.WriteString("\n")
-		r := representative(s)
+		r := lead(c, i)
 		if r == nil {
 			fmt.Fprintf(&b, "  %s: no claim on record\n", s.Claimant)
 			continue

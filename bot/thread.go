@@ -114,8 +114,8 @@ func why(c state.Conflict) string {
 	if c.Reason != "" {
 		sb.WriteString(escape(c.Reason) + "\n")
 	}
-	for _, s := range c.Sides {
-		if r := representative(s); r != nil {
+	for i, s := range c.Sides {
+		if r := lead(c, i); r != nil {
 			fmt.Fprintf(&sb, "• *%s*: %s\n", escape(s.Claimant), escape(r.ValueString()))
 		}
 	}
