@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -18,9 +19,10 @@ import (
 
 // BenchmarkItemToAlert measures, with every feed on a one-second schedule,
 // the delay from a story appearing in a feed to its alert reaching Slack,
-// over 100 stories, one at a time (so Slack's one-message-a-second pacing
-// is not what is measured). Target: p99 under schedule + 2 s + group
-// interval. It takes about two minutes; run it alone:
+// over 100 stories, one at a time, each at a random moment of the
+// schedule's period (so Slack's one-message-a-second pacing is not what is
+// measured). Target: p99 under schedule + 2 s + group interval. It takes
+// about three minutes; run it alone:
 //
 //	go test -run '^$' -bench ItemToAlert -benchtime 1x ./cmd/crosscheck
 func BenchmarkItemToAlert(b *testing.B) {
@@ -68,6 +70,9 @@ func BenchmarkItemToAlert(b *testing.B) {
 		delays := make([]time.Duration, 0, items)
 		for i := range items {
 			name := first[i%10] + " " + last[i/10]
+			// A random moment in the schedule's period, or every story
+			// would land at the same phase after the last poll.
+			time.Sleep(rand.N(time.Second))
 			published := time.Now()
 			x.news.publish("wire-b", fmt.Sprintf("toll-%d", i), "Official: 61 dead",
 				fmt.Sprintf("Rescue official %s said 61 people were killed in the floods in Valdora province.", name))
