@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
 )
 
@@ -270,5 +272,55 @@ func TestRunShutdownLetsThePollInFlightFinish(t *testing.T) {
 	code, _, stderr := runCrosscheck(t, context.Background(), nil, "backup", "--config", x.cfg, filepath.Join(t.TempDir(), "after.db"))
 	if code != 0 {
 		t.Errorf("store not released at exit: %s", stderr)
+	}
+}
+
+// In HTTP mode the Slack endpoints are served on the listen address beside
+// the operational ones, and only signed requests get in.
+func TestRunHTTPMode(t *testing.T) {
+	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+	x := newE2E(t, "wire-a")
+	body := strings.Replace(mustRead(t, x.cfg), "mode: socket", "mode: http", 1)
+	writeConfig(t, x.dir, body)
+	getenv := func(k string) string {
+		switch k {
+		case "SLACK_BOT_TOKEN":
+			return x.slack.BotToken
+		case "SLACK_SIGNING_SECRET":
+			return secret
+		}
+		return ""
+	}
+	p := startBot(t, x.cfg, getenv)
+	eventually(t, 10*time.Second, "/healthz", func() bool {
+		resp, err := http.Get("http://" + x.addr + "/healthz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	form := x.slack.CommandForm(slack.SlashCommand{Text: "help", UserID: editorUser, ChannelID: alertChannel}).Encode()
+	post := func(sign bool) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+x.addr+"/slack/commands", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if sign {
+			slacktest.Sign(req.Header, secret, time.Now(), []byte(form))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(false); code != http.StatusUnauthorized {
+		t.Errorf("unsigned command: %d, want 401", code)
+	}
+	if code := post(true); code != http.StatusOK {
+		t.Errorf("signed command: %d, want 200", code)
+	}
+	if code := p.stop(t); code != 0 {
+		t.Errorf("exit %d", code)
 	}
 }
