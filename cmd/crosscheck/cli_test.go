@@ -186,6 +186,29 @@ feeds:
 	if code != 0 || !strings.Contains(out, `"name":"broken"`) || !strings.Contains(out, `"error_count":1`) {
 		t.Errorf("feeds list after failure: exit %d\n%s", code, out)
 	}
+	// The backoff is what `run` hands the scheduler after a restart.
+	conf, err := loadConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := openStore(conf, state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	defs, err := allFeeds(context.Background(), conf, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range defs {
+		wait := time.Until(d.NextPoll)
+		if d.Source.Name == "broken" && (wait < 4*time.Minute || wait > 6*time.Minute) {
+			t.Errorf("broken feed's next poll in %v, want the 5m backoff", wait)
+		}
+		if d.Source.Name == "good" && wait > time.Minute {
+			t.Errorf("good feed's next poll in %v", wait)
+		}
+	}
 }
 
 // Feeds on private addresses are refused unless the configuration allows

@@ -138,6 +138,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		if err := sched.Add(d.Source); err != nil {
 			return usagef("run: feed %s: %v", d.Source.Name, err)
 		}
+		sched.SetNextPoll(d.Source.Name, d.NextPoll) // what the server asked for survives a restart
 		if d.Paused {
 			sched.Pause(d.Source.Name)
 		}

@@ -101,6 +101,10 @@ type feedDef struct {
 	Source feeds.Source
 	Origin origin
 	Paused bool
+	// NextPoll is the stored earliest next poll (the server's ttl,
+	// max-age or Retry-After, or the error backoff), which a restart must
+	// honour: hand it to Scheduler.SetNextPoll after Add.
+	NextPoll time.Time
 }
 
 // allFeeds merges the configured feeds with those added at runtime. A
@@ -115,12 +119,20 @@ func allFeeds(ctx context.Context, cfg *config.Config, store *state.Store) ([]fe
 	if err != nil {
 		return nil, err
 	}
+	states, err := store.FeedStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	next := map[string]time.Time{}
+	for _, st := range states {
+		next[st.Feed] = st.NextPoll
+	}
 	names := map[string]bool{}
 	urls := map[string]bool{}
 	var out []feedDef
 	for _, src := range cfg.Feeds {
 		names[src.Name], urls[feeds.URLKey(src.URL)] = true, true
-		out = append(out, feedDef{Source: src, Origin: fromConfig, Paused: paused[src.Name]})
+		out = append(out, feedDef{Source: src, Origin: fromConfig, Paused: paused[src.Name], NextPoll: next[src.Name]})
 	}
 	for _, e := range stored {
 		if names[e.Name] || urls[feeds.URLKey(e.URL)] {
@@ -130,7 +142,7 @@ func allFeeds(ctx context.Context, cfg *config.Config, store *state.Store) ([]fe
 		if src.Validate() != nil {
 			continue // written by a newer or buggier version; list shows it
 		}
-		out = append(out, feedDef{Source: src, Origin: fromStore, Paused: e.Paused})
+		out = append(out, feedDef{Source: src, Origin: fromStore, Paused: e.Paused, NextPoll: next[e.Name]})
 	}
 	return out, nil
 }
