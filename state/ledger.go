@@ -163,24 +163,8 @@ type recorder struct {
 }
 
 func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Recorded, error) {
-	r := &recorder{
-		s: s, tx: tx, rules: s.rules, now: s.now(),
-		conflicts: map[string]*conflictRec{},
-		queued:    map[string]bool{},
-	}
-	var err error
-	for _, b := range []struct {
-		dst  **bolt.Bucket
-		name []byte
-	}{
-		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byAuthor, bucketClaimsByAuthor},
-		{&r.keys, bucketClaimKeys}, {&r.topics, bucketTopics}, {&r.claimants, bucketClaimants},
-	} {
-		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
-			return Recorded{}, err
-		}
-	}
-	if r.mutes, err = activeMutesTx(tx, r.now); err != nil {
+	r, err := s.newRecorder(tx)
+	if err != nil {
 		return Recorded{}, err
 	}
 	for i := range items {
@@ -201,6 +185,30 @@ func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Re
 		}
 	}
 	return r.finish()
+}
+
+func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
+	r := &recorder{
+		s: s, tx: tx, rules: s.rules, now: s.now(),
+		conflicts: map[string]*conflictRec{},
+		queued:    map[string]bool{},
+	}
+	var err error
+	for _, b := range []struct {
+		dst  **bolt.Bucket
+		name []byte
+	}{
+		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byAuthor, bucketClaimsByAuthor},
+		{&r.keys, bucketClaimKeys}, {&r.topics, bucketTopics}, {&r.claimants, bucketClaimants},
+	} {
+		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
+			return nil, err
+		}
+	}
+	if r.mutes, err = activeMutesTx(tx, r.now); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // add records one claim and acts on what it contradicts, revises or joins.

@@ -82,6 +82,20 @@ func (d *Desk) Record(ctx context.Context, a claim.Article) (state.Recorded, err
 	return res, nil
 }
 
+// RecordAll records articles in order in one transaction, as one poll
+// would: a back-test of many articles pays for one commit, not one each.
+func (d *Desk) RecordAll(ctx context.Context, as ...claim.Article) (state.Recorded, error) {
+	items := make([]state.PolledItem, len(as))
+	for i, a := range as {
+		items[i] = d.Item(a)
+	}
+	res, err := d.Store.Record(ctx, items...)
+	if err != nil {
+		return state.Recorded{}, fmt.Errorf("desk: record %d articles: %w", len(as), err)
+	}
+	return res, nil
+}
+
 // Check judges one article against the ledger without storing it: the
 // conflicts it would open, those it would add evidence to, and, for an
 // article already recorded, the conflicts its claims are part of. It

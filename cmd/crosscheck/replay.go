@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,6 +25,12 @@ import (
 // maxReplayLine bounds one article line. A longer line is reported and
 // skipped without being held in memory.
 const maxReplayLine = 8 << 20
+
+// A batch of articles is recorded in one transaction.
+const (
+	replayBatch      = 100
+	replayBatchBytes = 4 << 20
+)
 
 // replayArticle is one input line, as DESIGN.md specifies.
 type replayArticle struct {
@@ -102,9 +109,35 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 
-	d := &desk.Desk{Store: store}
+	d := &desk.Desk{Store: store, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
+	// Articles are recorded in batches, in order, one transaction each: a
+	// back-test of thousands of articles pays for a commit per batch, not
+	// per article, and judges exactly as one article at a time would.
+	var batch []claim.Article
+	batchBytes := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := d.RecordAll(ctx, batch...)
+		if err != nil {
+			return fmt.Errorf("replay: %s: %w", name, err)
+		}
+		batch, batchBytes = batch[:0], 0
+		for _, c := range res.Opened {
+			if *asJSON {
+				err = writeConflictJSON(out, c)
+			} else {
+				err = writeConflictText(out, c)
+			}
+			if err != nil {
+				return fmt.Errorf("replay: write: %w", err)
+			}
+		}
+		return out.Flush()
+	}
 	r := bufio.NewReaderSize(in, 64<<10)
 	bad, lines := 0, 0
 	report := func(line int, format string, args ...any) {
@@ -140,28 +173,20 @@ func runReplay(ctx context.Context, e env, args []string) error {
 				report(line, "%v", perr)
 				break
 			}
-			res, rerr := d.Record(ctx, a)
-			if rerr != nil {
-				return fmt.Errorf("replay: %s:%d: %w", name, line, rerr)
-			}
-			for _, rerr := range res.Refused {
-				fmt.Fprintf(e.stderr, "crosscheck: replay: %s:%d: claim refused: %v\n", name, line, rerr)
-			}
-			for _, c := range res.Opened {
-				var werr error
-				if *asJSON {
-					werr = writeConflictJSON(out, c)
-				} else {
-					werr = writeConflictText(out, c)
-				}
-				if werr != nil {
-					return fmt.Errorf("replay: write: %w", werr)
+			batch = append(batch, a)
+			batchBytes += len(a.Text)
+			if len(batch) >= replayBatch || batchBytes >= replayBatchBytes {
+				if err := flush(); err != nil {
+					return err
 				}
 			}
 		}
 		if err == io.EOF {
 			break
 		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("replay: write: %w", err)

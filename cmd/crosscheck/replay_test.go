@@ -251,3 +251,21 @@ func TestReplayUsage(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReplayLine: any line either parses into an article with an outlet,
+// or is refused with an error; never a panic.
+func FuzzReplayLine(f *testing.F) {
+	f.Add([]byte(`{"outlet":"Reuters","url":"https://r.example/1","title":"t","published":"2025-03-03T16:20:00Z","content":"Zelensky said 4,000 were killed."}`))
+	f.Add([]byte(`{"outlet": "Reuters", "content": `))
+	f.Add([]byte(`{"outlet":"X","published":"2025-03-03T00:00:00+09:00","content":"<p>a &amp; b</p>"} {"again":1}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		a, err := parseReplayLine(line)
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(a.Outlet) == "" {
+			t.Errorf("accepted %q as %+v", line, a)
+		}
+	})
+}
