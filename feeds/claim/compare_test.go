@@ -350,3 +350,23 @@ func TestRulesDefaults(t *testing.T) {
 		t.Errorf("two hours apart with a one-hour window: %v", v.Relation)
 	}
 }
+
+func TestParty(t *testing.T) {
+	for name, want := range map[string]string{
+		"media reports": "media reports",
+		"media reports (The New York Times, Yonhap)": "media reports",
+		"media reportsX":       "media reportsX",
+		"Kyrylo Budanov (HUR)": "Kyrylo Budanov (HUR)",
+	} {
+		if got := Party(name); got != want {
+			t.Errorf("Party(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// The press is one party: reports denied in one article and reports
+	// named in another never contradict each other.
+	bare := status("media reports", "at the front", "kursk", Absent)
+	named := status("media reports (The New York Times, Yonhap)", "at the front", "kursk", Present)
+	if v := Compare(bare, named, DefaultRules()); v.Relation == Conflict {
+		t.Errorf("media reports against media reports: %v", v.Relation)
+	}
+}
