@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mmcdole/gofeed"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -342,6 +343,133 @@ func FuzzParse(f *testing.F) {
 			ItemID(it)
 			LinkKey(it.Link)
 			ContentHash(it)
+		}
+	})
+}
+
+// rssWithDate is a one-item RSS feed whose channel and item carry date.
+func rssWithDate(date string) string {
+	return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Desk</title>` +
+		`<lastBuildDate>` + date + `</lastBuildDate><item><title>Kursk</title><pubDate>` + date + `</pubDate></item></channel></rss>`
+}
+
+// stockPublished is what gofeed, left to itself, reads as the item's date.
+func stockPublished(t *testing.T, body string) (time.Time, bool) {
+	t.Helper()
+	gf, err := gofeed.NewParser().ParseString(body)
+	if err != nil || len(gf.Items) != 1 {
+		return time.Time{}, false
+	}
+	if p := gf.Items[0].PublishedParsed; p != nil {
+		return p.UTC(), true
+	}
+	return time.Time{}, true
+}
+
+// Parse rewrites the RFC 1123 dates of RSS feeds before gofeed reads them;
+// an item's date must come out exactly as gofeed alone would read it.
+func TestParseDatesAgreeWithGofeed(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2025, 2, 4, h, m, 0, 0, time.UTC) }
+	cases := []struct {
+		date      string
+		want      time.Time // zero: no date
+		rewritten bool      // read by the fast path rather than by gofeed
+	}{
+		{"Tue, 04 Feb 2025 09:00:00 GMT", at(9, 0), true},
+		{"Tue, 4 Feb 2025 09:00:00 +0100", at(8, 0), true},
+		{"Tue, 04 Feb 2025 09:00:00 -0530", at(14, 30), true},
+		{"  Tue, 04 Feb 2025 09:00:00 EST\n", at(14, 0), true},
+		{"Tue, 04 Feb 2025 09:00:00 PDT", at(16, 0), true},
+		{"Tue, 04 Feb 2025 09:00:00 CEST", at(7, 0), true},
+		{"Tue, 04 Feb 2025 09:00:00 UT", at(9, 0), true},
+		{"Tue, 04 Feb 2025 09:00:00 UTC", at(9, 0), true},
+		{"Tue, 04 Feb 2025 09:00:00 Z", at(9, 0), true},
+		{"tue, 04 feb 2025 09:00:00 GMT", at(9, 0), true},
+		{"2025-02-04T09:00:00Z", at(9, 0), false},
+		{"Tue, 04 Feb 2025 09:00:00 -07:00", at(16, 0), false},
+		{"Tuesday, 04 Feb 2025 09:00:00 GMT", at(9, 0), false},
+		{"Tue, 04 Feb 2025 09:00 GMT", at(9, 0), false},
+		{"Tue, 04 Feb 2025 09:00:00 XYZ", at(9, 0), false},
+		{"Sun, 30 Feb 2025 09:00:00 GMT", time.Time{}, false},
+		{"Tue, 04 Feb 2025 25:00:00 GMT", time.Time{}, false},
+		{"Tue, 04 Feb 2025 09:00:00 +01", at(8, 0), false},
+		{"soon", time.Time{}, false},
+		{"", time.Time{}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.date, func(t *testing.T) {
+			body := rssWithDate(tc.date)
+			f, err := Parse([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Items[0].Published; !got.Equal(tc.want) {
+				t.Errorf("published %v, want %v", got, tc.want)
+			}
+			if stock, ok := stockPublished(t, body); !ok || !stock.Equal(f.Items[0].Published) {
+				t.Errorf("published %v, gofeed alone reads %v", f.Items[0].Published, stock)
+			}
+			if rewritten := string(normalizeDates([]byte(body))) != body; rewritten != tc.rewritten {
+				t.Errorf("rewritten = %v, want %v", rewritten, tc.rewritten)
+			}
+		})
+	}
+}
+
+// Every zone name the fast path resolves must mean what it means to gofeed.
+func TestParseDateZonesAgreeWithGofeed(t *testing.T) {
+	for _, zone := range []string{"Z", "UT", "UTC", "GMT", "WET", "EDT", "EST", "CDT", "CST", "MDT", "MST",
+		"PDT", "PST", "WEST", "BST", "CET", "CEST", "EET", "EEST"} {
+		t.Run(zone, func(t *testing.T) {
+			body := rssWithDate("Sat, 16 Aug 2025 23:30:00 " + zone)
+			if string(normalizeDates([]byte(body))) == body {
+				t.Fatalf("%s was left to gofeed", zone)
+			}
+			f, err := Parse([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stock, ok := stockPublished(t, body)
+			if !ok || stock.IsZero() || !stock.Equal(f.Items[0].Published) {
+				t.Errorf("published %v, gofeed alone reads %v", f.Items[0].Published, stock)
+			}
+		})
+	}
+}
+
+// A date-like element inside a CDATA section or a comment is text, which
+// must reach the reader unchanged.
+func TestNormalizeDatesLeavesContentAlone(t *testing.T) {
+	const gmt = "Tue, 04 Feb 2025 09:00:00 GMT"
+	body := `<rss version="2.0"><channel><title>Desk</title><!-- <pubDate>` + gmt + `</pubDate> -->` +
+		`<item><description><![CDATA[Sample: <pubDate>` + gmt + `</pubDate>]]></description><pubDate>` + gmt + `</pubDate></item>` +
+		`<item><pubDate><![CDATA[` + gmt + `]]></pubDate><description><![CDATA[unterminated <pubDate>` + gmt + `</pubDate>`
+	want := `<rss version="2.0"><channel><title>Desk</title><!-- <pubDate>` + gmt + `</pubDate> -->` +
+		`<item><description><![CDATA[Sample: <pubDate>` + gmt + `</pubDate>]]></description><pubDate>2025-02-04T09:00:00Z</pubDate></item>` +
+		`<item><pubDate><![CDATA[` + gmt + `]]></pubDate><description><![CDATA[unterminated <pubDate>` + gmt + `</pubDate>`
+	if got := string(normalizeDates([]byte(body))); got != want {
+		t.Errorf("normalizeDates:\n got %s\nwant %s", got, want)
+	}
+}
+
+// FuzzDates: whatever an RSS item's date says, Parse reads the same
+// instant from it as gofeed alone.
+func FuzzDates(f *testing.F) {
+	f.Fuzz(func(t *testing.T, date string) {
+		if !utf8.ValidString(date) || strings.ContainsAny(date, "<&") {
+			return
+		}
+		body := rssWithDate(date)
+		stock, ok := stockPublished(t, body)
+		if !ok {
+			return
+		}
+		feed, err := Parse([]byte(body))
+		if err != nil {
+			t.Fatalf("gofeed reads %q, Parse fails: %v", body, err)
+		}
+		if len(feed.Items) != 1 || !feed.Items[0].Published.Equal(stock) {
+			t.Fatalf("date %q: published %+v, gofeed alone reads %v", date, feed.Items, stock)
 		}
 	})
 }
