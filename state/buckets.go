@@ -22,7 +22,6 @@ var allBuckets = [][]byte{
 	bucketClaims,
 	bucketClaimsByTopic,
 	bucketClaimsByAuthor,
-	bucketClaimKeys,
 	bucketTopics,
 	bucketClaimants,
 	bucketConflicts,

@@ -24,10 +24,12 @@
 //	                   a lookup reads one subject and measure within the
 //	                   AsOf window, never the whole ledger
 //	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
-//	claim_keys         sha256(article, sentence, claimant, topic, value)[:16] → seq:
-//	                   the same claim from the same article is stored once
-//	topics             topic key "subject | measure | place" → uint64 claims
-//	claimants          claimant → uint64 claims
+//	topics             topic key "subject | measure | place" → empty: every topic
+//	claimants          claimant → empty: every claimant (both for search)
+//
+// The same claim from the same article is stored once: it is found among
+// the topic lookup's candidates, by a hash of article, sentence, claimant,
+// topic and value.
 //
 // Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
 // threads.go, mutes.go):

@@ -26,7 +26,6 @@ var (
 	bucketClaims          = []byte("claims")
 	bucketClaimsByTopic   = []byte("claims_by_topic")
 	bucketClaimsByAuthor  = []byte("claims_by_claimant")
-	bucketClaimKeys       = []byte("claim_keys")
 	bucketTopics          = []byte("topics")
 	bucketClaimants       = []byte("claimants")
 	errRollbackPreview    = errors.New("state: preview rolled back")
@@ -151,7 +150,7 @@ type recorder struct {
 	now   time.Time
 	res   Recorded
 
-	claims, byTopic, byAuthor, keys, topics, claimants *bolt.Bucket
+	claims, byTopic, byAuthor, topics, claimants *bolt.Bucket
 
 	conflicts map[string]*conflictRec
 	opened    []string
@@ -199,7 +198,7 @@ func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
 		name []byte
 	}{
 		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byAuthor, bucketClaimsByAuthor},
-		{&r.keys, bucketClaimKeys}, {&r.topics, bucketTopics}, {&r.claimants, bucketClaimants},
+		{&r.topics, bucketTopics}, {&r.claimants, bucketClaimants},
 	} {
 		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
 			return nil, err
@@ -216,21 +215,26 @@ func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
 
 // add records one claim and acts on what it contradicts, revises or joins.
 func (r *recorder) add(item ItemRecord, c claim.Claim) error {
-	ident := claimIdentity(c)
-	if r.keys.Get(ident) != nil {
-		r.res.Duplicates++
-		return nil
-	}
 	cands, err := r.candidates(c)
 	if err != nil {
 		return err
+	}
+	// The same claim from the same article (a re-polled or updated item)
+	// has the same topic and AsOf, so it is among the candidates: no
+	// separate index, and no random write, is needed to find it.
+	ident := claimIdentity(c)
+	for _, p := range cands {
+		if p.Measure == c.Measure && p.AsOf.Equal(c.AsOf) && bytes.Equal(claimIdentity(p.Claim), ident) {
+			r.res.Duplicates++
+			return nil
+		}
 	}
 	seq, err := r.claims.NextSequence()
 	if err != nil {
 		return err
 	}
 	sc := StoredClaim{Claim: c, Seq: seq, ItemID: item.ID, Backfill: item.Backfill, Recorded: r.now}
-	if err := r.put(sc, ident); err != nil {
+	if err := r.put(sc); err != nil {
 		return err
 	}
 	r.res.Claims++
@@ -242,7 +246,7 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 	return nil
 }
 
-func (r *recorder) put(sc StoredClaim, ident []byte) error {
+func (r *recorder) put(sc StoredClaim) error {
 	v, err := json.Marshal(toClaimRec(sc))
 	if err != nil {
 		return err
@@ -257,13 +261,12 @@ func (r *recorder) put(sc StoredClaim, ident []byte) error {
 	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
 		return err
 	}
-	if err := r.keys.Put(ident, seq); err != nil {
+	// The topic and claimant lists are written only when a name is new, so
+	// an ordinary claim dirties no page of theirs.
+	if err := putIfAbsent(r.topics, []byte(sc.Topic())); err != nil {
 		return err
 	}
-	if err := incr(r.topics, []byte(sc.Topic())); err != nil {
-		return err
-	}
-	return incr(r.claimants, []byte(sc.Claimant))
+	return putIfAbsent(r.claimants, []byte(sc.Claimant))
 }
 
 // candidates are the stored claims a new claim must be judged against: its
@@ -711,12 +714,11 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func incr(b *bolt.Bucket, key []byte) error {
-	var n uint64
-	if v := b.Get(key); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v)
+func putIfAbsent(b *bolt.Bucket, key []byte) error {
+	if b.Get(key) != nil {
+		return nil
 	}
-	return b.Put(key, u64(n+1))
+	return b.Put(key, []byte{})
 }
 
 // claimRec is the stored form of a claim: JSON with an explicit layout, and
