@@ -180,8 +180,10 @@ func (c Claim) Validate() error {
 	return nil
 }
 
-// Value renders the figure or the status as an editor reads it:
-// "more than 3,000 (3,000, ∞)" or "absent".
+// ValueString renders the figure or the status as an editor reads it:
+// "8 000", "Twenty-three (23)", "nearly 2 700 [2,430, 2,700]" or
+// "not at the front". The interval is shown only where the words alone
+// hide how they were read.
 func (c Claim) ValueString() string {
 	if c.Kind == Status {
 		if c.Polarity == Absent {
@@ -189,8 +191,13 @@ func (c Claim) ValueString() string {
 		}
 		return c.Measure
 	}
-	if c.ValueText != "" {
+	switch {
+	case c.ValueText == "":
+		return c.Value.String()
+	case c.Value.Low != c.Value.High:
 		return c.ValueText + " " + c.Value.String()
+	case strings.ContainsAny(c.ValueText, "0123456789"):
+		return c.ValueText
 	}
-	return c.Value.String()
+	return c.ValueText + " (" + FormatNumber(c.Value.Low) + ")"
 }
