@@ -65,6 +65,11 @@ func (r *run) asOf() time.Time {
 			continue
 		}
 		w := r.word(k)
+		// "16 missing, down from 31 on Friday": the date is the older
+		// figure's
+		if k >= 3 && r.word(k-1) == "on" && ts[k-2].kind == tQty && r.word(k-3) == "from" {
+			continue
+		}
 		// "mid-January", "early-March"
 		qual := ""
 		var mon time.Month
@@ -73,7 +78,8 @@ func (r *run) asOf() time.Time {
 				qual, mon = w[:i], r.x.lx.month(id)
 			}
 		}
-		if mon == 0 && r.cls(k)&cMonth != 0 && (t.cap || len(w) > 3) {
+		// "march" and "may" are words too: only capitalised are they months
+		if mon == 0 && r.cls(k)&cMonth != 0 && (t.cap || len(w) > 3 && w != "march") {
 			mon = r.x.lx.month(t.id)
 			if w == "may" && !(t.cap && k+1 < len(ts) && ts[k+1].kind == tNum) && !(k > 0 && r.cls(k-1)&cDateWord != 0) {
 				mon = 0
@@ -150,11 +156,41 @@ func (r *run) asOf() time.Time {
 		switch w {
 		case "yesterday":
 			return day(pub.AddDate(0, 0, -1), loc)
+		case "ago":
+			// "several weeks ago", "a few days ago", "two weeks ago"
+			if k >= 2 {
+				// "several weeks" reads as its nearer end, two: the claim is
+				// at least that old, and a status it reports ("withdrew
+				// several weeks ago") still holds at that distance
+				n := 2
+				if q := ts[k-2]; q.kind == tQty {
+					if v := r.qs[q.q].Value; v.Low == v.High && v.Low >= 1 && v.Low <= 60 {
+						n = int(v.Low)
+					}
+				} else if r.word(k-2) == "a" || r.word(k-2) == "one" {
+					n = 1
+				} else {
+					r.vagueAsOf = true
+				}
+				switch r.word(k - 1) {
+				case "days":
+					return day(pub.AddDate(0, 0, -n), loc)
+				case "weeks":
+					return day(pub.AddDate(0, 0, -7*n), loc)
+				case "week":
+					return day(pub.AddDate(0, 0, -7), loc)
+				case "months":
+					p := pub.AddDate(0, -n, 0)
+					return time.Date(p.Year(), p.Month(), 15, 0, 0, 0, 0, loc)
+				}
+			}
 		case "last":
 			if k+1 >= len(ts) {
 				continue
 			}
 			switch r.word(k + 1) {
+			case "year":
+				return time.Date(pub.Year()-1, time.July, 1, 0, 0, 0, 0, loc)
 			case "week":
 				return day(pub.AddDate(0, 0, -7), loc)
 			case "month":

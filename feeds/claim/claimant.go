@@ -124,7 +124,11 @@ func addClaimantWords(lx *lexicon) {
 		"legislators", "statement", "governor", "mayor", "president", "minister", "office",
 		"service", "directorate", "staff", "command", "spokespeople", "representatives", "representative",
 		"people", "person", "agencies", "services", "media", "outlets", "officer", "briefing",
-		"bloggers", "blogger", "monitors", "watchdog", "daily", "news")
+		"bloggers", "blogger", "monitors", "watchdog", "daily", "news", "police", "organisers",
+		"organizers", "union", "unions", "company", "rescuers", "mediators", "negotiators", "guard",
+		"witnesses", "residents", "medics", "doctors", "organization", "organisation", "charity",
+		"ngo", "group", "groups", "council", "department", "prosecutors", "investigators",
+		"spokesmen", "ministries", "governments", "militaries")
 	lx.class(cAnaphorOrg, "agency", "ministry", "newspaper", "paper", "outlet", "broadcaster",
 		"directorate", "service", "daily", "publication")
 	lx.class(cLatter, "latter", "former")
@@ -200,6 +204,10 @@ func (r *run) attribute() attribution {
 		// said X, after a comma or a quotation
 		if k > 0 && ts[k-1].kind == tPunct && (ts[k-1].p == ',' || ts[k-1].p == '"') {
 			j := r.npEnd(k+1, false)
+			// "said Tomas Berg, a spokesman for the Norwegian Red Cross"
+			if j+2 < len(ts) && ts[j].kind == tPunct && ts[j].p == ',' && r.cls(j+1)&cDet != 0 {
+				j = r.npEnd(j+1, false)
+			}
 			if a, ok := r.resolveNP(k+1, j); ok {
 				a.verb = k
 				return a
@@ -259,6 +267,12 @@ func (r *run) npStart(k int) int {
 					j = m
 					continue
 				}
+				// "Kyrylo Budanov, the head of Ukraine's military
+				// intelligence, said": the appositive belongs to the name
+				if m := r.appositiveStart(i - 1); m >= 0 {
+					i = m
+					continue
+				}
 			}
 			// the dot of an initial: "J. R. Smith"
 			if t.p == '.' && i >= 2 && r.toks[i-2].kind == tWord && r.toks[i-2].cap && r.toks[i-2].e-r.toks[i-2].s == 1 {
@@ -273,7 +287,13 @@ func (r *run) npStart(k int) int {
 		c := r.cls(i - 1)
 		noun := c&cReportsNoun != 0 && i >= 2 && r.cls(i-2)&(cMedia|cDet) != 0
 		// an adjective before a group: "local officials", "senior sources"
-		if t.mk < 0 && c == 0 && i < j && r.cls(i)&cGeneric != 0 {
+		if t.mk < 0 && c == 0 && !t.cap && i < j && (r.cls(i)&(cGeneric|cTitle) != 0 && !r.toks[i].cap ||
+			j-i < 3 && r.cls(j-1)&cGeneric != 0) {
+			i--
+			continue
+		}
+		// "the International Organization for Migration"
+		if r.word(i-1) == "for" && i >= 2 && i < j && r.toks[i].cap && r.toks[i-2].cap && r.toks[i-2].kind == tWord {
 			i--
 			continue
 		}
@@ -296,6 +316,185 @@ func (r *run) npStart(k int) int {
 		i++
 	}
 	return i
+}
+
+// appositiveStart: the comma at k closes an appositive after a name,
+// "Kyrylo Budanov, the head of Ukraine's military intelligence,"; it
+// returns the index of the name's first word, or -1.
+func (r *run) appositiveStart(k int) int {
+	for m := k - 1; m >= 1 && m >= k-12; m-- {
+		t := r.toks[m]
+		if t.kind == tQty || (t.kind == tWord && r.cls(m)&(cSpeech|cThat) != 0 && t.mk < 0) {
+			return -1
+		}
+		if t.kind != tPunct {
+			continue
+		}
+		if t.p != ',' || r.cls(m+1)&cDet == 0 || m+2 >= k {
+			return -1
+		}
+		// a name just before the opening comma
+		n := m
+		for n > 0 && (r.nameTok(n-1) || r.personAt(n-1)) {
+			n--
+		}
+		if n == m {
+			return -1
+		}
+		return n
+	}
+	return -1
+}
+
+func (r *run) personAt(k int) bool {
+	ph := r.phraseAt(k)
+	return ph != nil && ph.ckind == kPerson
+}
+
+// appositive reads a claimant phrase that names a person and then says who
+// they are: "Tomas Berg, a spokesman for the Norwegian Red Cross" is
+// "Tomas Berg (Norwegian Red Cross)", "Hassan Malik, a hospital director in
+// Khan Younis" is "Hassan Malik (hospital director)".
+func (r *run) appositive(i, j int, org *phrase) (name, role string, words int, ok bool) {
+	c := i
+	for c < j && !(r.toks[c].kind == tPunct && r.toks[c].p == ',') {
+		c++
+	}
+	if c == i || c+2 >= j || r.cls(c+1)&cDet == 0 {
+		return "", "", 0, false
+	}
+	ns := c
+	for ns > i && r.nameTok(ns-1) {
+		ns--
+	}
+	if ns == c || c-ns > 5 {
+		return "", "", 0, false
+	}
+	name = r.p[r.toks[ns].s:r.toks[c-1].e]
+	rs, re := c+2, j
+	for re > rs && r.toks[re-1].kind == tPunct {
+		re--
+	}
+	switch {
+	case org != nil:
+		role = org.short
+		if role == "" {
+			role = org.claimant
+		}
+	default:
+		// "a spokesman for the Norwegian Red Cross": the organisation
+		for k := rs; k < re; k++ {
+			if w := r.word(k); w == "for" || w == "of" || w == "at" {
+				s := k + 1
+				for s < re && r.cls(s)&cDet != 0 {
+					s++
+				}
+				e := s
+				for e < re && r.toks[e].kind == tWord && r.toks[e].cap {
+					e++
+				}
+				if e > s {
+					role = r.p[r.toks[s].s:r.toks[e-1].e]
+				}
+				break
+			}
+		}
+		if role == "" {
+			// "a hospital director in Khan Younis": the role itself
+			e := rs
+			for e < re && r.toks[e].kind == tWord && !r.toks[e].cap && r.cls(e)&(cPlacePrep|cOf|cFunction) == 0 {
+				e++
+			}
+			if e > rs && e-rs <= 4 {
+				role = r.p[r.toks[rs].s:r.toks[e-1].e]
+			}
+		}
+	}
+	return name, role, c - ns, true
+}
+
+// roleBefore is the role a name is introduced by when no organisation is
+// named: "the provincial governor Marta Ilves" is "provincial governor",
+// "Red Crescent spokeswoman Leila Haddad" is "Red Crescent". Capitalised
+// titles ("President", "Secretary of State") are honorifics, not roles.
+func (r *run) roleBefore(i, ns int) string {
+	e := ns
+	s := e
+	for s > i && e-s < 3 && r.toks[s-1].kind == tWord && !r.toks[s-1].cap && r.toks[s-1].mk < 0 &&
+		r.cls(s-1)&(cDet|cFunction|cSpeech|cAccording|cThat) == 0 {
+		s--
+	}
+	if s == e || r.cls(e-1)&(cTitle|cGeneric) == 0 {
+		return ""
+	}
+	// an organisation named before the role: "Red Crescent spokeswoman"
+	os := s
+	for os > i && r.nameTok(os-1) {
+		os--
+	}
+	if os < s {
+		return r.p[r.toks[os].s:r.toks[s-1].e]
+	}
+	return r.p[r.toks[s].s:r.toks[e-1].e]
+}
+
+// clauseClaimant finds the speaker of the clause around token k when the
+// sentence gives each clause its own: in "Police put the number at 12,000,
+// while organisers said more than 100,000 took to the streets" the second
+// figure is the organisers'. It returns false when k's clause names no
+// speaker of its own or shares one with the sentence's.
+func (r *run) clauseClaimant(k, verb int) (attribution, bool) {
+	lo, hi := 0, len(r.toks)
+	for j := k - 1; j > 0; j-- {
+		if r.clauseBreak(j) {
+			lo = j
+			break
+		}
+	}
+	for j := k + 1; j < len(r.toks); j++ {
+		if r.clauseBreak(j) {
+			hi = j
+			break
+		}
+	}
+	if verb >= lo && verb < hi {
+		return attribution{}, false
+	}
+	// "59 are still held in Gaza, and Israeli officials believe …": a
+	// speaker who opens a later clause speaks for that clause only
+	if verb > hi && r.word(hi) == "and" && r.npStart(verb) == hi+1 && verb+2 < len(r.toks) {
+		return attribution{claimant: r.outlet(), from: -1, to: -1, verb: -1}, true
+	}
+	for j := lo + 1; j < hi; j++ {
+		if r.toks[j].kind != tWord || r.cls(j)&cSpeech == 0 || !r.freeWord(j) {
+			continue
+		}
+		if i := r.npStart(j); i < j && i > lo {
+			if a, ok := r.resolveNP(i, r.verbSubjectEnd(j)); ok {
+				a.verb = j
+				return a, true
+			}
+		}
+	}
+	return attribution{}, false
+}
+
+// clauseBreak: "while", "but", "whereas" or ", and" open a new clause.
+func (r *run) clauseBreak(j int) bool {
+	t := r.toks[j]
+	if t.kind == tPunct {
+		return t.p == ';'
+	}
+	if t.mk >= 0 {
+		return false
+	}
+	switch r.word(j) {
+	case "while", "but", "whereas":
+		return true
+	case "and":
+		return j > 0 && r.toks[j-1].kind == tPunct && r.toks[j-1].p == ','
+	}
+	return false
 }
 
 // asideStart: the comma at k closes ", citing X," or ", quoting X,"; it
@@ -384,7 +583,13 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 			return a, true
 		}
 	}
+	// "figures from the UK Home Office", "data from the UN": the source
+	for i+2 < j && isFiguresWord(r.word(i)) && (r.word(i+1) == "from" || r.word(i+1) == "by" || r.word(i+1) == "of") {
+		i += 2
+		a.from = i
+	}
 	var org, outlet, person *phrase
+	orgAt := -1
 	var outlets []string
 	media := false
 	generic := false
@@ -407,7 +612,7 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 		switch ph.ckind {
 		case kOrg:
 			if org == nil {
-				org = ph
+				org, orgAt = ph, k
 			}
 		case kOutlet:
 			if outlet == nil {
@@ -433,12 +638,25 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 		r.notePerson(a.claimant, a.side, "")
 		return a, true
 	}
+	// "Tomas Berg, a spokesman for the Norwegian Red Cross": a name, then
+	// who the person is
+	if name, role, words, ok := r.appositive(i, j, org); ok {
+		side := ""
+		if org != nil {
+			side = org.side
+		}
+		a.claimant, a.side = r.person(name, words, role, side)
+		return a, true
+	}
 	// a name: the last run of capitalised words no lexicon entry knows
 	ne := j
 	for ne > i && !r.nameTok(ne-1) {
 		ne--
 	}
-	if j-ne > 1 { // a name ends the phrase, give or take a closing mark
+	// a name ends the phrase, give or take a closing mark: in "Greek
+	// authorities" or "the Gaza Health Ministry" the capitalised words
+	// qualify a group, they do not name a person
+	if j-ne > 1 || (j-ne == 1 && r.toks[j-1].kind != tPunct) {
 		ne = i
 	}
 	ns := ne
@@ -455,6 +673,13 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 		}
 		break
 	}
+	// "the International Organization for Migration": one name
+	if ns < ne && ns-2 >= i && (r.word(ns-1) == "for" || r.word(ns-1) == "of") && r.toks[ns-2].cap {
+		s := r.skipDet(i, j)
+		a.claimant = r.p[r.toks[s].s:r.toks[j-1].e]
+		r.noteEntity(a.claimant, "")
+		return a, true
+	}
 	if ns < ne {
 		name := r.p[r.toks[ns].s:r.toks[ne-1].e]
 		short, side := "", ""
@@ -463,12 +688,18 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 			if short == "" {
 				short = org.claimant
 			}
+		} else {
+			short = r.roleBefore(i, ns)
 		}
 		a.claimant, a.side = r.person(name, ne-ns, short, side)
 		return a, true
 	}
 	if org != nil {
 		a.claimant, a.side = org.claimant, org.side
+		// "the UN refugee agency" is not the UN at large
+		if e := r.markEnd(orgAt); e < j && e+3 >= j && r.cls(j-1)&cGeneric != 0 && !r.punctBetween(orgAt, j) {
+			a.claimant = strings.TrimPrefix(r.p[r.toks[r.skipDet(i, orgAt)].s:r.toks[j-1].e], "the ")
+		}
 		r.noteEntity(a.claimant, a.side)
 		return a, true
 	}
@@ -521,6 +752,14 @@ func (r *run) resolveNP(i, j int) (attribution, bool) {
 		a.side = ph.side
 	}
 	return a, true
+}
+
+func isFiguresWord(w string) bool {
+	switch w {
+	case "figures", "data", "statistics", "estimates", "numbers", "a", "tallies", "counts":
+		return w != "a"
+	}
+	return false
 }
 
 func (r *run) skipDet(i, j int) int {

@@ -289,6 +289,11 @@ type run struct {
 
 	attrFrom, attrTo int
 	claimSide        string
+	// vagueAsOf marks a sentence dated only "several weeks ago": its
+	// figures take that date, but a state it reports ("withdrew several
+	// weeks ago") still holds when the article is published
+	vagueAsOf bool
+	skipQty   int // a quantity read as the whole of another: "300 of the 11,000"
 
 	persons                    map[string]personRef
 	lastPerson, lastPersonSide string
@@ -429,6 +434,9 @@ func (r *run) continues(i int) bool {
 		return true
 	case c0&cThey != 0 && c1&cIncluding != 0:
 		return true
+	case r.toks[0].kind == tQty && c1&cOf != 0 && r.cls(2)&cOfWhom != 0:
+		// "Two of them were found dead."
+		return true
 	}
 	return false
 }
@@ -440,6 +448,7 @@ func (r *run) existential() bool {
 func (r *run) sentence(i int) {
 	s := r.ss[i]
 	info := sentInfo{}
+	r.skipQty = -1
 	attr := r.attribute()
 	r.attrFrom, r.attrTo = -1, -1
 	claimant := ""
@@ -483,6 +492,7 @@ func (r *run) sentence(i int) {
 			r.claimSide = "russian"
 		}
 	}
+	r.vagueAsOf = false
 	info.asOf = r.asOf()
 	if info.asOf.IsZero() && cont {
 		info.asOf = r.infos[i-1].asOf
@@ -507,6 +517,14 @@ func (r *run) sentence(i int) {
 			who := claimant
 			if hasReg && k >= reg.from && k < reg.to {
 				who = reg.claimant
+			} else if attr.verb >= 0 {
+				saveFrom, saveTo := r.attrFrom, r.attrTo
+				if a, ok := r.clauseClaimant(k, attr.verb); ok {
+					who, r.attrFrom, r.attrTo = a.claimant, a.from, a.to
+				}
+				r.figure(k, who, cont)
+				r.attrFrom, r.attrTo = saveFrom, saveTo
+				continue
 			}
 			r.figure(k, who, cont)
 			continue
@@ -566,13 +584,38 @@ func (r *run) sentence(i int) {
 // counts, or what happened to them, is unclear.
 func (r *run) figure(k int, claimant string, cont bool) {
 	q := r.qs[r.toks[k].q]
-	if q.Percent || q.Money || !q.Value.Valid() {
+	if !r.countable(k) {
 		return
 	}
 	n := len(r.toks)
 	var sb subj
 	var base *figureRef
 	end := k + 1
+	// "Of the 251 hostages, 59 are still held": a total that frames the
+	// sentence, not a claim
+	if k == 2 && r.cls(0)&cOf != 0 && r.cls(1)&cDet != 0 {
+		if sb, e := r.npAt(k + 1); !sb.empty() && e < n && r.toks[e].kind == tPunct {
+			r.figs = append(r.figs, figureRef{tok: k, sub: sb, value: q.Value})
+			return
+		}
+	}
+	// "300 of the 11,000 troops": 300 counts the troops; 11,000 is the
+	// whole they are part of, said in passing
+	if m := end + 1; m < n && r.cls(end)&cOf != 0 {
+		if r.cls(m)&cDet != 0 {
+			m++
+		}
+		if m < n && r.toks[m].kind == tQty {
+			if sb2, e := r.npAt(m + 1); !sb2.empty() {
+				r.skipQty = m
+				sb, end = sb2, e
+				goto found
+			}
+		}
+	}
+	if k == r.skipQty {
+		return
+	}
 	switch {
 	case end+1 < n && r.cls(end)&cOf != 0 && r.cls(end+1)&cOfWhom != 0 && r.toks[end+1].mk < 0:
 		// "300 of them", "two-thirds of whom"
@@ -589,9 +632,17 @@ func (r *run) figure(k int, claimant string, cont bool) {
 	}
 	if sb.empty() {
 		end = k + 1
+		// "70 others were hurt": the others are more of the same
+		if w := r.word(end); w == "others" || w == "more" {
+			end++
+		}
 		bare := end >= n || (r.toks[end].kind == tPunct && r.toks[end].p != '(' && r.toks[end].p != '-') ||
-			r.cls(end)&cAux != 0 || (r.phraseAt(end) != nil && r.phraseAt(end).measure != "" && r.phraseAt(end).head == "")
-		if bare || r.objectMeasure(k) != "" {
+			r.cls(end)&(cAux|cStill) != 0 || (r.phraseAt(end) != nil && r.phraseAt(end).measure != "" && r.phraseAt(end).head == "")
+		// "killed about 17,000 Hamas fighters": an object the lexicon does
+		// not know is not the antecedent
+		object := r.objectMeasure(k) != "" && (end >= n || r.toks[end].kind != tWord ||
+			r.cls(end)&(cPlacePrep|cAnd|cClauseStop|cTo|cFrom|cBy|cDateWord) != 0)
+		if bare || object {
 			sb, base = r.antecedent()
 		}
 	}
@@ -599,6 +650,7 @@ func (r *run) figure(k int, claimant string, cont bool) {
 		// "North Korean casualties have exceeded 4,000", "the death toll rose to 35"
 		sb = r.nounSubject(k)
 	}
+found:
 	if sb.empty() || sb.unit {
 		return
 	}
@@ -614,6 +666,22 @@ func (r *run) figure(k int, claimant string, cont bool) {
 	measure, ok := r.measureFor(k, end)
 	if !ok {
 		return
+	}
+	// armies deploy; people, migrants and refugees arrive, and only when
+	// the text says so
+	if military := sb.whole != "" || militaryHead(sb.head); military && measure == "arrived" {
+		measure = "deployed"
+	} else if !military && measure == "deployed" {
+		measure = ""
+		for j := k + 1; j < n && j < k+12; j++ {
+			if w := r.word(j); w == "arrived" || w == "crossed" {
+				measure = "arrived"
+				break
+			}
+		}
+		if measure == "" {
+			return
+		}
 	}
 	place := r.placeFor(k)
 	if measure == "" {
@@ -648,6 +716,17 @@ func (r *run) figure(k int, claimant string, cont bool) {
 	r.lastSubject, r.lastSubjectSent = sb, r.cur
 	r.add(Claim{Kind: Figure, Subject: r.subjName(sb), Measure: measure, Place: place,
 		Value: v, ValueText: q.Text, Claimant: claimant})
+}
+
+// countable reports a quantity that can count people: not a share, an
+// amount of money or a measurement with decimals ("magnitude 6.8", "4.5
+// kilometers"); people come whole.
+func (r *run) countable(k int) bool {
+	q := &r.qs[r.toks[k].q]
+	if q.Percent || q.Money || !q.Value.Valid() {
+		return false
+	}
+	return q.Fraction || q.Value.Low == math.Trunc(q.Value.Low)
 }
 
 // subjName interns subject names, which repeat through an article.
@@ -720,6 +799,9 @@ func (r *run) objectMeasure(k int) string {
 func (r *run) nounSubject(k int) subj {
 	for j := k - 1; j >= 0 && j >= k-12; j-- {
 		t := r.toks[j]
+		if t.kind == tQty && !r.countable(j) {
+			continue
+		}
 		if t.kind == tQty || (t.kind == tPunct && t.p != '"') {
 			return subj{}
 		}
@@ -796,6 +878,11 @@ func (r *run) measureFor(k, end int) (string, bool) {
 		if ph == nil {
 			continue
 		}
+		// "displaced by the fighting": a noun, not what the people do
+		if ph.measure == "fighting" && n > 0 && r.cls(n-1)&cDet != 0 {
+			n = r.markEnd(n) - 1
+			continue
+		}
 		if ph.measure != "" {
 			if r.negated(k+1, n) || r.modal(k+1, n) {
 				return "", false
@@ -819,6 +906,9 @@ func (r *run) measureFor(k, end int) (string, bool) {
 	// number of troops killed rose to 300"
 	for j := k - 1; j >= 0 && j >= k-12; j-- {
 		t := ts[j]
+		if t.kind == tQty && !r.countable(j) {
+			continue
+		}
 		if t.kind == tQty || (t.kind == tPunct && t.p != '"') {
 			break
 		}
@@ -852,7 +942,7 @@ func (r *run) add(c Claim) {
 		c.Outlet = r.outlet()
 	}
 	c.AsOf = r.infos[r.cur].asOf
-	if c.AsOf.IsZero() {
+	if c.AsOf.IsZero() || (c.Kind == Status && r.vagueAsOf) {
 		c.AsOf = r.a.Published
 	}
 	c.Start, c.End = s.start, s.end

@@ -25,7 +25,7 @@ func addStatusWords(lx *lexicon) {
 			"engaging in fighting", "engaged in fighting", "taking part in combat", "taking part in battles",
 			"taking part in the fighting", "took part in combat", "participating in combat",
 			"participating in battles", "participating in the fighting", "involved in combat",
-			"involved in the fighting"}},
+			"involved in the fighting", "still present", "still stationed"}},
 		{1, "deployed", []string{"arrived at the front", "deployed to the front", "deployed to the front lines",
 			"deployed on the front", "deployed on the front lines", "sent to the front", "sent to the front lines",
 			"deployed in", "deployed to", "stationed in", "dispatched to the front", "dispatched to the front lines"}},

@@ -77,13 +77,20 @@ func addSubjectWords(lx *lexicon) {
 			"service members", "servicemembers", "military personnel", "personnel", "military",
 			"forces", "armed forces", "combatants", "infantrymen", "conscripts", "recruits",
 			"paratroopers", "special forces", "army", "men in uniform", "reinforcements"},
-		"officers":    {"officers", "officer"},
-		"generals":    {"generals"},
-		"civilians":   {"civilians", "non-combatants", "noncombatants"},
-		"people":      {"people", "persons"},
-		"children":    {"children"},
-		"prisoners":   {"prisoners of war", "pows", "prisoners"},
-		"mercenaries": {"mercenaries"},
+		"officers":       {"officers", "officer"},
+		"generals":       {"generals"},
+		"civilians":      {"civilians", "non-combatants", "noncombatants"},
+		"people":         {"people", "persons"},
+		"children":       {"children"},
+		"prisoners":      {"prisoners of war", "pows", "prisoners"},
+		"mercenaries":    {"mercenaries"},
+		"migrants":       {"migrants", "migrant"},
+		"refugees":       {"refugees"},
+		"asylum seekers": {"asylum seekers", "asylum-seekers"},
+		"protesters":     {"protesters", "protestors", "demonstrators", "marchers"},
+		"hostages":       {"hostages", "captives"},
+		"workers":        {"workers", "employees", "strikers"},
+		"teachers":       {"teachers"},
 	}
 	for canon, words := range heads {
 		for _, w := range words {
@@ -101,11 +108,11 @@ func addSubjectWords(lx *lexicon) {
 		flags   uint8
 		words   []string
 	}{
-		{"killed", 0, []string{"killed", "died", "dead", "deaths", "fatalities", "lost their lives",
+		{"killed", 0, []string{"killed", "died", "dead", "deaths", "fatalities", "lost their lives", "found dead",
 			"perished", "killed in action", "slain"}},
 		{"killed", mActive, []string{"killing"}},
 		{"killed", mNoun, []string{"death toll", "number of dead", "number of deaths", "toll"}},
-		{"wounded", 0, []string{"wounded", "injured", "hospitalized", "hospitalised"}},
+		{"wounded", 0, []string{"wounded", "injured", "hospitalized", "hospitalised", "hurt"}},
 		{"wounded", mActive, []string{"wounding", "injuring"}},
 		{"wounded", mNoun, []string{"injuries"}},
 		{"killed or wounded", 0, []string{"killed or wounded", "killed and wounded", "killed or injured",
@@ -122,6 +129,20 @@ func addSubjectWords(lx *lexicon) {
 		{"deployed", mNoun, []string{"deployment of", "arrival of", "contingent of", "number of"}},
 		{"fighting", 0, []string{"fighting", "still fighting", "remaining", "still there", "still in combat"}},
 		{"fighting", mWeak, []string{"remain", "remains", "remained"}},
+		{"arrived", 0, []string{"crossed"}},
+		{"displaced", 0, []string{"displaced", "fled their homes", "been displaced", "internally displaced"}},
+		{"displaced", mNoun, []string{"number of displaced"}},
+		{"evacuated", 0, []string{"evacuated"}},
+		{"rescued", 0, []string{"rescued", "pulled alive"}},
+		{"released", 0, []string{"released", "freed", "set free"}},
+		{"held", 0, []string{"still held", "held hostage", "held captive", "in captivity", "still being held"}},
+		{"held", mActive, []string{"holding", "still holding"}},
+		{"arrested", 0, []string{"arrested", "detained"}},
+		{"on strike", 0, []string{"on strike", "walked out", "went on strike", "joined the strike",
+			"joined the walkout", "joined the strikes", "remained on strike", "stayed away from work"}},
+		{"protesting", 0, []string{"took to the streets", "marched", "protested", "demonstrated", "rallied",
+			"joined the march", "joined the protest", "joined the protests", "joined the rally",
+			"joined the demonstration", "joined the demonstrations"}},
 	}
 	for _, m := range measures {
 		for _, w := range m.words {
@@ -132,7 +153,8 @@ func addSubjectWords(lx *lexicon) {
 	// Active verbs also take their count as object: "sent 11,000",
 	// "killed 12", "captured two".
 	for _, w := range []string{"killed", "wounded", "injured", "captured", "deployed", "sent",
-		"dispatched", "transferred", "assembled", "amassed", "massed", "lost", "redeployed"} {
+		"dispatched", "transferred", "assembled", "amassed", "massed", "lost", "redeployed",
+		"displaced", "evacuated", "rescued", "released", "freed", "arrested", "detained"} {
 		lx.entry(w).mflags |= mActive
 	}
 	places := map[string][]string{
@@ -201,6 +223,17 @@ func (r *run) npAt(k int) (subj, int) {
 			k = r.markEnd(k)
 			break
 		}
+		// a people the lexicon does not know ("Malian soldiers", "Sudanese
+		// refugees"), or who civilians are ("Boeing workers", "Rohingya
+		// refugees")
+		if ph == nil && t.cap && s.nat == "" && k+1 < len(ts) && r.cls(k)&(cFunction|cTitle|cMonth|cWeekday|cGeneric) == 0 {
+			if hp := r.phraseAt(k + 1); hp != nil && hp.head != "" && !hp.statusOnly &&
+				(isDemonym(r.word(k)) || !militaryHead(hp.head)) {
+				s.nat = r.word(k)
+				k++
+				continue
+			}
+		}
 		// adjectives before the head: "elite", "more", "additional"
 		if skipped < 2 && !t.cap && ph == nil && r.cls(k)&(cAux|cSpeech|cPlacePrep|cThat|cOf|cModal|cNeg|cAnd|cTo|cBy|cFrom|cWhich) == 0 {
 			skipped++
@@ -224,6 +257,19 @@ func (r *run) npAt(k int) (subj, int) {
 		}
 	}
 	return s, k
+}
+
+// isDemonym: a word shaped like a nationality ("Malian", "Kenyan",
+// "Sudanese"), or one of the irregular ones.
+func isDemonym(w string) bool {
+	switch w {
+	case "french", "british", "dutch", "swiss", "irish", "spanish", "polish", "danish", "turkish",
+		"finnish", "swedish", "greek", "thai", "congolese", "lebanese", "burmese", "yemeni", "iraqi",
+		"pakistani", "bangladeshi", "saudi", "kuwaiti", "emirati", "qatari", "somali", "israeli":
+		return true
+	}
+	return len(w) > 4 && (strings.HasSuffix(w, "ian") || strings.HasSuffix(w, "ean") ||
+		strings.HasSuffix(w, "yan") || strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "ish"))
 }
 
 // natBefore looks back from token k, inside its clause, for the country that
@@ -250,6 +296,11 @@ func (r *run) natBefore(k int) string {
 		if ph.measure != "" && ph.measure != "deployed" && ph.mflags&mActive != 0 {
 			return ""
 		}
+		// "90 Palestinian prisoners … for three hostages": the nationality
+		// belongs to another noun
+		if ph.head != "" || ph.natNoun != "" {
+			return ""
+		}
 		if ph.nat != "" && ph.head == "" && ph.natNoun == "" {
 			return ph.nat
 		}
@@ -272,11 +323,11 @@ func (r *run) findPlaces() {
 			continue
 		}
 		ph := r.phraseAt(k)
-		afterPrep := k > 0 && (r.cls(k-1)&cPlacePrep != 0 || (k > 1 && r.cls(k-1)&cDet != 0 && r.cls(k-2)&cPlacePrep != 0))
+		afterPrep := r.afterPlacePrep(k)
 		// "the town of Velyka Novosilka"
 		if k > 1 && r.cls(k-1)&cOf != 0 {
 			switch r.word(k - 2) {
-			case "city", "town", "village", "settlement", "region", "province":
+			case "city", "town", "village", "settlement", "region", "province", "streets", "capital":
 				afterPrep = true
 			}
 		}
@@ -298,11 +349,42 @@ func (r *run) findPlaces() {
 			continue
 		}
 		suffix := j < len(ts) && r.cls(j)&cPlaceSuffix != 0
+		// "the Hamas-led attack", "a Russian-backed offensive": the
+		// words qualify a noun, they name no place
+		if w := r.word(j - 1); strings.HasSuffix(w, "-led") || strings.HasSuffix(w, "-backed") ||
+			strings.HasSuffix(w, "-based") || strings.HasSuffix(w, "-run") || strings.HasSuffix(w, "-held") ||
+			strings.HasSuffix(w, "-controlled") || strings.HasSuffix(w, "-owned") {
+			k = j - 1
+			continue
+		}
 		if suffix || (afterPrep && k > 0) {
 			r.places = append(r.places, placeRef{tok: k, place: r.lowerText(k, j)})
 		}
 		k = j - 1
 	}
+}
+
+// afterPlacePrep reports a word after "in", "near", "from" and the like,
+// past an article and a compass word: "in the Kursk region", "in northern
+// Burkina Faso", "from Khartoum".
+func (r *run) afterPlacePrep(k int) bool {
+	j := k - 1
+	if j >= 0 && isCompass(r.word(j)) {
+		j--
+	}
+	if j >= 0 && r.cls(j)&cDet != 0 {
+		j--
+	}
+	return j >= 0 && j < k && (r.cls(j)&cPlacePrep != 0 || r.word(j) == "from" || r.word(j) == "off" || r.word(j) == "through")
+}
+
+func isCompass(w string) bool {
+	switch w {
+	case "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
+		"southeastern", "southwestern", "north", "south", "east", "west", "coastal":
+		return true
+	}
+	return false
 }
 
 type placeRef struct {
@@ -328,7 +410,7 @@ func (r *run) placeFor(k int) string {
 		}
 	}
 	for _, p := range r.places {
-		if p.tok > k && p.tok < next {
+		if p.tok > k && p.tok < next && (p.tok < r.attrFrom || p.tok >= r.attrTo) {
 			return p.place
 		}
 	}
@@ -346,6 +428,11 @@ func (r *run) placeFor(k int) string {
 		if p.tok < k && p.tok > prev && (p.tok < r.attrFrom || p.tok >= r.attrTo) {
 			best = p.place
 		}
+	}
+	// "In Derna, …": a place put first is the scene of the whole sentence
+	if best == "" && len(r.places) > 0 && r.places[0].tok <= 2 && r.places[0].tok < k &&
+		r.cls(0)&cPlacePrep != 0 && r.punctBetween(r.places[0].tok, k) {
+		best = r.places[0].place
 	}
 	return best
 }
