@@ -20,9 +20,10 @@
 // with the sign bit flipped (sorts as time); seq is the claim's number.
 //
 //	claims             seq → claim (explicit JSON; an open upper end is null)
-//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ asof ‖ seq → place (raw):
+//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ asof ‖ seq → place ‖ 0x00 ‖ claimant:
 //	                   a lookup reads one subject and measure within the
-//	                   AsOf window, never the whole ledger
+//	                   AsOf window, never the whole ledger, and decodes only
+//	                   each claimant's latest claim
 //	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
 //	topics             topic key "subject | measure | place" → empty: every topic
 //	claimants          claimant → empty: every claimant (both for search)

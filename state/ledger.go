@@ -219,15 +219,12 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 	if err != nil {
 		return err
 	}
-	// The same claim from the same article (a re-polled or updated item)
-	// has the same topic and AsOf, so it is among the candidates: no
-	// separate index, and no random write, is needed to find it.
-	ident := claimIdentity(c)
-	for _, p := range cands {
-		if p.Measure == c.Measure && p.AsOf.Equal(c.AsOf) && bytes.Equal(claimIdentity(p.Claim), ident) {
+	// A re-polled or updated article: its unchanged claims are not new.
+	if dup, err := r.duplicate(c, cands); err != nil || dup {
+		if dup {
 			r.res.Duplicates++
-			return nil
 		}
+		return err
 	}
 	seq, err := r.claims.NextSequence()
 	if err != nil {
@@ -238,7 +235,11 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 		return err
 	}
 	r.res.Claims++
-	for _, f := range r.judge(sc, cands) {
+	findings, err := r.judge(sc, cands)
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
 		if err := r.apply(item, sc, f); err != nil {
 			return err
 		}
@@ -255,7 +256,7 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, v); err != nil {
 		return err
 	}
-	if err := r.byTopic.Put(topicIndexKey(sc.Subject, sc.Measure, sc.AsOf, sc.Seq), []byte(sc.Place)); err != nil {
+	if err := r.byTopic.Put(topicIndexKey(sc.Subject, sc.Measure, sc.AsOf, sc.Seq), []byte(sc.Place+"\x00"+sc.Claimant)); err != nil {
 		return err
 	}
 	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
@@ -269,28 +270,77 @@ func (r *recorder) put(sc StoredClaim) error {
 	return putIfAbsent(r.claimants, []byte(sc.Claimant))
 }
 
+// candRef is a candidate known from the topic index alone: enough to
+// order claims and find each claimant's position without decoding them.
+type candRef struct {
+	seq            []byte
+	asOf           []byte
+	measure, place string
+	claimant       string
+}
+
+func (a candRef) newerThan(b candRef) bool {
+	if c := bytes.Compare(a.asOf, b.asOf); c != 0 {
+		return c > 0
+	}
+	return bytes.Compare(a.seq, b.seq) > 0
+}
+
 // candidates are the stored claims a new claim must be judged against: its
 // subject, every related measure, any matching place, AsOf within the
-// window.
-func (r *recorder) candidates(c claim.Claim) ([]StoredClaim, error) {
-	var out []StoredClaim
+// window, newest first. Only their index entries are read.
+func (r *recorder) candidates(c claim.Claim) ([]candRef, error) {
+	var out []candRef
 	lo, hi := c.AsOf.Add(-r.rules.Window), c.AsOf.Add(r.rules.Window)
 	for _, m := range claim.RelatedMeasures(c.Measure) {
 		prefix := topicPrefix(c.Subject, m)
 		cur := r.byTopic.Cursor()
 		end := append(slices.Clip(prefix), timeKey(hi)...)
-		for k, place := cur.Seek(append(slices.Clip(prefix), timeKey(lo)...)); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k[:len(prefix)+8], end) <= 0; k, place = cur.Next() {
+		for k, v := cur.Seek(append(slices.Clip(prefix), timeKey(lo)...)); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k[:len(prefix)+8], end) <= 0; k, v = cur.Next() {
+			place, claimant, ok := bytes.Cut(v, []byte{0})
 			if !claim.PlacesMatch(c.Place, string(place)) {
 				continue
 			}
-			sc, err := getClaim(r.claims, k[len(k)-8:])
-			if err != nil {
-				return nil, err
+			ref := candRef{seq: k[len(k)-8:], asOf: k[len(k)-16 : len(k)-8], measure: m, place: string(place), claimant: string(claimant)}
+			if !ok {
+				// An entry without its claimant: read the claim.
+				sc, err := getClaim(r.claims, ref.seq)
+				if err != nil {
+					return nil, err
+				}
+				ref.claimant = sc.Claimant
 			}
-			out = append(out, sc)
+			out = append(out, ref)
 		}
 	}
+	slices.SortFunc(out, func(a, b candRef) int {
+		if a.newerThan(b) {
+			return -1
+		}
+		return 1
+	})
 	return out, nil
+}
+
+// duplicate reports whether the ledger holds c already: the same claim
+// from the same article has the same topic and AsOf, so it is among the
+// candidates and only those with c's AsOf need reading.
+func (r *recorder) duplicate(c claim.Claim, cands []candRef) (bool, error) {
+	ident := claimIdentity(c)
+	at := timeKey(c.AsOf)
+	for _, ref := range cands {
+		if ref.measure != c.Measure || !bytes.Equal(ref.asOf, at) || ref.claimant != c.Claimant {
+			continue
+		}
+		p, err := getClaim(r.claims, ref.seq)
+		if err != nil {
+			return false, err
+		}
+		if bytes.Equal(claimIdentity(p.Claim), ident) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // finding is one conflict or revision a new claim takes part in.
@@ -308,40 +358,52 @@ type finding struct {
 // each related topic (an older figure its claimant has since revised is no
 // longer that claimant's word), with the claimant's parts summed before
 // they meet a total.
-func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
+func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 	// A claimant's positions on a measure: its newest claim, and older
 	// ones only where no newer claim speaks for their place (a claim
-	// without a place speaks for every place).
+	// without a place speaks for every place). Only positions are read.
 	type posKey struct{ claimant, measure, place string }
 	latest := map[posKey]StoredClaim{}
 	var order []posKey
-	byNewest := slices.Clone(cands)
-	slices.SortFunc(byNewest, func(a, b StoredClaim) int {
-		if newer(a, b) {
-			return -1
-		}
-		return 1
-	})
-	for _, p := range byNewest {
+	for _, ref := range cands {
+		party := claim.Party(ref.claimant)
 		superseded := false
 		for _, k := range order {
-			if k.claimant == claim.Party(p.Claimant) && k.measure == p.Measure && claim.PlacesMatch(k.place, p.Place) {
+			if k.claimant == party && k.measure == ref.measure && claim.PlacesMatch(k.place, ref.place) {
 				superseded = true
 				break
 			}
 		}
-		if !superseded {
-			k := posKey{claim.Party(p.Claimant), p.Measure, p.Place}
-			latest[k] = p
-			order = append(order, k)
+		if superseded {
+			continue
 		}
+		p, err := getClaim(r.claims, ref.seq)
+		if err != nil {
+			return nil, err
+		}
+		k := posKey{party, ref.measure, ref.place}
+		latest[k] = p
+		order = append(order, k)
 	}
-	// corroborating returns the claimant's claims that say what pos says.
+	// corroborating returns the claimant's recent claims that say what pos
+	// says (other outlets quoting it), to stand with it in a conflict.
+	const maxCorroborating = 20
+	var readErr error
 	corroborating := func(pos StoredClaim) []StoredClaim {
-		var out []StoredClaim
-		for _, p := range cands {
-			if claim.Party(p.Claimant) == claim.Party(pos.Claimant) && p.Measure == pos.Measure && p.Place == pos.Place &&
-				(p.Seq == pos.Seq || claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration) {
+		out := []StoredClaim{pos}
+		for _, ref := range cands {
+			if len(out) >= maxCorroborating {
+				break
+			}
+			if claim.Party(ref.claimant) != claim.Party(pos.Claimant) || ref.measure != pos.Measure || ref.place != pos.Place || bytes.Equal(ref.seq, u64(pos.Seq)) {
+				continue
+			}
+			p, err := getClaim(r.claims, ref.seq)
+			if err != nil {
+				readErr = err
+				return out
+			}
+			if claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration {
 				out = append(out, p)
 			}
 		}
@@ -445,7 +507,7 @@ func (r *recorder) judge(c StoredClaim, cands []StoredClaim) []finding {
 	slices.SortStableFunc(out, func(a, b finding) int {
 		return cmpBool(a.verdict.Relation != claim.Revision, b.verdict.Relation != claim.Revision)
 	})
-	return out
+	return out, readErr
 }
 
 func cmpBool(a, b bool) int {

@@ -42,7 +42,7 @@ func (s *Store) ClaimsOnTopic(ctx context.Context, topic string, limit int) ([]S
 		var hits []indexHit
 		c := idx.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if claim.PlacesMatch(place, string(v)) {
+			if p, _, _ := bytes.Cut(v, []byte{0}); claim.PlacesMatch(place, string(p)) {
 				hits = append(hits, indexHit{asOf: k[len(k)-16 : len(k)-8], seq: k[len(k)-8:]})
 			}
 		}

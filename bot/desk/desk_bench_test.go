@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +61,10 @@ func benchArticles(n int) []claim.Article {
 // batches of 100, as `crosscheck replay` does: one op is the whole
 // back-test.
 func BenchmarkReplay(b *testing.B) {
-	const n = 10_000
+	n := 10_000
+	if v, err := strconv.Atoi(os.Getenv("CROSSCHECK_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v // a shorter run while profiling
+	}
 	articles := benchArticles(n)
 	total := 0
 	for _, a := range articles {
