@@ -432,8 +432,13 @@ func (r *run) roleBefore(i, ns int) string {
 	for os > i && r.nameTok(os-1) {
 		os--
 	}
-	if os < s {
+	// a capital that only opens the sentence ("Regional governor …") is
+	// no organisation
+	if os < s && !(os == 0 && s == 1) {
 		return r.p[r.toks[os].s:r.toks[s-1].e]
+	}
+	if os == 0 && s == 1 {
+		s = 0
 	}
 	return r.p[r.toks[s].s:r.toks[e-1].e]
 }
