@@ -75,6 +75,12 @@ func (cf *conflictRec) addClaim(claimant string, seq uint64) bool {
 }
 
 func (cf *conflictRec) resolve(claims *bolt.Bucket) (Conflict, error) {
+	return cf.resolveLatest(claims, 0)
+}
+
+// resolveLatest reads the claims of a conflict, at most the latest max of
+// each side when max > 0.
+func (cf *conflictRec) resolveLatest(claims *bolt.Bucket, max int) (Conflict, error) {
 	c := Conflict{
 		ID: cf.ID, Kind: cf.Kind, Topic: cf.Topic, Severity: cf.Severity, Reason: cf.Reason,
 		Status: cf.Status, Opened: cf.Opened, Updated: cf.Updated,
@@ -82,7 +88,11 @@ func (cf *conflictRec) resolve(claims *bolt.Bucket) (Conflict, error) {
 	}
 	for i, s := range cf.Sides {
 		c.Sides[i].Claimant = s.Claimant
-		for _, seq := range s.Claims {
+		seqs := s.Claims
+		if max > 0 && len(seqs) > max {
+			seqs = seqs[len(seqs)-max:]
+		}
+		for _, seq := range seqs {
 			sc, err := getClaim(claims, u64(seq))
 			if err != nil {
 				return Conflict{}, fmt.Errorf("conflict %s: %w", cf.ID, err)

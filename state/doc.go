@@ -20,7 +20,8 @@
 // with the sign bit flipped (sorts as time); seq is the claim's number.
 //
 //	claims             seq → claim (explicit JSON; an open upper end is null)
-//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ asof ‖ seq → place ‖ 0x00 ‖ claimant:
+//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ asof ‖ seq →
+//	                   place ‖ 0x00 ‖ claimant ‖ 0x00 ‖ identity (16-byte hash):
 //	                   a lookup reads one subject and measure within the
 //	                   AsOf window, never the whole ledger, and decodes only
 //	                   each claimant's latest claim
@@ -29,8 +30,8 @@
 //	claimants          claimant → empty: every claimant (both for search)
 //
 // The same claim from the same article is stored once: it is found among
-// the topic lookup's candidates, by a hash of article, sentence, claimant,
-// topic and value.
+// the topic lookup's candidates by its identity, a hash of article,
+// sentence, claimant, topic and value.
 //
 // Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
 // threads.go, mutes.go):

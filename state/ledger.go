@@ -52,6 +52,10 @@ type StoredClaim struct {
 	Recorded time.Time
 }
 
+// JoinedClaims is how many of each side's latest claims Recorded.Joined
+// carries.
+const JoinedClaims = 10
+
 // Recorded is what recording a batch of items did.
 type Recorded struct {
 	// Claims were stored; Duplicates were already in the ledger (the same
@@ -59,7 +63,9 @@ type Recorded struct {
 	Claims, Duplicates int
 	// Opened are conflicts these claims raised; Joined are existing
 	// conflicts they added evidence to. Both hold the conflict as stored at
-	// the end of the transaction.
+	// the end of the transaction; a joined conflict's sides hold only their
+	// latest JoinedClaims claims (Store.Conflict has them all), so a busy
+	// conflict does not make every poll read its whole history.
 	Opened, Joined []Conflict
 	// Alerts is how many alerts were queued in the outbox.
 	Alerts int
@@ -256,7 +262,10 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, v); err != nil {
 		return err
 	}
-	if err := r.byTopic.Put(topicIndexKey(sc.Subject, sc.Measure, sc.AsOf, sc.Seq), []byte(sc.Place+"\x00"+sc.Claimant)); err != nil {
+	val := make([]byte, 0, len(sc.Place)+len(sc.Claimant)+2+16)
+	val = append(append(append(val, sc.Place...), 0), sc.Claimant...)
+	val = append(append(val, 0), claimIdentity(sc.Claim)...)
+	if err := r.byTopic.Put(topicIndexKey(sc.Subject, sc.Measure, sc.AsOf, sc.Seq), val); err != nil {
 		return err
 	}
 	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
@@ -277,6 +286,8 @@ type candRef struct {
 	asOf           []byte
 	measure, place string
 	claimant       string
+	// ident is the claim's identity hash, when the entry carries it.
+	ident []byte
 }
 
 func (a candRef) newerThan(b candRef) bool {
@@ -297,11 +308,12 @@ func (r *recorder) candidates(c claim.Claim) ([]candRef, error) {
 		cur := r.byTopic.Cursor()
 		end := append(slices.Clip(prefix), timeKey(hi)...)
 		for k, v := cur.Seek(append(slices.Clip(prefix), timeKey(lo)...)); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k[:len(prefix)+8], end) <= 0; k, v = cur.Next() {
-			place, claimant, ok := bytes.Cut(v, []byte{0})
+			place, rest, ok := bytes.Cut(v, []byte{0})
 			if !claim.PlacesMatch(c.Place, string(place)) {
 				continue
 			}
-			ref := candRef{seq: k[len(k)-8:], asOf: k[len(k)-16 : len(k)-8], measure: m, place: string(place), claimant: string(claimant)}
+			claimant, ident, _ := bytes.Cut(rest, []byte{0})
+			ref := candRef{seq: k[len(k)-8:], asOf: k[len(k)-16 : len(k)-8], measure: m, place: string(place), claimant: string(claimant), ident: ident}
 			if !ok {
 				// An entry without its claimant: read the claim.
 				sc, err := getClaim(r.claims, ref.seq)
@@ -332,6 +344,12 @@ func (r *recorder) duplicate(c claim.Claim, cands []candRef) (bool, error) {
 		if ref.measure != c.Measure || !bytes.Equal(ref.asOf, at) || ref.claimant != c.Claimant {
 			continue
 		}
+		if len(ref.ident) > 0 {
+			if bytes.Equal(ref.ident, ident) {
+				return true, nil
+			}
+			continue
+		}
 		p, err := getClaim(r.claims, ref.seq)
 		if err != nil {
 			return false, err
@@ -352,6 +370,10 @@ type finding struct {
 	// claims that took part (the other part of a sum).
 	otherClaimant string
 	other, mine   []StoredClaim
+	// corroborating, when set, finds the other claimant's claims that say
+	// the same as its position; read only when a conflict is opened, as
+	// later ones join by themselves.
+	corroborating func() ([]StoredClaim, error)
 }
 
 // judge compares a new claim with each other claimant's latest position on
@@ -386,28 +408,28 @@ func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 		order = append(order, k)
 	}
 	// corroborating returns the claimant's recent claims that say what pos
-	// says (other outlets quoting it), to stand with it in a conflict.
+	// says (other outlets quoting it), to stand with it in a new conflict.
 	const maxCorroborating = 20
-	var readErr error
-	corroborating := func(pos StoredClaim) []StoredClaim {
-		out := []StoredClaim{pos}
-		for _, ref := range cands {
-			if len(out) >= maxCorroborating {
-				break
+	corroborating := func(pos StoredClaim) func() ([]StoredClaim, error) {
+		return func() ([]StoredClaim, error) {
+			var out []StoredClaim
+			for _, ref := range cands {
+				if len(out) >= maxCorroborating {
+					break
+				}
+				if claim.Party(ref.claimant) != claim.Party(pos.Claimant) || ref.measure != pos.Measure || ref.place != pos.Place || bytes.Equal(ref.seq, u64(pos.Seq)) {
+					continue
+				}
+				p, err := getClaim(r.claims, ref.seq)
+				if err != nil {
+					return nil, err
+				}
+				if claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration {
+					out = append(out, p)
+				}
 			}
-			if claim.Party(ref.claimant) != claim.Party(pos.Claimant) || ref.measure != pos.Measure || ref.place != pos.Place || bytes.Equal(ref.seq, u64(pos.Seq)) {
-				continue
-			}
-			p, err := getClaim(r.claims, ref.seq)
-			if err != nil {
-				readErr = err
-				return out
-			}
-			if claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration {
-				out = append(out, p)
-			}
+			return out, nil
 		}
-		return out
 	}
 	// lastPart is a claimant's latest claim on a part measure whose place
 	// fits place.
@@ -466,7 +488,7 @@ func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 			}
 			v := claim.Compare(mine, pos.Claim, r.rules)
 			if v.Relation == claim.Conflict {
-				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: corroborating(pos), mine: used})
+				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: []StoredClaim{pos}, corroborating: corroborating(pos), mine: used})
 			}
 		case isPart && pos.Measure != c.Measure:
 			// Another part: only meets a total through a sum.
@@ -493,7 +515,7 @@ func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 			v := claim.Compare(c.Claim, pos.Claim, r.rules)
 			switch v.Relation {
 			case claim.Conflict:
-				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim), otherClaimant: pos.Claimant, other: corroborating(pos)})
+				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim), otherClaimant: pos.Claimant, other: []StoredClaim{pos}, corroborating: corroborating(pos)})
 			case claim.Revision:
 				if !newer(c, pos) {
 					continue // an older statement coming in late revises nothing
@@ -507,7 +529,7 @@ func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 	slices.SortStableFunc(out, func(a, b finding) int {
 		return cmpBool(a.verdict.Relation != claim.Revision, b.verdict.Relation != claim.Revision)
 	})
-	return out, readErr
+	return out, nil
 }
 
 func cmpBool(a, b bool) int {
@@ -583,6 +605,13 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 		}
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)
+		if f.corroborating != nil {
+			more, err := f.corroborating()
+			if err != nil {
+				return err
+			}
+			f.other = append(f.other, more...)
+		}
 	} else {
 		r.markJoined(id)
 	}
@@ -677,9 +706,10 @@ func (r *recorder) finish() (Recorded, error) {
 	for _, ids := range []struct {
 		ids []string
 		dst *[]Conflict
-	}{{r.opened, &r.res.Opened}, {r.joined, &r.res.Joined}} {
+		max int
+	}{{r.opened, &r.res.Opened, 0}, {r.joined, &r.res.Joined, JoinedClaims}} {
 		for _, id := range ids.ids {
-			c, err := r.conflicts[id].resolve(r.claims)
+			c, err := r.conflicts[id].resolveLatest(r.claims, ids.max)
 			if err != nil {
 				return Recorded{}, err
 			}
