@@ -44,12 +44,12 @@ const backupPath = "/backup"
 func backupTokenPath(storePath string) string { return storePath + ".backup-token" }
 
 func runBackup(ctx context.Context, e env, args []string) error {
-	fs := flagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE")
-	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE")
+	configPath := fs.configFlag()
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
-	rest, err := parseInterleaved(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("backup", err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usagef("backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)")

@@ -13,13 +13,13 @@ import (
 // feeds, alerts printed as they read in Slack. With SLACK_BOT_TOKEN and a
 // channel (--channel, or SLACK_CHANNEL) it posts them to Slack too.
 func runDemo(ctx context.Context, e env, args []string) error {
-	fs := flagSet(e, "demo", "crosscheck demo [--channel C0123456789] [--slack-api-url URL] [-v]")
+	fs := newFlagSet(e, "demo", "crosscheck demo [--channel C0123456789] [--slack-api-url URL] [-v]")
 	channel := fs.String("channel", e.getenv("SLACK_CHANNEL"), "also post alerts to this Slack `channel` (needs SLACK_BOT_TOKEN)")
 	apiURL := fs.String("slack-api-url", config.DefaultSlackAPIURL, "Slack's Web API base `URL`")
 	verbose := fs.Bool("v", false, "log every step to stderr")
-	rest, err := parseInterleaved(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("demo", err)
+		return err
 	}
 	if len(rest) > 0 {
 		return usagef("demo: unexpected argument %q (usage: crosscheck demo [--channel ID])", rest[0])
@@ -33,10 +33,8 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		SlackChannel: *channel,
 		SlackAPIURL:  *apiURL,
 		Progress:     isTerminal(e.stdout),
-		Log:          newLogger(e.stderr, *verbose),
-	}
-	if *verbose {
-		opts.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		// The demo reports each step itself; the log is for failures.
+		Log: newLogger(e.stderr, slog.LevelError, *verbose),
 	}
 	_, err = demo.Run(ctx, e.stdout, opts)
 	return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -23,19 +22,20 @@ import (
 const maxArticleBytes = feeds.DefaultMaxBodyBytes
 
 func runExtract(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	const usage = "crosscheck extract [--json] [--outlet NAME] [--published RFC3339] FILE|URL|-"
+	fs := newFlagSet(e, "extract", usage)
 	asJSON := fs.Bool("json", false, "one JSON claim per line")
 	outlet := fs.String("outlet", "", "the outlet that published the article")
 	published := fs.String("published", "", "when it was published (RFC 3339)")
 	allowPrivate := fs.Bool("allow-private-networks", false, "let a URL resolve to a private address")
-	if err := fs.Parse(args); err != nil {
-		return usagef("extract: %v (usage: crosscheck extract [--json] [--outlet NAME] [--published RFC3339] FILE|URL|-)", err)
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
-		return usagef("extract: want one FILE, URL or - (usage: crosscheck extract [--json] [--outlet NAME] [--published RFC3339] FILE|URL|-)")
+	if len(rest) != 1 {
+		return usagef("extract: want one FILE, URL or - (usage: %s)", usage)
 	}
-	src := fs.Arg(0)
+	src := rest[0]
 	a := claim.Article{Outlet: *outlet}
 	if *published != "" {
 		t, err := time.Parse(time.RFC3339, *published)
@@ -46,7 +46,6 @@ func runExtract(ctx context.Context, e env, args []string) error {
 	} else {
 		a.Published = time.Now().UTC().Truncate(time.Second)
 	}
-	var err error
 	switch {
 	case src == "-":
 		a.Text, err = readArticle(e.stdin, "stdin")

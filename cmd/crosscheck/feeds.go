@@ -42,11 +42,11 @@ func runFeeds(ctx context.Context, e env, args []string) error {
 // feedsImport is `crosscheck feeds import FILE.opml`: every feed of the
 // list that is not already configured or stored is added to the store.
 func feedsImport(ctx context.Context, e env, args []string) error {
-	fs := flagSet(e, "feeds import", "crosscheck feeds import FILE.opml [--config FILE]")
-	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
-	rest, err := parseInterleaved(fs, args)
+	fs := newFlagSet(e, "feeds import", "crosscheck feeds import FILE.opml [--config FILE]")
+	configPath := fs.configFlag()
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("feeds import", err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usagef("feeds import: want one OPML file (usage: crosscheck feeds import FILE.opml [--config FILE])")
@@ -70,15 +70,11 @@ func feedsImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return usagef("feeds import: %s: %v", file, err)
 	}
-	store, err := openStore(cfg, state.Options{})
+	store, defs, err := openWithFeeds(ctx, "feeds import", cfg, state.Options{})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	defs, err := allFeeds(ctx, cfg, store)
-	if err != nil {
-		return fmt.Errorf("feeds import: %w", err)
-	}
 	stored, err := store.ListFeeds(ctx)
 	if err != nil {
 		return fmt.Errorf("feeds import: %w", err)
@@ -149,12 +145,12 @@ type feedListing struct {
 }
 
 func feedsList(ctx context.Context, e env, args []string) error {
-	fs := flagSet(e, "feeds list", "crosscheck feeds list [--config FILE] [--json]")
-	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	fs := newFlagSet(e, "feeds list", "crosscheck feeds list [--config FILE] [--json]")
+	configPath := fs.configFlag()
 	asJSON := fs.Bool("json", false, "one JSON object per feed and line")
-	rest, err := parseInterleaved(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("feeds list", err)
+		return err
 	}
 	if len(rest) > 0 {
 		return usagef("feeds list: unexpected argument %q", rest[0])
@@ -163,15 +159,11 @@ func feedsList(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(cfg, state.Options{})
+	store, defs, err := openWithFeeds(ctx, "feeds list", cfg, state.Options{})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	defs, err := allFeeds(ctx, cfg, store)
-	if err != nil {
-		return fmt.Errorf("feeds list: %w", err)
-	}
 	states, err := store.FeedStates(ctx)
 	if err != nil {
 		return fmt.Errorf("feeds list: %w", err)
@@ -234,11 +226,11 @@ func writeFeedList(w io.Writer, list []feedListing) error {
 // feedsChange removes, pauses or resumes one feed. Configured feeds can
 // be paused and resumed, but are removed from crosscheck.yaml.
 func feedsChange(ctx context.Context, e env, verb string, args []string) error {
-	fs := flagSet(e, "feeds "+verb, "crosscheck feeds "+verb+" NAME [--config FILE]")
-	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
-	rest, err := parseInterleaved(fs, args)
+	fs := newFlagSet(e, "feeds "+verb, "crosscheck feeds "+verb+" NAME [--config FILE]")
+	configPath := fs.configFlag()
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("feeds "+verb, err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usagef("feeds %s: want one feed name (usage: crosscheck feeds %s NAME)", verb, verb)
@@ -248,15 +240,11 @@ func feedsChange(ctx context.Context, e env, verb string, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(cfg, state.Options{})
+	store, defs, err := openWithFeeds(ctx, "feeds "+verb, cfg, state.Options{})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	defs, err := allFeeds(ctx, cfg, store)
-	if err != nil {
-		return fmt.Errorf("feeds %s: %w", verb, err)
-	}
 	var def *feedDef
 	for i := range defs {
 		if defs[i].Source.Name == name {

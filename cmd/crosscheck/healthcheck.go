@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -15,15 +14,15 @@ import (
 // otherwise. It needs no configuration file, so the image's health check
 // works whatever is mounted.
 func runHealthcheck(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(e, "healthcheck", "crosscheck healthcheck [--addr HOST:PORT] [--timeout 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "the bot's listen address")
 	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return usagef("healthcheck: %v", err)
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("healthcheck: unexpected argument %q (usage: crosscheck healthcheck [--addr HOST:PORT])", fs.Arg(0))
+	if len(rest) > 0 {
+		return usagef("healthcheck: unexpected argument %q (usage: crosscheck healthcheck [--addr HOST:PORT])", rest[0])
 	}
 	host, port, err := net.SplitHostPort(*addr)
 	if err != nil {

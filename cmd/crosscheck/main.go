@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -79,7 +80,7 @@ func run(ctx context.Context, e env, args []string) int {
 			continue
 		}
 		err := c.run(ctx, e, args[1:])
-		if err == nil {
+		if err == nil || errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		fmt.Fprintf(e.stderr, "crosscheck: %v\n", err)

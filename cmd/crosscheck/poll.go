@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -12,22 +13,6 @@ import (
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/state"
 )
-
-// pollFeedFunc polls one feed and commits what it found. storePoll records
-// the items as they are; the desk (bot/desk.Desk.Poll), which extracts
-// claims and runs them through the ledger in the same commit, has the same
-// shape and slots in instead.
-type pollFeedFunc func(ctx context.Context, src feeds.Source) (state.PollResult, error)
-
-func storePoll(poller *feeds.Poller, store *state.Store) pollFeedFunc {
-	return func(ctx context.Context, src feeds.Source) (state.PollResult, error) {
-		p, err := poller.Poll(ctx, src)
-		if err != nil {
-			return state.PollResult{}, err
-		}
-		return store.CommitPoll(ctx, *p)
-	}
-}
 
 // feedReport is what `crosscheck poll` says about one feed; with --json it
 // is one line of output.
@@ -46,20 +31,26 @@ type feedReport struct {
 	Error     string     `json:"error,omitempty"`
 	NextPoll  *time.Time `json:"next_poll,omitempty"`
 	TookMS    int64      `json:"took_ms"`
+	// NewConflicts are the conflicts this poll opened, as replay --json
+	// writes them.
+	NewConflicts []replayConflict `json:"new_conflicts,omitempty"`
 
-	result state.PollResult
+	opened []state.Conflict
 }
 
 // runPoll is `crosscheck poll [--config crosscheck.yaml] [--json]`: every
-// feed once, now; new items recorded; Slack untouched.
+// feed once, now, through the desk as `run` polls it (new items, their
+// claims, conflicts and alerts recorded in one transaction per feed); new
+// conflicts printed as replay prints them; Slack untouched, the queued
+// alerts left for `run` to deliver.
 func runPoll(ctx context.Context, e env, args []string) error {
-	fs := flagSet(e, "poll", "crosscheck poll [--config crosscheck.yaml] [--json] [-v]")
-	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	fs := newFlagSet(e, "poll", "crosscheck poll [--config crosscheck.yaml] [--json] [-v]")
+	configPath := fs.configFlag()
 	asJSON := fs.Bool("json", false, "one JSON object per feed and line")
 	verbose := fs.Bool("v", false, "log every step to stderr")
-	rest, err := parseInterleaved(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("poll", err)
+		return err
 	}
 	if len(rest) > 0 {
 		return usagef("poll: unexpected argument %q (usage: crosscheck poll [--config FILE] [--json])", rest[0])
@@ -68,23 +59,24 @@ func runPoll(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, *verbose)
-	store, err := openStore(cfg, state.Options{})
+	// Errors only: the output says per feed what went wrong.
+	log := newLogger(e.stderr, slog.LevelError, *verbose)
+	extractor, rules, err := claimSetup(cfg)
+	if err != nil {
+		return err
+	}
+	store, defs, err := openWithFeeds(ctx, "poll", cfg, state.Options{Rules: rules})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	defs, err := allFeeds(ctx, cfg, store)
-	if err != nil {
-		return fmt.Errorf("poll: %w", err)
-	}
 	if len(defs) == 0 {
 		return usagef("poll: no feeds in %s or the store; add some under feeds:, or run crosscheck feeds import FILE.opml", cfg.File)
 	}
 
-	fetcher := newFetcher(cfg)
+	fetcher := newFetcher(cfg, nil)
 	defer fetcher.Close()
-	pollFeed := storePoll(&feeds.Poller{Fetcher: fetcher, Store: store, Log: log}, store)
+	dk := newDesk(store, extractor, fetcher, log)
 
 	var mu sync.Mutex
 	reports := map[string]*feedReport{}
@@ -100,7 +92,7 @@ func runPoll(ctx context.Context, e env, args []string) error {
 		before, err := store.FeedState(ctx, src.Name)
 		var res state.PollResult
 		if err == nil {
-			res, err = pollFeed(ctx, src)
+			res, err = dk.Poll(ctx, src)
 		}
 		after, serr := store.FeedState(ctx, src.Name)
 		mu.Lock()
@@ -114,7 +106,7 @@ func runPoll(ctx context.Context, e env, args []string) error {
 			r.Status, r.Error = "failed", err.Error()
 			return after.NextPoll, err
 		}
-		r.New, r.Updated, r.Conflicts, r.result = res.NewItems, res.Updates, len(res.Conflicts), res
+		r.New, r.Updated, r.Conflicts, r.opened = res.NewItems, res.Updates, len(res.Conflicts), res.Conflicts
 		// A feed's first successful poll is backfill: recorded, never
 		// alerted on.
 		r.Backfill = !before.Polled && after.Polled
@@ -122,13 +114,8 @@ func runPoll(ctx context.Context, e env, args []string) error {
 	}
 
 	sched := feeds.NewScheduler(poll, feeds.SchedulerOptions{Workers: cfg.Limits.Workers, PerHost: cfg.Limits.PerHost, Log: log})
-	for _, d := range defs {
-		if err := sched.Add(d.Source); err != nil {
-			return fmt.Errorf("poll: %w", err)
-		}
-		if d.Paused {
-			sched.Pause(d.Source.Name)
-		}
+	if err := schedule(sched, defs); err != nil {
+		return fmt.Errorf("poll: %w", err)
 	}
 	for _, res := range sched.PollAll(ctx) {
 		if res.Skipped != "" && res.Skipped != "paused" {
@@ -170,6 +157,9 @@ func runPoll(ctx context.Context, e env, args []string) error {
 func writePollJSON(w io.Writer, reports []*feedReport) error {
 	enc := json.NewEncoder(w)
 	for _, r := range reports {
+		for _, c := range r.opened {
+			r.NewConflicts = append(r.NewConflicts, toReplayConflict(c))
+		}
 		if err := enc.Encode(r); err != nil {
 			return err
 		}
@@ -177,7 +167,16 @@ func writePollJSON(w io.Writer, reports []*feedReport) error {
 	return nil
 }
 
+// writePollText prints the new conflicts as replay does, then one line per
+// feed and a summary.
 func writePollText(w io.Writer, reports []*feedReport) error {
+	for _, r := range reports {
+		for _, c := range r.opened {
+			if err := writeConflictText(w, c); err != nil {
+				return err
+			}
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	var polled, items, updates, failed, conflicts int
 	for _, r := range reports {

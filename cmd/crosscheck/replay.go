@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -63,25 +62,18 @@ type replayClaim struct {
 }
 
 func runReplay(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	const usage = "crosscheck replay [--json] [--db PATH] FILE.jsonl|-"
+	fs := newFlagSet(e, "replay", usage)
 	asJSON := fs.Bool("json", false, "one conflict per line as JSON")
 	dbPath := fs.String("db", "", "keep the ledger in this store (default: a temporary one)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: crosscheck replay [--json] [--db PATH] FILE.jsonl|-")
-		fs.PrintDefaults()
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("replay: %v", err)
+	if len(rest) != 1 {
+		return usagef("replay: want one input, FILE.jsonl or - (usage: %s)", usage)
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return usagef("replay: want one input, FILE.jsonl or -")
-	}
-	name := fs.Arg(0)
+	name := rest[0]
 	var in io.Reader = e.stdin
 	if name != "-" {
 		f, err := os.Open(name)

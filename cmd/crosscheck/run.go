@@ -38,12 +38,12 @@ const (
 // configuration, the secrets, the listen address, the store, Slack's
 // answer to the token. Each is a one-line error and exit 2.
 func runRun(ctx context.Context, e env, args []string) error {
-	fs := flagSet(e, "run", "crosscheck run [--config crosscheck.yaml] [-v]")
-	configPath := fs.String("config", defaultConfigPath, "the configuration `file`")
+	fs := newFlagSet(e, "run", "crosscheck run [--config crosscheck.yaml] [-v]")
+	configPath := fs.configFlag()
 	verbose := fs.Bool("v", false, "log debug detail to stderr")
-	rest, err := parseInterleaved(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError("run", err)
+		return err
 	}
 	if len(rest) > 0 {
 		return usagef("run: unexpected argument %q (usage: crosscheck run [--config FILE])", rest[0])
@@ -56,11 +56,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err := secrets.Check(cfg.Slack.Mode); err != nil {
 		return err
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	log := newLogger(e.stderr, slog.LevelInfo, *verbose)
 
 	metrics := ops.NewMetrics()
 	ln, err := ops.Listen(cfg.Listen)
@@ -79,7 +75,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	}
 	extractor, rules, err := claimSetup(cfg)
 	if err != nil {
-		return usageError{fmt.Errorf("%s: claims: %w", cfg.File, err)}
+		return err
 	}
 	store, err := openStore(cfg, state.Options{Rules: rules})
 	if err != nil {
@@ -88,22 +84,10 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
-	fetcher := feeds.NewFetcher(feeds.FetcherConfig{
-		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
-		ConnectTimeout:       cfg.Limits.ConnectTimeout,
-		RequestTimeout:       cfg.Limits.RequestTimeout,
-		MaxBodyBytes:         cfg.Limits.MaxBodyBytes,
-		OnResponse:           metrics.HTTPStatus,
-	})
+	fetcher := newFetcher(cfg, metrics.HTTPStatus)
 	defer fetcher.Close()
-	dk := &desk.Desk{
-		Store:     store,
-		Extractor: extractor,
-		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, Log: log.With("component", "poller")},
-		Log:       log.With("component", "desk"),
-	}
+	dk := newDesk(store, extractor, fetcher, log)
 
-	var sched *feeds.Scheduler
 	schedRef := &schedulerRef{}
 	b, err := bot.New(bot.Options{
 		Store:      store,
@@ -126,7 +110,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	}
 	notifier := b.Notifier()
 
-	sched = feeds.NewScheduler(pollFunc(dk, store, metrics, notifier, log), feeds.SchedulerOptions{
+	sched := feeds.NewScheduler(pollFunc(dk, store, metrics, notifier, log), feeds.SchedulerOptions{
 		Workers: cfg.Limits.Workers, PerHost: cfg.Limits.PerHost, Log: log.With("component", "scheduler"),
 	})
 	schedRef.set(sched)
@@ -134,14 +118,8 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	for _, d := range defs {
-		if err := sched.Add(d.Source); err != nil {
-			return usagef("run: feed %s: %v", d.Source.Name, err)
-		}
-		sched.SetNextPoll(d.Source.Name, d.NextPoll) // what the server asked for survives a restart
-		if d.Paused {
-			sched.Pause(d.Source.Name)
-		}
+	if err := schedule(sched, defs); err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
 
 	backup, err := newBackupEndpoint(store, log.With("component", "backup"))
@@ -267,24 +245,6 @@ func authenticate(ctx context.Context, secrets config.Secrets, client *http.Clie
 		return usageError{&config.Error{Field: config.EnvBotToken, Err: fmt.Errorf("refused by Slack (%s); check the token, and that the app is installed in the workspace", se.Err)}}
 	}
 	return usagef("run: cannot reach Slack at %s (slack.api_url in %s): %v", cfg.Slack.APIURL, cfg.File, err)
-}
-
-// claimSetup maps the configuration's claims section onto the extractor
-// and the ledger's rules.
-func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
-	h := claim.DefaultHedges()
-	if a := cfg.Claims.Hedges.About; a > 0 {
-		h.AboutLow, h.AboutHigh = 1-a, 1+a
-	}
-	if n := cfg.Claims.Hedges.Nearly; n > 0 {
-		h.NearlyLow = 1 - n
-	}
-	x, err := claim.NewExtractor(claim.Config{Hedges: h, Aliases: cfg.Claims.Aliases})
-	if err != nil {
-		return nil, claim.Rules{}, err
-	}
-	rules := claim.Rules{Tolerance: cfg.Claims.Tolerance, Window: cfg.Claims.Window}.WithDefaults()
-	return x, rules, nil
 }
 
 // pollFunc is one scheduled poll: through the desk (fetch, extract,

@@ -11,23 +11,53 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
-// Helpers shared by the subcommands that read crosscheck.yaml and the
-// store (poll, feeds, backup; run and demo may use them too).
+// Helpers shared by the subcommands: flags, the configuration, the store
+// and the pieces of the pipeline that poll and run both build.
 
 const defaultConfigPath = "crosscheck.yaml"
 
-// parseInterleaved parses flags that may come before, between or after
-// the positional arguments ("feeds import list.opml --config x.yaml"),
-// which the flag package alone stops at.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+// flagSet is a subcommand's flags. A mistake is one line like every other
+// error ("crosscheck: poll: flag provided but not defined: -jsno"); -h
+// prints the usage and the flags, and the command exits 0.
+type flagSet struct {
+	*flag.FlagSet
+	cmd, usage string
+	stderr     io.Writer
+}
+
+func newFlagSet(e env, cmd, usage string) *flagSet {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	// The flag package would print the error and the usage; parse reports
+	// both itself.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, cmd: cmd, usage: usage, stderr: e.stderr}
+}
+
+// configFlag is --config, which every command reading crosscheck.yaml has.
+func (fs *flagSet) configFlag() *string {
+	return fs.String("config", defaultConfigPath, "the configuration `file`")
+}
+
+// parse parses flags that may come before, between or after the
+// positional arguments ("feeds import list.opml --config x.yaml"), which
+// the flag package alone stops at, and returns the positional ones. After
+// -h it returns flag.ErrHelp, which main turns into exit 0.
+func (fs *flagSet) parse(args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				fs.printUsage()
+				return nil, flag.ErrHelp
+			}
+			return nil, usagef("%s: %v", fs.cmd, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -41,24 +71,11 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// flagSet is a flag.FlagSet that reports to stderr and shows usage on -h.
-func flagSet(e env, name, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: %s\n", usage)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// flagError turns a flag parse error into a usage error. -h is no error:
-// the usage is printed and the subcommand returns nil, exiting 0.
-func flagError(cmd string, err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	return usagef("%s: %v", cmd, err)
+func (fs *flagSet) printUsage() {
+	fmt.Fprintf(fs.stderr, "usage: %s\n", fs.usage)
+	fs.SetOutput(fs.stderr)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
 }
 
 // loadConfig reads the configuration; every mistake is a usage error.
@@ -86,6 +103,22 @@ func openStore(cfg *config.Config, opts state.Options) (*state.Store, error) {
 		return nil, usageError{err}
 	}
 	return s, nil
+}
+
+// openWithFeeds opens the store and lists every feed, configured or
+// stored: how the commands that work on feeds start. The caller closes
+// the store.
+func openWithFeeds(ctx context.Context, cmd string, cfg *config.Config, opts state.Options) (*state.Store, []feedDef, error) {
+	store, err := openStore(cfg, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	defs, err := allFeeds(ctx, cfg, store)
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return store, defs, nil
 }
 
 // origin says where a feed is defined.
@@ -158,20 +191,65 @@ func sourceOf(e state.FeedEntry) feeds.Source {
 	return src
 }
 
-// newFetcher builds the fetcher the configuration asks for.
-func newFetcher(cfg *config.Config) *feeds.Fetcher {
+// claimSetup maps the configuration's claims section onto the extractor
+// and the ledger's rules. A mistake there is a usage error naming the file.
+func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
+	h := claim.DefaultHedges()
+	if a := cfg.Claims.Hedges.About; a > 0 {
+		h.AboutLow, h.AboutHigh = 1-a, 1+a
+	}
+	if n := cfg.Claims.Hedges.Nearly; n > 0 {
+		h.NearlyLow = 1 - n
+	}
+	x, err := claim.NewExtractor(claim.Config{Hedges: h, Aliases: cfg.Claims.Aliases})
+	if err != nil {
+		return nil, claim.Rules{}, usageError{fmt.Errorf("%s: claims: %w", cfg.File, err)}
+	}
+	rules := claim.Rules{Tolerance: cfg.Claims.Tolerance, Window: cfg.Claims.Window}.WithDefaults()
+	return x, rules, nil
+}
+
+// newFetcher builds the fetcher the configuration asks for; onResponse,
+// when set, sees each response's status code.
+func newFetcher(cfg *config.Config, onResponse func(code int)) *feeds.Fetcher {
 	return feeds.NewFetcher(feeds.FetcherConfig{
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 		ConnectTimeout:       cfg.Limits.ConnectTimeout,
 		RequestTimeout:       cfg.Limits.RequestTimeout,
 		MaxBodyBytes:         cfg.Limits.MaxBodyBytes,
+		OnResponse:           onResponse,
 	})
 }
 
-// newLogger logs to stderr: errors only, as the commands report per feed
-// what went wrong; everything with verbose.
-func newLogger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelError
+// newDesk joins the fetcher, the extractor and the store: a poll through
+// it fetches, extracts, and commits items, claims, conflicts and alerts in
+// one transaction.
+func newDesk(store *state.Store, x *claim.Extractor, fetcher *feeds.Fetcher, log *slog.Logger) *desk.Desk {
+	return &desk.Desk{
+		Store:     store,
+		Extractor: x,
+		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, Log: log.With("component", "poller")},
+		Log:       log.With("component", "desk"),
+	}
+}
+
+// schedule adds every feed to sched, paused as stored, not before the
+// time its last poll asked for (which a restart must honour).
+func schedule(sched *feeds.Scheduler, defs []feedDef) error {
+	for _, d := range defs {
+		if err := sched.Add(d.Source); err != nil {
+			return usageError{fmt.Errorf("feed %s: %w", d.Source.Name, err)}
+		}
+		sched.SetNextPoll(d.Source.Name, d.NextPoll)
+		if d.Paused {
+			sched.Pause(d.Source.Name)
+		}
+	}
+	return nil
+}
+
+// newLogger logs to stderr from level up, everything with verbose.
+func newLogger(w io.Writer, level slog.Level, verbose bool) *slog.Logger {
 	if verbose {
 		level = slog.LevelDebug
 	}
