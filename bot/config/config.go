@@ -227,7 +227,7 @@ func Parse(file string, data []byte) (*Config, error) {
 		if top.Kind != yaml.MappingNode && !isNull(top) {
 			return nil, d.errf(top, "", "want a mapping of settings (store:, slack:, feeds: ...), found %s", describe(top))
 		}
-		if err := d.decode(top, reflect.ValueOf(cfg).Elem(), ""); err != nil {
+		if err := d.decode(top, reflect.ValueOf(cfg).Elem(), "", ""); err != nil {
 			return nil, err
 		}
 	}
@@ -288,7 +288,9 @@ func (d *decoder) errAt(path string, err error) *Error {
 
 var durationType = reflect.TypeFor[time.Duration]()
 
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) error {
+// decode reads n into v. opts are the field's yaml tag options: "size"
+// reads "10MiB" into an integer, "fraction" reads "10%" into 0.10.
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path, opts string) error {
 	for n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
 			return d.errf(n, path, "unknown alias")
@@ -303,19 +305,29 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) error {
 		// "slack:" with nothing under it keeps the defaults.
 		return nil
 	}
-	opts := ""
 	return d.decodeValue(n, v, path, opts)
+}
+
+// parseScalar reads a scalar through parse, naming what it wants (want)
+// when n is not a scalar and what it read (what) when parse refuses it.
+func parseScalar[T any](d *decoder, n *yaml.Node, path, want, what string, parse func(string) (T, error)) (T, error) {
+	var zero T
+	s, err := d.scalar(n, path, want)
+	if err != nil {
+		return zero, err
+	}
+	v, err := parse(s)
+	if err != nil {
+		return zero, d.errf(n, path, "bad %s %q: %v", what, s, err)
+	}
+	return v, nil
 }
 
 func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path, opts string) error {
 	if v.Type() == durationType {
-		s, err := d.scalar(n, path, "a duration such as 30s, 10m or 14d")
+		dur, err := parseScalar(d, n, path, "a duration such as 30s, 10m or 14d", "duration", parseDuration)
 		if err != nil {
 			return err
-		}
-		dur, err := parseDuration(s)
-		if err != nil {
-			return d.errf(n, path, "bad duration %q: %v", s, err)
 		}
 		v.SetInt(int64(dur))
 		return nil
@@ -338,13 +350,9 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path, opts string) 
 		v.SetBool(b)
 	case reflect.Int, reflect.Int64:
 		if opts == "size" {
-			s, err := d.scalar(n, path, "a size such as 10MiB")
+			size, err := parseScalar(d, n, path, "a size such as 10MiB", "size", parseSize)
 			if err != nil {
 				return err
-			}
-			size, err := parseSize(s)
-			if err != nil {
-				return d.errf(n, path, "bad size %q: %v", s, err)
 			}
 			v.SetInt(size)
 			return nil
@@ -358,13 +366,11 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path, opts string) 
 		}
 		v.SetInt(i)
 	case reflect.Float64:
-		s, err := d.scalar(n, path, "a number")
+		f, err := parseScalar(d, n, path, "a number", "number", func(s string) (float64, error) {
+			return parseNumber(s, opts == "fraction")
+		})
 		if err != nil {
 			return err
-		}
-		f, err := parseNumber(s, opts == "fraction")
-		if err != nil {
-			return d.errf(n, path, "bad number %q: %v", s, err)
 		}
 		v.SetFloat(f)
 	case reflect.Slice:
@@ -373,7 +379,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path, opts string) 
 		}
 		out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			if err := d.decode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+			if err := d.decode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i), ""); err != nil {
 				return err
 			}
 		}
@@ -391,7 +397,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path, opts string) 
 				return err
 			}
 			elem := reflect.New(v.Type().Elem()).Elem()
-			if err := d.decode(val, elem, join(path, key)); err != nil {
+			if err := d.decode(val, elem, join(path, key), ""); err != nil {
 				return err
 			}
 			out.SetMapIndex(reflect.ValueOf(key), elem)
@@ -413,17 +419,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path, opts string) 
 			if !ok {
 				return d.errf(k, join(path, key), "unknown key%s", suggest(key, fields))
 			}
-			for val.Kind == yaml.AliasNode && val.Alias != nil {
-				val = val.Alias
-			}
-			d.lines[join(path, key)] = val.Line
-			if isNull(val) {
-				continue
-			}
-			if d.nodes++; d.nodes > maxNodes {
-				return d.errf(val, path, "more than %d values (alias expansion?)", maxNodes)
-			}
-			if err := d.decodeValue(val, v.Field(f.index), join(path, key), f.opts); err != nil {
+			if err := d.decode(val, v.Field(f.index), join(path, key), f.opts); err != nil {
 				return err
 			}
 		}
@@ -750,20 +746,17 @@ func (d *decoder) checkLimits(l Limits) error {
 }
 
 func (d *decoder) checkClaims(c Claims) error {
-	frac := func(path string, f float64) error {
-		if f < 0 || f >= 1 {
-			return d.errAt(path, fmt.Errorf("%g: want a fraction from 0 up to (not including) 1, such as 0.1", f))
+	for _, f := range []struct {
+		path string
+		v    float64
+	}{
+		{"claims.hedges.about", c.Hedges.About},
+		{"claims.hedges.nearly", c.Hedges.Nearly},
+		{"claims.tolerance", c.Tolerance},
+	} {
+		if f.v < 0 || f.v >= 1 {
+			return d.errAt(f.path, fmt.Errorf("%g: want a fraction from 0 up to (not including) 1, such as 0.1", f.v))
 		}
-		return nil
-	}
-	if err := frac("claims.hedges.about", c.Hedges.About); err != nil {
-		return err
-	}
-	if err := frac("claims.hedges.nearly", c.Hedges.Nearly); err != nil {
-		return err
-	}
-	if err := frac("claims.tolerance", c.Tolerance); err != nil {
-		return err
 	}
 	if c.Window <= 0 {
 		return d.errAt("claims.window", fmt.Errorf("%v: want more than 0s, such as 14d", c.Window))
