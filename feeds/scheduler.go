@@ -191,26 +191,24 @@ func (s *Scheduler) Pause(name string) error { return s.setPaused(name, true) }
 func (s *Scheduler) Resume(name string) error { return s.setPaused(name, false) }
 
 func (s *Scheduler) setPaused(name string, paused bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, ok := s.feeds[name]
-	if !ok {
-		return fmt.Errorf("%w: %q", ErrUnknownFeed, name)
-	}
-	f.paused = paused
-	return nil
+	return s.update(name, func(f *scheduled) { f.paused = paused })
 }
 
 // SetNextPoll tells the scheduler the earliest time a feed may be polled,
 // as remembered in the store from before a restart.
 func (s *Scheduler) SetNextPoll(name string, t time.Time) error {
+	return s.update(name, func(f *scheduled) { f.notBefore = t })
+}
+
+// update changes a scheduled feed under the lock.
+func (s *Scheduler) update(name string, change func(*scheduled)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, ok := s.feeds[name]
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownFeed, name)
 	}
-	f.notBefore = t
+	change(f)
 	return nil
 }
 
@@ -426,20 +424,20 @@ func (s *Scheduler) run(ctx context.Context, src Source) Result {
 		return res // removed (or replaced) meanwhile
 	}
 	f.lastRun, f.lastErr = start, err
-	if err != nil {
-		f.failures++
-		if next.IsZero() && ctx.Err() == nil {
-			next = start.Add(Backoff(f.failures))
-		}
-	} else {
+	if err == nil {
 		f.failures = 0
+		f.notBefore = next
+		s.log.Debug("scheduled poll done", "feed", src.Name, "took", res.Took, "next_poll", next)
+		return res
+	}
+	f.failures++
+	// Without the feed's own wish, back off; not when the poll failed
+	// because it was cancelled, which is no fault of the feed.
+	if next.IsZero() && ctx.Err() == nil {
+		next = start.Add(Backoff(f.failures))
 	}
 	f.notBefore = next
-	if err != nil {
-		s.log.Debug("scheduled poll failed", "feed", src.Name, "error", err.Error(), "next_poll", next)
-	} else {
-		s.log.Debug("scheduled poll done", "feed", src.Name, "took", res.Took, "next_poll", next)
-	}
+	s.log.Debug("scheduled poll failed", "feed", src.Name, "error", err.Error(), "next_poll", next)
 	return res
 }
 
