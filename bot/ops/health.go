@@ -59,7 +59,7 @@ func NewHandler(opts HandlerOptions) *http.ServeMux {
 			if err != nil {
 				ready = false
 				fmt.Fprintf(&b, "fail %s: %s\n", c.Name, oneLine(err.Error()))
-				log.Warn("not ready", "check", c.Name, "err", err)
+				log.Warn("not ready", "check", c.Name, "error", err.Error())
 				continue
 			}
 			fmt.Fprintf(&b, "ok   %s\n", c.Name)

@@ -36,43 +36,16 @@ type Metrics struct {
 func NewMetrics() *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
-		reg: reg,
-		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "crosscheck_polls_total",
-			Help: "Polls of each feed, successful or not.",
-		}, []string{"feed"}),
-		pollErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "crosscheck_poll_errors_total",
-			Help: "Polls of each feed that failed.",
-		}, []string{"feed"}),
-		httpStatus: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "crosscheck_feed_http_responses_total",
-			Help: "Feed fetches by HTTP status code; code \"error\" when no response came back.",
-		}, []string{"code"}),
-		items: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "crosscheck_items_total",
-			Help: "New or updated feed items recorded, by feed.",
-		}, []string{"feed"}),
-		claims: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "crosscheck_claims_total",
-			Help: "Claims extracted and recorded in the ledger.",
-		}),
-		conflicts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "crosscheck_conflicts_total",
-			Help: "Conflicts opened, by kind (figure or status).",
-		}, []string{"kind"}),
-		alertsQueued: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "crosscheck_alerts_queued_total",
-			Help: "Alerts queued in the outbox.",
-		}),
-		alertsSent: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "crosscheck_alerts_sent_total",
-			Help: "Alerts delivered to Slack.",
-		}),
-		alertsFailed: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "crosscheck_alerts_failed_total",
-			Help: "Delivery attempts that failed (the alert stays queued and is retried).",
-		}),
+		reg:          reg,
+		polls:        counterVec("crosscheck_polls_total", "Polls of each feed, successful or not.", "feed"),
+		pollErrors:   counterVec("crosscheck_poll_errors_total", "Polls of each feed that failed.", "feed"),
+		httpStatus:   counterVec("crosscheck_feed_http_responses_total", "Feed fetches by HTTP status code; code \"error\" when no response came back.", "code"),
+		items:        counterVec("crosscheck_items_total", "New or updated feed items recorded, by feed.", "feed"),
+		claims:       counter("crosscheck_claims_total", "Claims extracted and recorded in the ledger."),
+		conflicts:    counterVec("crosscheck_conflicts_total", "Conflicts opened, by kind (figure or status).", "kind"),
+		alertsQueued: counter("crosscheck_alerts_queued_total", "Alerts queued in the outbox."),
+		alertsSent:   counter("crosscheck_alerts_sent_total", "Alerts delivered to Slack."),
+		alertsFailed: counter("crosscheck_alerts_failed_total", "Delivery attempts that failed (the alert stays queued and is retried)."),
 		slackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "crosscheck_slack_api_duration_seconds",
 			Help:    "Slack Web API call latency, by method and outcome.",
@@ -86,6 +59,14 @@ func NewMetrics() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+func counter(name, help string) prometheus.Counter {
+	return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 }
 
 // Registry is where the collectors live, for /metrics and for tests.
