@@ -159,7 +159,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	served = true
 	wg.Go(func() {
 		if err := ops.Serve(srvCtx, ln, mux, log); err != nil {
-			log.Error("ops server stopped", "err", err)
+			log.Error("ops server stopped", "error", err.Error())
 		}
 	})
 	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
@@ -176,7 +176,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	go func() {
 		defer close(notifyDone)
 		if err := notifier.Run(notifyCtx); err != nil {
-			log.Error("notifier stopped", "err", err)
+			log.Error("notifier stopped", "error", err.Error())
 		}
 	}()
 	sched.Start(context.WithoutCancel(ctx))
@@ -192,7 +192,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		if err == nil {
 			runErr = errors.New("bot: stopped unexpectedly")
 		}
-		log.Error("Slack connection failed; shutting down", "err", runErr)
+		log.Error("Slack connection failed; shutting down", "error", runErr.Error())
 		botErr <- nil // the wait below reads it again
 	}
 
@@ -200,7 +200,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	// drainPolls), so their results are committed and queued.
 	drainCtx, cancel := context.WithTimeout(context.Background(), drainPolls)
 	if err := sched.Stop(drainCtx); err != nil {
-		log.Warn("polls still running were cancelled", "err", err)
+		log.Warn("polls still running were cancelled", "error", err.Error())
 	}
 	cancel()
 	// One last delivery attempt for what those polls queued.
@@ -208,7 +208,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	<-notifyDone
 	flushCtx, cancel := context.WithTimeout(context.Background(), finalDelivery)
 	if err := notifier.Flush(flushCtx); err != nil {
-		log.Warn("alerts left for the next start", "err", err)
+		log.Warn("alerts left for the next start", "error", err.Error())
 	}
 	cancel()
 	stopBot()
@@ -260,7 +260,7 @@ func pollFunc(dk *desk.Desk, store *state.Store, m *ops.Metrics, n *bot.Notifier
 		m.Poll(src.Name, err)
 		after, serr := store.FeedState(ctx, src.Name)
 		if serr != nil {
-			log.Warn("feed state unreadable", "feed", src.Name, "err", serr)
+			log.Warn("feed state unreadable", "feed", src.Name, "error", serr.Error())
 		}
 		if err != nil {
 			return after.NextPoll, err
