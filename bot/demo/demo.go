@@ -276,8 +276,7 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, word)
 	}
-	switch {
-	case strings.HasSuffix(word, "y"):
+	if strings.HasSuffix(word, "y") {
 		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
 	}
 	return fmt.Sprintf("%d %ss", n, word)
