@@ -40,25 +40,14 @@ type replayArticle struct {
 	Content   string `json:"content"`
 }
 
-// replayConflict is one --json output line.
+// replayConflict is one --json output line. Its claims have the shape
+// extract --json writes.
 type replayConflict struct {
-	ID       string        `json:"id"`
-	Kind     string        `json:"kind"`
-	Topic    string        `json:"topic"`
-	Severity float64       `json:"severity"`
-	Claims   []replayClaim `json:"claims"`
-}
-
-type replayClaim struct {
-	Claimant  string   `json:"claimant"`
-	Outlet    string   `json:"outlet"`
-	URL       string   `json:"url"`
-	Published string   `json:"published"`
-	AsOf      string   `json:"as_of"`
-	Text      string   `json:"text"`
-	Low       *float64 `json:"low"`
-	High      *float64 `json:"high"`
-	Status    string   `json:"status"`
+	ID       string            `json:"id"`
+	Kind     string            `json:"kind"`
+	Topic    string            `json:"topic"`
+	Severity float64           `json:"severity"`
+	Claims   []claim.JSONClaim `json:"claims"`
 }
 
 func runReplay(ctx context.Context, e env, args []string) error {
@@ -237,34 +226,9 @@ func parseReplayLine(line []byte) (claim.Article, error) {
 func toReplayConflict(c state.Conflict) replayConflict {
 	rc := replayConflict{ID: c.ID, Kind: c.Kind.String(), Topic: c.Topic, Severity: math.Round(c.Severity*1000) / 1000}
 	for i := range c.Sides {
-		rc.Claims = append(rc.Claims, toReplayClaim(c.Lead(i)))
+		rc.Claims = append(rc.Claims, claim.ToJSON(c.Lead(i)))
 	}
 	return rc
-}
-
-func toReplayClaim(c claim.Claim) replayClaim {
-	rc := replayClaim{
-		Claimant: c.Claimant, Outlet: c.Outlet, URL: c.URL,
-		Published: formatTime(c.Published), AsOf: formatTime(c.AsOf), Text: c.Sentence,
-	}
-	if c.Kind == claim.Status {
-		rc.Status = c.Polarity.String()
-		return rc
-	}
-	low := c.Value.Low
-	rc.Low = &low
-	if c.Value.Bounded() {
-		high := c.Value.High
-		rc.High = &high
-	}
-	return rc
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 func writeConflictJSON(w io.Writer, c state.Conflict) error {
