@@ -52,7 +52,7 @@ func TestDemoShowsTheDisputesAndNothingElse(t *testing.T) {
 		"New evidence: Kyrylo Budanov (HUR)",
 		"https://world-desk.example/2025/02/11/budanov-repeated",
 		// The flood toll.
-		"Marta Ilves: Twenty-three",
+		"Marta Ilves (provincial governor): Twenty-three",
 		"national emergency ministry: 61",
 		"“The national emergency ministry said 61 people were killed in the",
 		"https://kyiv-wire.example/2025/02/11/valdora-toll-ministry",
