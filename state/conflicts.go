@@ -54,16 +54,20 @@ type conflictRec struct {
 }
 
 // addClaim puts a claim on its claimant's side (by party); false if it was
-// there. A side known only as bare "media reports" takes the name that
-// says which outlets reported.
+// there. A side known only by a bare name ("media reports", "Kyrylo
+// Budanov") takes the fuller one that says which outlets reported or what
+// role the person holds.
 func (cf *conflictRec) addClaim(claimant string, seq uint64) bool {
+	party := claim.Party(claimant)
 	for i := range cf.Sides {
 		s := &cf.Sides[i]
-		if claim.Party(s.Claimant) != claim.Party(claimant) {
+		if claim.Party(s.Claimant) != party {
 			continue
 		}
-		if s.Claimant == claim.Party(s.Claimant) && claimant != s.Claimant {
-			s.Claimant = claimant
+		if _, role := claim.SplitRole(s.Claimant); role == "" && claimant != s.Claimant {
+			if _, role := claim.SplitRole(claimant); role != "" {
+				s.Claimant = claimant
+			}
 		}
 		if slices.Contains(s.Claims, seq) {
 			return false

@@ -172,16 +172,48 @@ func RelatedMeasures(measure string) []string {
 // "media reports (The New York Times, Yonhap)".
 const MediaReports = "media reports"
 
-// Party is who a claimant stands for when claims are judged. Every "media
+// Party is who a claimant stands for when claims are judged: its name
+// without the parenthesised role or sources the extractor keeps for
+// display, case-folded, spaces collapsed. "Kyrylo Budanov (HUR)" and
+// "Kyrylo Budanov" read in two articles are one person, whose changed
+// figure is a revision, not a conflict with himself; and every "media
 // reports (…)" is one party with bare "media reports": an article that
 // denies "media reports" answers the same reports another article names
 // the outlets of, so the two must not make two disputes, nor may the press
-// be said to contradict itself. Any other claimant is its own party.
+// be said to contradict itself. The ledger keys revisions, corroboration
+// and conflict IDs by Party and keeps the full claimant for display.
 func Party(claimant string) string {
-	if claimant == MediaReports || strings.HasPrefix(claimant, MediaReports+" (") {
-		return MediaReports
+	name, _ := SplitRole(claimant)
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// SplitRole splits a claimant into its name and the parenthesised role or
+// sources at its end: "Kyrylo Budanov (HUR)" is "Kyrylo Budanov" and "HUR";
+// "media reports (The New York Times, Yonhap)" is "media reports" and the
+// outlets. A claimant without one is all name; one that is nothing but a
+// parenthesis keeps it as its name.
+func SplitRole(claimant string) (name, role string) {
+	s := strings.TrimSpace(claimant)
+	if !strings.HasSuffix(s, ")") {
+		return s, ""
 	}
-	return claimant
+	depth := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				name = strings.TrimSpace(s[:i])
+				if name == "" {
+					return s, ""
+				}
+				return name, strings.TrimSpace(s[i+1 : len(s)-1])
+			}
+		}
+	}
+	return s, ""
 }
 
 // PlacesMatch reports whether two places can be about the same thing: equal,

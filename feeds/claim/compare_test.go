@@ -355,8 +355,16 @@ func TestParty(t *testing.T) {
 	for name, want := range map[string]string{
 		"media reports": "media reports",
 		"media reports (The New York Times, Yonhap)": "media reports",
-		"media reportsX":       "media reportsX",
-		"Kyrylo Budanov (HUR)": "Kyrylo Budanov (HUR)",
+		"media reportsX":                        "media reportsx",
+		"Kyrylo Budanov (HUR)":                  "kyrylo budanov",
+		"Kyrylo Budanov":                        "kyrylo budanov",
+		"kyrylo  BUDANOV ( HUR )":               "kyrylo budanov",
+		"Oleh Syniehubov (regional governor)":   "oleh syniehubov",
+		"Ministry of Defence (UK (MoD))":        "ministry of defence",
+		"(unnamed official)":                    "(unnamed official)",
+		"Volodymyr Zelensky":                    "volodymyr zelensky",
+		"South Korea's NIS":                     "south korea's nis",
+		"Ministry of Defence (UK) spokesperson": "ministry of defence (uk) spokesperson",
 	} {
 		if got := Party(name); got != want {
 			t.Errorf("Party(%q) = %q, want %q", name, got, want)
@@ -368,5 +376,36 @@ func TestParty(t *testing.T) {
 	named := status("media reports (The New York Times, Yonhap)", "at the front", "kursk", Present)
 	if v := Compare(bare, named, DefaultRules()); v.Relation == Conflict {
 		t.Errorf("media reports against media reports: %v", v.Relation)
+	}
+}
+
+// The extractor keeps a claimant's role, so one person may come with it in
+// one article and without it in the next: the same person all the same.
+func TestPartyRoleRevision(t *testing.T) {
+	for _, tc := range []struct {
+		name, a, b string
+		want       Relation
+	}{
+		{"role then none", "Kyrylo Budanov (HUR)", "Kyrylo Budanov", Revision},
+		{"none then role", "Kyrylo Budanov", "Kyrylo Budanov (HUR)", Revision},
+		{"two roles", "Oleh Syniehubov (regional governor)", "Oleh Syniehubov (Kharkiv governor)", Revision},
+		{"case", "KYRYLO BUDANOV", "Kyrylo Budanov (HUR)", Revision},
+		{"other person", "Kyrylo Budanov (HUR)", "Vadym Skibitskyi (HUR)", Conflict},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := fig(tc.a, "killed", "kursk", Point(1000))
+			b := fig(tc.b, "killed", "kursk", Point(400))
+			if v := Compare(a, b, DefaultRules()); v.Relation != tc.want {
+				t.Errorf("%q then %q: %v (%s), want %v", tc.a, tc.b, v.Relation, v.Reason, tc.want)
+			}
+			b.Value = Point(1000)
+			want := Corroboration
+			if tc.want == Conflict {
+				want = None
+			}
+			if v := Compare(a, b, DefaultRules()); v.Relation != want {
+				t.Errorf("%q and %q, same figure: %v, want %v", tc.a, tc.b, v.Relation, want)
+			}
+		})
 	}
 }
