@@ -22,6 +22,7 @@ var (
 	bucketConflicts           = []byte("conflicts")
 	bucketConflictsByTopic    = []byte("conflicts_by_topic")
 	bucketConflictsByClaimant = []byte("conflicts_by_claimant")
+	bucketConflictsByUpdated  = []byte("conflicts_by_updated")
 )
 
 // ErrNotFound means the conflict, alert or claim asked for is not in the
@@ -51,6 +52,9 @@ type conflictRec struct {
 	ChangedBy string         `json:"changed_by,omitempty"`
 
 	new, dirty bool
+	// stored is Updated as the store holds it, whose entry in the
+	// update-time index a put replaces; zero for a new conflict.
+	stored time.Time
 }
 
 // addClaim puts a claim on its claimant's side (by party); false if it was
@@ -120,6 +124,7 @@ func getConflictRec(tx *bolt.Tx, id string) (*conflictRec, error) {
 	if err := json.Unmarshal(v, &cf); err != nil {
 		return nil, fmt.Errorf("conflict %s: %w", id, err)
 	}
+	cf.stored = cf.Updated
 	return &cf, nil
 }
 
@@ -135,6 +140,21 @@ func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
 	if err := b.Put([]byte(cf.ID), v); err != nil {
 		return err
 	}
+	byUpdated, err := tx.CreateBucketIfNotExists(bucketConflictsByUpdated)
+	if err != nil {
+		return err
+	}
+	if !cf.stored.IsZero() && !cf.stored.Equal(cf.Updated) {
+		if err := byUpdated.Delete(updatedKey(cf.stored, cf.ID)); err != nil {
+			return err
+		}
+	}
+	if cf.stored.IsZero() || !cf.stored.Equal(cf.Updated) {
+		if err := byUpdated.Put(updatedKey(cf.Updated, cf.ID), nil); err != nil {
+			return err
+		}
+	}
+	cf.stored = cf.Updated
 	byTopic, err := tx.CreateBucketIfNotExists(bucketConflictsByTopic)
 	if err != nil {
 		return err
@@ -159,6 +179,16 @@ func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
 	}
 	return nil
 }
+
+// updatedKey is a conflict's entry in the update-time index: Unix
+// nanoseconds with the sign bit flipped, then the ID.
+func updatedKey(t time.Time, id string) []byte {
+	k := make([]byte, 0, 8+len(id))
+	k = append(k, nanoKey(t)...)
+	return append(k, id...)
+}
+
+func nanoKey(t time.Time) []byte { return u64(uint64(t.UnixNano()) ^ 1<<63) }
 
 func pairKey(a, b string) []byte {
 	k := make([]byte, 0, len(a)+1+len(b))
@@ -231,42 +261,77 @@ func (s *Store) Conflicts(ctx context.Context, f ConflictFilter) ([]Conflict, er
 		return nil, fmt.Errorf("state: conflicts: %w", err)
 	}
 	topic, claimant := strings.ToLower(f.Topic), strings.ToLower(f.Claimant)
+	keep := func(cf *conflictRec) bool {
+		switch {
+		case f.Status != "" && cf.Status != f.Status,
+			topic != "" && !strings.Contains(strings.ToLower(cf.Topic), topic),
+			claimant != "" && !strings.Contains(strings.ToLower(cf.Sides[0].Claimant), claimant) &&
+				!strings.Contains(strings.ToLower(cf.Sides[1].Claimant), claimant),
+			!f.Since.IsZero() && cf.Updated.Before(f.Since),
+			!f.Until.IsZero() && !cf.Updated.Before(f.Until):
+			return false
+		}
+		return true
+	}
 	var out []Conflict
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketConflicts)
-		if b == nil {
+		b, idx := tx.Bucket(bucketConflicts), tx.Bucket(bucketConflictsByUpdated)
+		if b == nil || idx == nil {
 			return nil
 		}
-		var recs []*conflictRec
-		err := b.ForEach(func(k, v []byte) error {
-			var cf conflictRec
-			if err := json.Unmarshal(v, &cf); err != nil {
-				return fmt.Errorf("conflict %s: %w", k, err)
+		// Newest first through the update-time index, from Until down to
+		// Since, decoding conflicts only until Limit of them are kept.
+		// Conflicts updated in the same instant come in ID order, so a
+		// run of equal times is gathered before it is kept.
+		var recs, run []*conflictRec
+		var runAt []byte
+		flush := func() {
+			slices.SortFunc(run, func(a, b *conflictRec) int { return cmp.Compare(a.ID, b.ID) })
+			for _, cf := range run {
+				if f.Limit > 0 && len(recs) >= f.Limit {
+					break
+				}
+				recs = append(recs, cf)
 			}
-			switch {
-			case f.Status != "" && cf.Status != f.Status,
-				topic != "" && !strings.Contains(strings.ToLower(cf.Topic), topic),
-				claimant != "" && !strings.Contains(strings.ToLower(cf.Sides[0].Claimant), claimant) &&
-					!strings.Contains(strings.ToLower(cf.Sides[1].Claimant), claimant),
-				!f.Since.IsZero() && cf.Updated.Before(f.Since),
-				!f.Until.IsZero() && !cf.Updated.Before(f.Until):
-				return nil
-			}
-			recs = append(recs, &cf)
-			return nil
-		})
-		if err != nil {
-			return err
+			run = run[:0]
 		}
-		slices.SortFunc(recs, func(a, b *conflictRec) int {
-			if c := b.Updated.Compare(a.Updated); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.ID, b.ID)
-		})
-		if f.Limit > 0 && len(recs) > f.Limit {
-			recs = recs[:f.Limit]
+		c := idx.Cursor()
+		var k []byte
+		if f.Until.IsZero() {
+			k, _ = c.Last()
+		} else if k, _ = c.Seek(nanoKey(f.Until)); k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
 		}
+		var since []byte
+		if !f.Since.IsZero() {
+			since = nanoKey(f.Since)
+		}
+		for ; k != nil && len(k) > 8; k, _ = c.Prev() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			at := k[:8]
+			if since != nil && bytes.Compare(at, since) < 0 {
+				break
+			}
+			if !bytes.Equal(at, runAt) {
+				flush()
+				if f.Limit > 0 && len(recs) >= f.Limit {
+					break
+				}
+				runAt = append(runAt[:0], at...)
+			}
+			cf, err := getConflictRec(tx, string(k[8:]))
+			if err != nil {
+				return err
+			}
+			if cf != nil && keep(cf) {
+				run = append(run, cf)
+			}
+		}
+		flush()
 		claims := tx.Bucket(bucketClaims)
 		for _, cf := range recs {
 			c, err := cf.resolve(claims)

@@ -27,7 +27,10 @@
 //	                   each claimant's latest claim
 //	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
 //	topics             topic key "subject | measure | place" → empty: every topic
-//	claimants          claimant → empty: every claimant (both for search)
+//	claimants          claimant → empty: every claimant
+//	outlets            outlet → empty: every outlet (all three for search:
+//	                   a query word no outlet holds is matched through
+//	                   the topic and claimant indexes alone)
 //
 // The same claim from the same article is stored once: it is found among
 // the topic lookup's candidates by its identity, a hash of article,
@@ -39,6 +42,9 @@
 //	conflicts             conflict id → conflict (claims by seq)
 //	conflicts_by_topic    topic ‖ 0x00 ‖ conflict id → empty
 //	conflicts_by_claimant claimant ‖ 0x00 ‖ conflict id → empty
+//	conflicts_by_updated  updated (Unix ns, sign bit flipped) ‖ conflict id
+//	                      → empty: "conflicts" lists the latest without
+//	                      decoding the rest; a put moves the entry
 //	outbox                uint64 alert seq (bucket sequence) → Alert
 //	threads               conflict id → Thread{channel, ts}
 //	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)

@@ -28,6 +28,7 @@ var (
 	bucketClaimsByAuthor  = []byte("claims_by_claimant")
 	bucketTopics          = []byte("topics")
 	bucketClaimants       = []byte("claimants")
+	bucketOutlets         = []byte("outlets")
 	errRollbackPreview    = errors.New("state: preview rolled back")
 	maxClaimFieldBytes    = 1024
 	maxClaimSentenceBytes = 64 << 10
@@ -137,7 +138,7 @@ func ValidateClaim(c claim.Claim) error {
 	if c.Kind == claim.Figure && (math.IsInf(c.Value.Low, 0) || math.IsNaN(c.Value.High)) {
 		return fmt.Errorf("%w: value %v", ErrInvalidClaim, c.Value)
 	}
-	for _, f := range [...]struct{ name, v string }{{"subject", c.Subject}, {"measure", c.Measure}, {"place", c.Place}, {"claimant", c.Claimant}} {
+	for _, f := range [...]struct{ name, v string }{{"subject", c.Subject}, {"measure", c.Measure}, {"place", c.Place}, {"claimant", c.Claimant}, {"outlet", c.Outlet}} {
 		if len(f.v) > maxClaimFieldBytes || strings.IndexByte(f.v, 0) >= 0 {
 			return fmt.Errorf("%w: %s %.40q too long or holds a zero byte", ErrInvalidClaim, f.name, f.v)
 		}
@@ -156,7 +157,7 @@ type recorder struct {
 	now   time.Time
 	res   Recorded
 
-	claims, byTopic, byAuthor, topics, claimants *bolt.Bucket
+	claims, byTopic, byAuthor, topics, claimants, outlets *bolt.Bucket
 
 	conflicts map[string]*conflictRec
 	opened    []string
@@ -204,7 +205,7 @@ func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
 		name []byte
 	}{
 		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byAuthor, bucketClaimsByAuthor},
-		{&r.topics, bucketTopics}, {&r.claimants, bucketClaimants},
+		{&r.topics, bucketTopics}, {&r.claimants, bucketClaimants}, {&r.outlets, bucketOutlets},
 	} {
 		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
 			return nil, err
@@ -276,7 +277,13 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := putIfAbsent(r.topics, []byte(sc.Topic())); err != nil {
 		return err
 	}
-	return putIfAbsent(r.claimants, []byte(sc.Claimant))
+	if err := putIfAbsent(r.claimants, []byte(sc.Claimant)); err != nil {
+		return err
+	}
+	if sc.Outlet == "" {
+		return nil
+	}
+	return putIfAbsent(r.outlets, []byte(sc.Outlet))
 }
 
 // candRef is a candidate known from the topic index alone: enough to

@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,9 +96,17 @@ func (s *Store) ClaimsBy(ctx context.Context, name string, limit int) ([]StoredC
 
 // SearchClaims answers "claims QUERY": the claims whose subject, measure,
 // place, claimant or outlet hold every word of the query
-// (case-insensitive), newest first, up to limit (0: all). Only topics and
-// claimants that hold a query word are read, never the whole ledger. An
-// empty query returns the latest claims.
+// (case-insensitive), newest first, up to limit (0: all). An empty query
+// returns the latest claims. Outlets have no claim index: a query whose
+// every word is in some outlet's name finds the claims those words find
+// as a topic or claimant (a query of "Reuters" alone, what Reuters said
+// itself).
+//
+// Each word is looked up in the topic and claimant lists, and the claims
+// of the rarest word are walked newest first; a claim is decoded only once
+// it is found under every other word too (a word that some outlet's name
+// holds may match through the outlet, so it is checked on the claim
+// itself), and the walk stops at limit. The whole ledger is never read.
 func (s *Store) SearchClaims(ctx context.Context, query string, limit int) ([]StoredClaim, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("state: search claims %q: %w", query, err)
@@ -112,49 +121,32 @@ func (s *Store) SearchClaims(ctx context.Context, query string, limit int) ([]St
 		if len(words) == 0 {
 			return latestClaims(claims, limit, &out)
 		}
-		topics, names := tx.Bucket(bucketTopics), tx.Bucket(bucketClaimants)
-		byTopic, byAuthor := tx.Bucket(bucketClaimsByTopic), tx.Bucket(bucketClaimsByAuthor)
-		hasWord := func(s string) bool {
-			s = strings.ToLower(s)
-			for _, w := range words {
-				if strings.Contains(s, w) {
-					return true
-				}
+		sets := make([]wordHits, len(words))
+		for i, w := range words {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			return false
+			sets[i] = indexedHits(tx, w)
 		}
-		var hits []indexHit
-		seenPrefix := map[string]bool{}
-		err := topics.ForEach(func(k, _ []byte) error {
-			if !hasWord(string(k)) {
-				return nil
+		// The driver is the rarest word that cannot match through an
+		// outlet: every answer is then among its hits. When each word
+		// could, any word's hits may hold an answer (as before).
+		driver := -1
+		for i, ws := range sets {
+			if !ws.viaOutlet && (driver < 0 || len(ws.hits) < len(sets[driver].hits)) {
+				driver = i
 			}
-			subject, measure, _ := splitTopic(string(k))
-			prefix := topicPrefix(subject, measure)
-			if seenPrefix[string(prefix)] {
-				return nil
-			}
-			seenPrefix[string(prefix)] = true
-			c := byTopic.Cursor()
-			for ik, _ := c.Seek(prefix); ik != nil && bytes.HasPrefix(ik, prefix); ik, _ = c.Next() {
-				hits = append(hits, indexHit{asOf: ik[len(ik)-16 : len(ik)-8], seq: ik[len(ik)-8:]})
-			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
-		err = names.ForEach(func(k, _ []byte) error {
-			if hasWord(string(k)) {
-				hits = append(hits, claimantHits(byAuthor, string(k))...)
+		var cands []indexHit
+		if driver >= 0 {
+			cands = sets[driver].hitList()
+		} else {
+			for _, ws := range sets {
+				cands = append(cands, ws.hitList()...)
 			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
-		hits = newestFirst(hits, 0)
-		hits = slices.CompactFunc(hits, func(a, b indexHit) bool { return a.cmp(b) == 0 })
+		cands = newestFirst(cands, 0)
+		cands = slices.CompactFunc(cands, func(a, b indexHit) bool { return a.cmp(b) == 0 })
 		all := func(sc StoredClaim) bool {
 			hay := strings.ToLower(strings.Join([]string{sc.Subject, sc.Measure, sc.Place, sc.Claimant, sc.Outlet}, " "))
 			for _, w := range words {
@@ -164,9 +156,18 @@ func (s *Store) SearchClaims(ctx context.Context, query string, limit int) ([]St
 			}
 			return true
 		}
-		for _, h := range hits {
+	next:
+		for _, h := range cands {
 			if limit > 0 && len(out) >= limit {
 				break
+			}
+			seq := binary.BigEndian.Uint64(h.seq)
+			for i, ws := range sets {
+				if i != driver && !ws.viaOutlet {
+					if _, ok := ws.hits[seq]; !ok {
+						continue next
+					}
+				}
 			}
 			sc, err := getClaim(claims, h.seq)
 			if err != nil {
@@ -182,6 +183,75 @@ func (s *Store) SearchClaims(ctx context.Context, query string, limit int) ([]St
 		return nil, fmt.Errorf("state: search claims %q: %w", query, err)
 	}
 	return out, nil
+}
+
+// wordHits are the claims a query word finds through the topic and
+// claimant lists, by sequence number.
+type wordHits struct {
+	hits map[uint64]indexHit
+	// viaOutlet: some outlet's name holds the word, so a claim the lists
+	// do not find may still match through its outlet.
+	viaOutlet bool
+}
+
+func (ws wordHits) hitList() []indexHit {
+	out := make([]indexHit, 0, len(ws.hits))
+	for _, h := range ws.hits {
+		out = append(out, h)
+	}
+	return out
+}
+
+// indexedHits reads the index entries (keys only) of every topic and
+// claimant whose name holds w.
+func indexedHits(tx *bolt.Tx, w string) wordHits {
+	ws := wordHits{hits: map[uint64]indexHit{}}
+	topics, names, outlets := tx.Bucket(bucketTopics), tx.Bucket(bucketClaimants), tx.Bucket(bucketOutlets)
+	byTopic, byAuthor := tx.Bucket(bucketClaimsByTopic), tx.Bucket(bucketClaimsByAuthor)
+	add := func(h indexHit) { ws.hits[binary.BigEndian.Uint64(h.seq)] = h }
+	if outlets == nil {
+		ws.viaOutlet = true // a store from before the outlet list: assume so
+	} else {
+		c := outlets.Cursor()
+		for k, _ := c.First(); k != nil && !ws.viaOutlet; k, _ = c.Next() {
+			ws.viaOutlet = containsFold(k, w)
+		}
+	}
+	if topics != nil && byTopic != nil {
+		seenPrefix := map[string]bool{}
+		c := topics.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if !containsFold(k, w) {
+				continue
+			}
+			subject, measure, _ := splitTopic(string(k))
+			prefix := topicPrefix(subject, measure)
+			if seenPrefix[string(prefix)] {
+				continue
+			}
+			seenPrefix[string(prefix)] = true
+			ic := byTopic.Cursor()
+			for ik, _ := ic.Seek(prefix); ik != nil && bytes.HasPrefix(ik, prefix); ik, _ = ic.Next() {
+				add(indexHit{asOf: ik[len(ik)-16 : len(ik)-8], seq: ik[len(ik)-8:]})
+			}
+		}
+	}
+	if names != nil && byAuthor != nil {
+		c := names.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if containsFold(k, w) {
+				for _, h := range claimantHits(byAuthor, string(k)) {
+					add(h)
+				}
+			}
+		}
+	}
+	return ws
+}
+
+// containsFold reports whether name, lower-cased, holds the lower-case w.
+func containsFold(name []byte, w string) bool {
+	return strings.Contains(strings.ToLower(string(name)), w)
 }
 
 // ClaimCount is the number of claims in the ledger.
