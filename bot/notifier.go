@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -324,8 +326,8 @@ func later(a, b time.Time) time.Time {
 }
 
 // deliver posts one alert. It returns whether the alert left the outbox
-// (posted, or dropped because its conflict no longer wants it) and, if
-// not, when to try again.
+// (posted, found already posted, or dropped because its conflict no
+// longer wants it) and, if not, when to try again.
 func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (bool, time.Time) {
 	log := n.log.With("seq", a.Seq, "conflict_id", a.ConflictID, "kind", string(a.Kind), "channel", channel)
 	c, err := n.opts.Store.Conflict(ctx, a.ConflictID)
@@ -336,53 +338,92 @@ func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (
 	if err != nil {
 		return false, n.retry(ctx, log, channel, a, err)
 	}
-	if c.Status == state.StatusResolved || c.Status == state.StatusDismissed {
-		log.Info("conflict closed before delivery; alert dropped", "status", string(c.Status))
-		return n.drop(ctx, log, a), time.Time{}
-	}
-	mutedUntil := n.mutedUntil(ctx, c)
-	if !mutedUntil.IsZero() {
-		log.Info("conflict muted before delivery; alert dropped")
-		return n.drop(ctx, log, a), time.Time{}
-	}
-
 	th, hasThread, err := n.opts.Store.ThreadOf(ctx, a.ConflictID)
 	if err != nil {
 		return false, n.retry(ctx, log, channel, a, err)
 	}
-	api := n.opts.API
-	var posted state.Thread
-	if a.Kind == state.AlertNew || !hasThread || a.Claim == nil {
-		// A follow-up whose parent was never posted (its conflict opened in
-		// backfill, say) becomes the parent.
-		text, blocks := RenderAlert(View{Conflict: c})
-		ch, ts, err := api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+	// A follow-up whose parent was never posted (its conflict opened in
+	// backfill, say) becomes the parent.
+	reply := a.Kind != state.AlertNew && hasThread && a.Claim != nil
+
+	// The mark goes in before the post, so that a crash after Slack took
+	// it leaves a trace for the next attempt.
+	earlier, err := n.opts.Store.BeginAlert(ctx, a.Seq, time.Now())
+	if errors.Is(err, state.ErrNotFound) {
+		return true, time.Time{}
+	}
+	if err != nil {
+		return false, n.retry(ctx, log, channel, a, err)
+	}
+	if !earlier.IsZero() {
+		found, ok, err := n.findPosted(ctx, log, channel, a, th, reply, earlier)
 		if err != nil {
 			return false, n.retry(ctx, log, channel, a, err)
 		}
-		posted = state.Thread{Channel: ch, TS: ts}
-	} else {
-		text := RenderEvidence(c, *a.Claim)
-		if a.Kind == state.AlertRevision {
-			text = RenderRevision(c, *a.Claim)
+		if ok {
+			log.Info("alert already in Slack from an earlier attempt; not posted again", "ts", found.TS)
+			return n.sent(ctx, log, channel, a, c, found, reply), time.Time{}
 		}
-		// Never reply_broadcast: follow-ups stay in the thread.
-		if _, _, err := api.PostMessageContext(ctx, th.Channel, slack.MsgOptionText(text, false), slack.MsgOptionTS(th.TS)); err != nil {
-			return false, n.retry(ctx, log, channel, a, err)
+	}
+
+	if c.Status == state.StatusResolved || c.Status == state.StatusDismissed {
+		log.Info("conflict closed before delivery; alert dropped", "status", string(c.Status))
+		return n.drop(ctx, log, a), time.Time{}
+	}
+	if !n.mutedUntil(ctx, c).IsZero() {
+		log.Info("conflict muted before delivery; alert dropped")
+		return n.drop(ctx, log, a), time.Time{}
+	}
+	posted, err := n.post(ctx, channel, a, c, th, reply)
+	if err != nil {
+		return false, n.retry(ctx, log, channel, a, err)
+	}
+	return n.sent(ctx, log, channel, a, c, posted, reply), time.Time{}
+}
+
+// alertEventType labels the bot's alert posts in Slack's message
+// metadata, which is how findPosted recognises them.
+const alertEventType = "crosscheck_alert"
+
+// post sends alert a: a reply in the conflict's thread, or its parent.
+// Both carry the alert's metadata.
+func (n *Notifier) post(ctx context.Context, channel string, a state.Alert, c state.Conflict, th state.Thread, reply bool) (state.Thread, error) {
+	meta := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: alertEventType, EventPayload: map[string]any{
+		"alert": strconv.FormatUint(a.Seq, 10), "conflict": a.ConflictID,
+	}})
+	if !reply {
+		text, blocks := RenderAlert(View{Conflict: c})
+		ch, ts, err := n.opts.API.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), meta)
+		if err != nil {
+			return state.Thread{}, fmt.Errorf("bot: post alert %d: %w", a.Seq, err)
 		}
-		posted = th
-		if a.Kind == state.AlertEvidence {
-			ptext, blocks := RenderAlert(View{Conflict: c})
-			if _, _, _, err := api.UpdateMessageContext(ctx, th.Channel, th.TS, slack.MsgOptionText(ptext, false), slack.MsgOptionBlocks(blocks...)); err != nil {
-				// The reply is in; posting it again would double it. The
-				// parent catches up with the next update.
-				log.Warn("parent not updated with new evidence", "err", err)
-			}
+		return state.Thread{Channel: ch, TS: ts}, nil
+	}
+	text := RenderEvidence(c, *a.Claim)
+	if a.Kind == state.AlertRevision {
+		text = RenderRevision(c, *a.Claim)
+	}
+	// Never reply_broadcast: follow-ups stay in the thread.
+	if _, _, err := n.opts.API.PostMessageContext(ctx, th.Channel, slack.MsgOptionText(text, false), slack.MsgOptionTS(th.TS), meta); err != nil {
+		return state.Thread{}, fmt.Errorf("bot: post alert %d in thread %s: %w", a.Seq, th.TS, err)
+	}
+	return th, nil
+}
+
+// sent records alert a as delivered at posted; new evidence also
+// refreshes the parent, whose sides and sources it changes.
+func (n *Notifier) sent(ctx context.Context, log *slog.Logger, channel string, a state.Alert, c state.Conflict, posted state.Thread, reply bool) bool {
+	if reply && a.Kind == state.AlertEvidence && (c.Status == state.StatusOpen || c.Status == "") {
+		text, blocks := RenderAlert(View{Conflict: c})
+		if _, _, _, err := n.opts.API.UpdateMessageContext(ctx, posted.Channel, posted.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+			// The reply is in; posting it again would double it. The
+			// parent catches up with the next update.
+			log.Warn("parent not updated with new evidence", "err", err)
 		}
 	}
 	if err := n.opts.Store.MarkAlertSent(context.WithoutCancel(ctx), a.Seq, posted); err != nil && !errors.Is(err, state.ErrNotFound) {
-		// Slack has it; the store could not record that. Say so loudly: a
-		// restart now would post it again.
+		// Slack has it, and the in-flight mark stays: the next attempt
+		// finds the message instead of posting it again.
 		log.Error("alert posted but not marked sent", "err", err)
 	}
 	n.noteResult(channel, nil, time.Now())
@@ -390,7 +431,89 @@ func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (
 		n.opts.OnDelivery(nil)
 	}
 	log.Info("alert delivered", "ts", posted.TS)
-	return true, time.Time{}
+	return true
+}
+
+// Looking for a lost post reads at most lookupPages pages of lookupPage
+// messages; clockSkew widens the window, since Slack stamps messages by
+// its clock, not ours.
+const (
+	lookupPage  = 200
+	lookupPages = 25
+	clockSkew   = 5 * time.Minute
+)
+
+// findPosted looks in Slack for the message an earlier attempt at alert a
+// may have posted before its outcome was lost (the process died, or the
+// answer never came), by the metadata every alert post carries: among the
+// thread's replies for a reply, else in the channel's history since the
+// alert was queued.
+func (n *Notifier) findPosted(ctx context.Context, log *slog.Logger, channel string, a state.Alert, th state.Thread, reply bool, attempted time.Time) (state.Thread, bool, error) {
+	from := attempted
+	if !a.Queued.IsZero() && a.Queued.Before(from) {
+		from = a.Queued
+	}
+	oldest := formatTS(from.Add(-clockSkew))
+	var page func(cursor string) ([]slack.Message, string, error)
+	if reply {
+		page = func(cursor string) ([]slack.Message, string, error) {
+			msgs, more, next, err := n.opts.API.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: th.Channel, Timestamp: th.TS, Cursor: cursor, Oldest: oldest, Limit: lookupPage, IncludeAllMetadata: true,
+			})
+			if !more {
+				next = ""
+			}
+			return msgs, next, err
+		}
+	} else {
+		if strings.HasPrefix(channel, "#") {
+			// conversations.history takes only IDs, and the ID is in the
+			// answer that was lost.
+			log.Warn("cannot look for an alert whose post was interrupted in a channel given by name; posting it again (set slack.channel to the channel ID to avoid doubles)")
+			return state.Thread{}, false, nil
+		}
+		page = func(cursor string) ([]slack.Message, string, error) {
+			h, err := n.opts.API.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Cursor: cursor, Oldest: oldest, Limit: lookupPage, IncludeAllMetadata: true,
+			})
+			if err != nil {
+				return nil, "", err
+			}
+			if !h.HasMore {
+				return h.Messages, "", nil
+			}
+			return h.Messages, h.ResponseMetaData.NextCursor, nil
+		}
+	}
+	seq := strconv.FormatUint(a.Seq, 10)
+	cursor := ""
+	for range lookupPages {
+		msgs, next, err := page(cursor)
+		if err != nil {
+			return state.Thread{}, false, fmt.Errorf("bot: look in Slack for alert %d: %w", a.Seq, err)
+		}
+		for _, m := range msgs {
+			md := m.Metadata
+			if md.EventType == alertEventType && fmt.Sprint(md.EventPayload["alert"]) == seq && fmt.Sprint(md.EventPayload["conflict"]) == a.ConflictID {
+				if reply {
+					return th, true, nil
+				}
+				return state.Thread{Channel: channel, TS: m.Timestamp}, true, nil
+			}
+		}
+		if next == "" {
+			return state.Thread{}, false, nil
+		}
+		cursor = next
+	}
+	log.Warn("alert not found in the recent messages searched; posting it", "pages", lookupPages)
+	return state.Thread{}, false, nil
+}
+
+// formatTS writes t as a Slack "seconds.micros" stamp.
+func formatTS(t time.Time) string {
+	us := max(t.UnixMicro(), 0)
+	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
 }
 
 func (n *Notifier) mutedUntil(ctx context.Context, c state.Conflict) time.Time {
@@ -469,6 +592,8 @@ func describeSlackError(err error, channel string) string {
 			return fmt.Sprintf("not_in_channel: invite the bot to %s (/invite @Crosscheck)", channel)
 		case "invalid_auth", "token_revoked", "not_authed", "account_inactive":
 			return se.Err + ": Slack refused SLACK_BOT_TOKEN"
+		case "missing_scope":
+			return "missing_scope: the app lacks a scope it needs (channels:history and groups:history let it check for alerts posted before a crash); reinstall it from manifest.yaml"
 		}
 		return se.Err
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -214,4 +215,112 @@ func TestNotifierGroupInterval(t *testing.T) {
 			t.Errorf("%d messages, first %v after queueing", len(msgs), msgs[0].Posted.Sub(queued))
 		}
 	})
+}
+
+// TestNotifierCrashAfterPost: the bot stops right after Slack took a post
+// and before it recorded so; after a restart the channel holds the
+// message exactly once and the thread mapping points at it.
+func TestNotifierCrashAfterPost(t *testing.T) {
+	tests := []struct {
+		name string
+		// reply crashes on an evidence reply in an existing thread, not
+		// on the parent.
+		reply bool
+		// taken is whether Slack took the post before the crash.
+		taken bool
+	}{
+		{"parent taken", false, true},
+		{"thread reply taken", true, true},
+		{"parent never reached Slack", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openStore(t)
+			fake := slacktest.New()
+			c := recordConflict(t, st, 4, tt.reply)
+			opts := NotifierOptions{GroupInterval: -1, PollInterval: 10 * time.Millisecond}
+			var parent state.Thread
+			if tt.reply {
+				if _, err := st.QueueAlert(ctx, state.Alert{ConflictID: c.ID, Kind: state.AlertNew}); err != nil {
+					t.Fatal(err)
+				}
+				if err := newNotifier(t, st, fake, opts).Flush(ctx); err != nil {
+					t.Fatal(err)
+				}
+				parent, _, _ = st.ThreadOf(ctx, c.ID)
+				ev := figureClaim(4, "Defence Ministry", "Reuters", 1000, time.Now().Add(-30*time.Minute))
+				if _, err := st.QueueAlert(ctx, state.Alert{ConflictID: c.ID, Kind: state.AlertEvidence, Claim: &ev}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pending, _ := st.PendingAlerts(ctx, 0)
+			if len(pending) != 1 {
+				t.Fatalf("%d alerts queued, want 1", len(pending))
+			}
+
+			if tt.taken {
+				runCtx, crash := context.WithCancel(ctx)
+				fake.OnPost = func(slacktest.Message) bool {
+					crash()
+					return true
+				}
+				if err := newNotifier(t, st, fake, opts).Run(runCtx); err != nil {
+					t.Fatal(err)
+				}
+				fake.OnPost = nil
+			} else if _, err := st.BeginAlert(ctx, pending[0].Seq, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			before := len(fake.Messages())
+			if d, _ := st.OutboxDepth(ctx); d != 1 {
+				t.Fatalf("outbox depth %d after the crash, want the alert still queued", d)
+			}
+
+			// The restart.
+			if err := newNotifier(t, st, fake, opts).Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			msgs := fake.Messages()
+			want := 1
+			if tt.reply {
+				want = 2
+			}
+			if len(msgs) != want {
+				var texts []string
+				for _, m := range msgs {
+					texts = append(texts, m.TS+" "+m.Text)
+				}
+				t.Fatalf("%d messages after the restart (%d before it), want %d:\n%s", len(msgs), before, want, strings.Join(texts, "\n"))
+			}
+			th, ok, _ := st.ThreadOf(ctx, c.ID)
+			if !ok || th.Channel != msgs[0].Channel || th.TS != msgs[0].TS {
+				t.Errorf("thread of the conflict = %+v %v, want the parent %s/%s", th, ok, msgs[0].Channel, msgs[0].TS)
+			}
+			if id, ok, _ := st.ConflictInThread(ctx, th); !ok || id != c.ID {
+				t.Errorf("ConflictInThread(%+v) = %q %v", th, id, ok)
+			}
+			if tt.reply {
+				if th != parent {
+					t.Errorf("thread moved from %+v to %+v", parent, th)
+				}
+				if r := msgs[1]; r.ThreadTS != parent.TS || !strings.Contains(r.Text, "Defence Ministry") {
+					t.Errorf("reply = %+v, want the evidence in the parent's thread", r)
+				}
+				if p, _ := fake.Message(parent.Channel, parent.TS); p.Edits != 1 {
+					t.Errorf("parent edited %d times, want once for the evidence", p.Edits)
+				}
+			}
+			if d, _ := st.OutboxDepth(ctx); d != 0 {
+				t.Errorf("outbox depth %d after the restart, want 0", d)
+			}
+			lookup := "conversations.history"
+			if tt.reply {
+				lookup = "conversations.replies"
+			}
+			if !slices.ContainsFunc(fake.Calls(), func(c slacktest.Call) bool { return c.Method == lookup }) {
+				t.Errorf("the restart never asked %s", lookup)
+			}
+		})
+	}
 }

@@ -16,6 +16,7 @@ type Store interface {
 
 	// The outbox.
 	PendingAlerts(ctx context.Context, limit int) ([]state.Alert, error)
+	BeginAlert(ctx context.Context, seq uint64, at time.Time) (time.Time, error)
 	MarkAlertSent(ctx context.Context, seq uint64, th state.Thread) error
 	DropAlert(ctx context.Context, seq uint64) error
 	DeferAlert(ctx context.Context, seq uint64, notBefore time.Time, errText string) error

@@ -155,13 +155,48 @@ func (s *Store) DropAlert(ctx context.Context, seq uint64) error {
 	return s.MarkAlertSent(ctx, seq, Thread{})
 }
 
+// BeginAlert durably records, just before the notifier posts alert seq,
+// that a post is under way, and returns when an earlier post of it began
+// whose outcome was never recorded (zero if none). A process that dies
+// after Slack took the post but before MarkAlertSent leaves that mark
+// behind, and the next attempt looks in Slack for the message before
+// posting again: exactly once, not at least once. The earliest start is
+// kept, since a message it may have posted is no older than that.
+func (s *Store) BeginAlert(ctx context.Context, seq uint64, at time.Time) (earlier time.Time, err error) {
+	err = s.updateAlert(ctx, seq, func(r *alertRecJSON) {
+		earlier = r.Posting
+		if r.Posting.IsZero() {
+			r.Posting = at
+		}
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("state: begin alert %d: %w", seq, err)
+	}
+	return earlier, nil
+}
+
 // DeferAlert records a failed delivery: one more attempt, the error, and
-// the earliest time to try again.
+// the earliest time to try again. A mark left by BeginAlert stays: a
+// failure such as a timeout does not prove Slack never took the post.
 func (s *Store) DeferAlert(ctx context.Context, seq uint64, notBefore time.Time, errText string) error {
-	if err := ctx.Err(); err != nil {
+	err := s.updateAlert(ctx, seq, func(r *alertRecJSON) {
+		r.Attempts++
+		r.NotBefore = notBefore
+		r.LastError = errText
+	})
+	if err != nil {
 		return fmt.Errorf("state: defer alert %d: %w", seq, err)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	return nil
+}
+
+// updateAlert rewrites one queued alert's record in place; its claim is
+// carried over in its stored encoding, untouched.
+func (s *Store) updateAlert(ctx context.Context, seq uint64, change func(*alertRecJSON)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		if b == nil {
 			return ErrNotFound
@@ -171,23 +206,17 @@ func (s *Store) DeferAlert(ctx context.Context, seq uint64, notBefore time.Time,
 		if v == nil {
 			return ErrNotFound
 		}
-		a, err := decodeAlert(key, v)
-		if err != nil {
-			return err
+		var r alertRecJSON
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("alert %d: %w", seq, err)
 		}
-		a.Attempts++
-		a.NotBefore = notBefore
-		a.LastError = errText
-		nv, err := json.Marshal(alertRec(a))
+		change(&r)
+		nv, err := json.Marshal(r)
 		if err != nil {
 			return err
 		}
 		return b.Put(key, nv)
 	})
-	if err != nil {
-		return fmt.Errorf("state: defer alert %d: %w", seq, err)
-	}
-	return nil
 }
 
 // alertRec stores an alert's claim in the ledger's own encoding (an open
@@ -195,6 +224,9 @@ func (s *Store) DeferAlert(ctx context.Context, seq uint64, notBefore time.Time,
 type alertRecJSON struct {
 	Alert
 	Claim *claimRec `json:"claim,omitempty"`
+	// Posting is when a post of the alert began whose outcome is not
+	// known (BeginAlert); the record goes when the alert is sent.
+	Posting time.Time `json:"posting,omitzero"`
 }
 
 func alertRec(a Alert) alertRecJSON {

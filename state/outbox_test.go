@@ -163,6 +163,53 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 }
 
+// TestBeginAlert: the mark of a post under way survives a failed attempt
+// and a restart, keeps its earliest start, and goes with the alert.
+func TestBeginAlert(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crosscheck.db")
+	clk := &clock{t: published}
+	s, err := Open(path, Options{Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoConflicts(t, s)
+	as, _ := s.PendingAlerts(ctx, 0)
+	evidence := as[2]
+	first := published.Add(time.Minute)
+
+	if earlier, err := s.BeginAlert(ctx, evidence.Seq, first); err != nil || !earlier.IsZero() {
+		t.Fatalf("first BeginAlert = %v, %v; want no earlier attempt", earlier, err)
+	}
+	if err := s.DeferAlert(ctx, evidence.Seq, first.Add(time.Minute), "context deadline exceeded"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(path, Options{Now: clk.now}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	earlier, err := s.BeginAlert(ctx, evidence.Seq, first.Add(2*time.Minute))
+	if err != nil || !earlier.Equal(first) {
+		t.Errorf("BeginAlert after a failure and a restart = %v, %v; want the first attempt's %v", earlier, err, first)
+	}
+	if again, _ := s.BeginAlert(ctx, evidence.Seq, first.Add(3*time.Minute)); !again.Equal(first) {
+		t.Errorf("third BeginAlert = %v; the earliest start must be kept", again)
+	}
+	head, _ := s.PendingAlerts(ctx, 0)
+	if got := head[2]; got.Attempts != 1 || got.Claim == nil || got.Claim.Outlet != "AP" || got.Claim.Value.High != 330 {
+		t.Errorf("alert after BeginAlert and DeferAlert = %+v; its claim and attempts must be kept", got)
+	}
+	if err := s.MarkAlertSent(ctx, evidence.Seq, Thread{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.BeginAlert(ctx, evidence.Seq, first); !errors.Is(err, ErrNotFound) {
+		t.Errorf("BeginAlert of a sent alert = %v, want ErrNotFound", err)
+	}
+}
+
 func TestMutes(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openTestStore(t)

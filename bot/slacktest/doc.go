@@ -3,10 +3,15 @@
 // Socket Mode envelopes over a websocket) so that the slack-go client runs
 // against it unchanged, pointed at its URL with slack.OptionAPIURL.
 //
-// It records every message posted, updated or shown ephemerally, hands out
-// ts values unique per message, and fails on demand: HTTP 500, 429 with
-// Retry-After, invalid_auth, channel_not_found, a whole outage, and a
-// websocket dropped in the middle of an envelope or before its ack arrives.
+// It records every message posted, updated or shown ephemerally, with its
+// message metadata, and answers conversations.history and
+// conversations.replies from them as Slack does: newest first or oldest
+// first, bounded by oldest and latest, in pages with cursors, metadata
+// only on include_all_metadata. It hands out ts values unique per message,
+// and fails on demand: HTTP 500, 429 with Retry-After, invalid_auth,
+// channel_not_found, a whole outage, a websocket dropped in the middle of
+// an envelope or before its ack arrives, and a post taken but never
+// answered (OnPost), as when the bot dies right after Slack accepted it.
 // Unacknowledged envelopes are delivered again on the next connection, as
 // Slack does.
 package slacktest

@@ -2,6 +2,7 @@ package slacktest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,6 +28,9 @@ type Message struct {
 	BotID  string
 	Text   string
 	Blocks json.RawMessage
+	// Metadata is the message metadata posted with it ({"event_type":
+	// ..., "event_payload": {...}}), if any.
+	Metadata json.RawMessage
 	// ReplyBroadcast is set when a thread reply was also sent to the
 	// channel.
 	ReplyBroadcast bool
@@ -77,6 +81,12 @@ type Server struct {
 	PingInterval time.Duration
 	// Now stamps messages; tests may give a fake clock.
 	Now func() time.Time
+	// OnPost, if set, hears each message chat.postMessage has stored,
+	// before the answer goes out. Returning true loses the answer: the
+	// message stays posted, but the request is held until the caller
+	// gives up (its context ends), as when the bot dies after Slack took
+	// its post and before it learned so.
+	OnPost func(Message) (loseAnswer bool)
 
 	mu       sync.Mutex
 	srv      *httptest.Server
@@ -152,6 +162,11 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, req)
+	// A caller that gave up while the handler ran gets its context's
+	// error, as over a socket, not whatever the handler left behind.
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
 	resp := rec.Result()
 	resp.Request = req
 	return resp, nil
@@ -284,7 +299,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			for k, v := range m {
-				req.form.Set(k, fmt.Sprint(v))
+				req.form.Set(k, formValue(v))
 			}
 		}
 	} else {
@@ -325,11 +340,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer := s.answer(req, now)
-	if ok, _ := answer["ok"].(bool); !ok {
+	ok, _ := answer["ok"].(bool)
+	if !ok {
 		call.Failed = fmt.Sprint(answer["error"])
 	}
 	s.calls = append(s.calls, call)
+	var posted *Message
+	if ok && req.method == "chat.postMessage" {
+		c := *s.messages[len(s.messages)-1]
+		posted = &c
+	}
+	onPost := s.OnPost
 	s.mu.Unlock()
+	if posted != nil && onPost != nil && onPost(*posted) {
+		<-r.Context().Done()
+		return
+	}
 	writeJSON(w, answer)
 }
 
@@ -364,6 +390,20 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 func fail(code string) map[string]any { return map[string]any{"ok": false, "error": code} }
 
+// formValue turns a JSON body's value into the form value Slack reads
+// the same argument from: strings as they are, objects and arrays (such
+// as metadata or blocks) as JSON.
+func formValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any, []any:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
+
 // answer does the work of one method; s.mu is held.
 func (s *Server) answer(req apiRequest, now time.Time) map[string]any {
 	if req.method == "apps.connections.open" {
@@ -396,13 +436,17 @@ func (s *Server) answer(req apiRequest, now time.Time) map[string]any {
 		if f.Get("text") == "" && f.Get("blocks") == "" {
 			return fail("no_text")
 		}
+		meta, code := checkMetadata(f.Get("metadata"))
+		if code != "" {
+			return fail(code)
+		}
 		m := &Message{
 			Channel: ch, TS: s.nextTS(now), ThreadTS: f.Get("thread_ts"), BotID: s.BotID,
-			Text: f.Get("text"), Blocks: json.RawMessage(f.Get("blocks")),
+			Text: f.Get("text"), Blocks: json.RawMessage(f.Get("blocks")), Metadata: meta,
 			ReplyBroadcast: f.Get("reply_broadcast") == "true", Posted: now,
 		}
 		s.messages = append(s.messages, m)
-		return map[string]any{"ok": true, "channel": ch, "ts": m.TS, "message": wireMessage(m, s.BotUserID)}
+		return map[string]any{"ok": true, "channel": ch, "ts": m.TS, "message": wireMessage(m, s.BotUserID, true)}
 	case "chat.update":
 		ch, ts := f.Get("channel"), f.Get("ts")
 		if s.missing[ch] {
@@ -439,21 +483,129 @@ func (s *Server) answer(req apiRequest, now time.Time) map[string]any {
 		if s.missing[ch] {
 			return fail("channel_not_found")
 		}
-		var msgs []map[string]any
+		var parent *Message
+		var replies []*Message
 		for _, m := range s.messages {
-			if !m.Ephemeral && m.Channel == ch && (m.TS == ts || m.ThreadTS == ts) {
-				msgs = append(msgs, wireMessage(m, s.BotUserID))
+			switch {
+			case m.Ephemeral || m.Channel != ch:
+			case m.TS == ts:
+				parent = m
+			case m.ThreadTS == ts:
+				replies = append(replies, m)
 			}
 		}
-		if len(msgs) == 0 {
+		if parent == nil {
 			return fail("thread_not_found")
 		}
-		return map[string]any{"ok": true, "messages": msgs, "has_more": false}
+		// Slack lists a thread oldest first, its parent always on top.
+		return s.page(append([]*Message{parent}, inWindow(replies, f)...), f)
+	case "conversations.history":
+		ch := f.Get("channel")
+		if ch == "" || s.missing[ch] {
+			return fail("channel_not_found")
+		}
+		// Newest first, and only what shows in the channel: parents and
+		// replies also sent to it.
+		var msgs []*Message
+		for _, m := range slices.Backward(s.messages) {
+			if !m.Ephemeral && m.Channel == ch && (m.ThreadTS == "" || m.ThreadTS == m.TS || m.ReplyBroadcast) {
+				msgs = append(msgs, m)
+			}
+		}
+		return s.page(inWindow(msgs, f), f)
 	}
 	return fail("unknown_method")
 }
 
-func wireMessage(m *Message, botUser string) map[string]any {
+// checkMetadata accepts message metadata as Slack does: absent, or a JSON
+// object with an event_type and an event_payload object.
+func checkMetadata(raw string) (json.RawMessage, string) {
+	if raw == "" {
+		return nil, ""
+	}
+	var md struct {
+		EventType    string          `json:"event_type"`
+		EventPayload json.RawMessage `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(raw), &md); err != nil {
+		return nil, "invalid_metadata_format"
+	}
+	var payload map[string]any
+	if md.EventType == "" || json.Unmarshal(md.EventPayload, &payload) != nil || payload == nil {
+		return nil, "invalid_metadata_schema"
+	}
+	return json.RawMessage(raw), ""
+}
+
+// inWindow keeps the messages after oldest and before latest, Slack's
+// bounds (exclusive unless inclusive=1).
+func inWindow(msgs []*Message, f url.Values) []*Message {
+	oldest, latest := tsMicros(f.Get("oldest")), tsMicros(f.Get("latest"))
+	inclusive := f.Get("inclusive") == "1" || f.Get("inclusive") == "true"
+	var out []*Message
+	for _, m := range msgs {
+		t := tsMicros(m.TS)
+		if f.Get("oldest") != "" && (t < oldest || t == oldest && !inclusive) {
+			continue
+		}
+		if f.Get("latest") != "" && (t > latest || t == latest && !inclusive) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// page answers one page of msgs as Slack does: limit (default 100, at
+// most 999) per page, has_more, and an opaque cursor for the next.
+func (s *Server) page(msgs []*Message, f url.Values) map[string]any {
+	limit, err := strconv.Atoi(f.Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 999)
+	start := 0
+	if c := f.Get("cursor"); c != "" {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		n, ok := strings.CutPrefix(string(raw), "next:")
+		var bad error
+		start, bad = strconv.Atoi(n)
+		if err != nil || !ok || bad != nil || start < 0 || start > len(msgs) {
+			return fail("invalid_cursor")
+		}
+		msgs = msgs[start:]
+	}
+	withMeta := f.Get("include_all_metadata") == "1" || f.Get("include_all_metadata") == "true"
+	out := []map[string]any{}
+	for _, m := range msgs[:min(limit, len(msgs))] {
+		out = append(out, wireMessage(m, s.BotUserID, withMeta))
+	}
+	answer := map[string]any{"ok": true, "messages": out, "has_more": len(msgs) > limit}
+	if len(msgs) > limit {
+		next := base64.StdEncoding.EncodeToString([]byte("next:" + strconv.Itoa(start+limit)))
+		answer["response_metadata"] = map[string]any{"next_cursor": next}
+	}
+	return answer
+}
+
+// tsMicros reads a "seconds.micros" stamp; an unreadable one is zero.
+func tsMicros(ts string) int64 {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return 0
+	}
+	frac = (frac + "000000")[:6]
+	us, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return s*1e6 + us
+}
+
+// wireMessage is m as Slack's API shows it; metadata only when asked for
+// (include_all_metadata), as Slack does.
+func wireMessage(m *Message, botUser string, withMeta bool) map[string]any {
 	out := map[string]any{"type": "message", "text": m.Text, "ts": m.TS}
 	if m.User != "" {
 		out["user"] = m.User
@@ -466,6 +618,9 @@ func wireMessage(m *Message, botUser string) map[string]any {
 	}
 	if len(m.Blocks) > 0 && json.Valid(m.Blocks) {
 		out["blocks"] = m.Blocks
+	}
+	if withMeta && len(m.Metadata) > 0 {
+		out["metadata"] = m.Metadata
 	}
 	return out
 }

@@ -3,9 +3,12 @@ package slacktest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +215,84 @@ func TestSignature(t *testing.T) {
 	Sign(h, "8f742231b10e8888abcd99yyyzzz85a5", time.Unix(1531420618, 0), []byte(body))
 	if h.Get("X-Slack-Signature") != got || h.Get("X-Slack-Request-Timestamp") != "1531420618" {
 		t.Errorf("Sign headers = %v", h)
+	}
+}
+
+// TestMetadataHistory: message metadata is kept and shown by
+// conversations.history and conversations.replies only when asked for,
+// newest first in pages, bounded by oldest, as Slack does.
+func TestMetadataHistory(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()), slack.OptionHTTPClient(s.Client()))
+	meta := func(n int) slack.MsgOption {
+		return slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "crosscheck_alert", EventPayload: map[string]any{"alert": strconv.Itoa(n)}})
+	}
+	var stamps []string
+	for i := range 5 {
+		_, ts, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("alert "+strconv.Itoa(i), false), meta(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamps = append(stamps, ts)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("in the thread", false), slack.MsgOptionTS(stamps[0]), meta(9)); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []string
+	params := &slack.GetConversationHistoryParameters{ChannelID: "C1", Oldest: stamps[0], Limit: 2, IncludeAllMetadata: true}
+	for pages := 0; ; pages++ {
+		h, err := api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range h.Messages {
+			got = append(got, m.Text+"="+fmt.Sprint(m.Metadata.EventPayload["alert"]))
+		}
+		if !h.HasMore {
+			break
+		}
+		if pages > 5 {
+			t.Fatal("history pages never end")
+		}
+		params.Cursor = h.ResponseMetaData.NextCursor
+	}
+	// Newest first, after oldest (exclusive), no thread replies.
+	if want := []string{"alert 4=4", "alert 3=3", "alert 2=2", "alert 1=1"}; !slices.Equal(got, want) {
+		t.Errorf("history = %q, want %q", got, want)
+	}
+
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+	if err != nil || len(h.Messages) != 5 || h.Messages[0].Metadata.EventType != "" {
+		t.Errorf("history without include_all_metadata = %+v, %v; want 5 messages, no metadata", h, err)
+	}
+	replies, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: stamps[0], IncludeAllMetadata: true})
+	if err != nil || len(replies) != 2 || replies[1].Metadata.EventPayload["alert"] != "9" {
+		t.Errorf("replies = %+v, %v; want the parent and the reply with its metadata", replies, err)
+	}
+	_, _, err = api.PostMessageContext(ctx, "C1", slack.MsgOptionText("x", false), slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "x"}))
+	if err == nil || err.Error() != "invalid_metadata_schema" {
+		t.Errorf("metadata without a payload = %v, want invalid_metadata_schema", err)
+	}
+	if _, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1", Cursor: "bm9wZQ=="}); err == nil || err.Error() != "invalid_cursor" {
+		t.Errorf("history with a forged cursor = %v, want invalid_cursor", err)
+	}
+}
+
+// TestOnPostLosesAnswer: the post is kept, the caller never hears so.
+func TestOnPostLosesAnswer(t *testing.T) {
+	s := New()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.OnPost = func(m Message) bool {
+		cancel()
+		return m.Text == "lost"
+	}
+	api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()), slack.OptionHTTPClient(s.Client()))
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("lost", false)); !errors.Is(err, context.Canceled) {
+		t.Errorf("post whose answer is lost = %v, want context.Canceled", err)
+	}
+	if ms := s.Messages(); len(ms) != 1 || ms[0].Text != "lost" {
+		t.Errorf("messages = %+v; the post must be kept", ms)
 	}
 }
