@@ -460,7 +460,7 @@ func (b *Bot) check(ctx context.Context, u string) (string, error) {
 
 func leadValue(c state.Conflict, side int) string {
 	if r := lead(c, side); r != nil {
-		return r.ValueString()
+		return says(c, *r)
 	}
 	return "nothing on record"
 }

@@ -88,6 +88,39 @@ func lead(c state.Conflict, i int) *claim.Claim {
 	return &l
 }
 
+// says is what claim cl asserts, in the words an editor needs beside
+// conflict c: the figure or status alone when it is on the conflict's own
+// measure; otherwise with its measure ("8,000 still fighting"), and, for a
+// figure in a status conflict, the status it implies. Without that, a
+// figure joining a status conflict reads as a bare number.
+func says(c state.Conflict, cl claim.Claim) string {
+	_, measure, _ := splitTopic(c.Topic)
+	if cl.Kind == claim.Status || measure == "" || cl.Measure == measure {
+		return cl.ValueString()
+	}
+	// The measure belongs with the words, before any interval that
+	// ValueString adds ("nearly 2,700 wounded [2,430, 2,700]").
+	words, interval := cl.ValueString(), ""
+	if cl.ValueText != "" && cl.Value.Low != cl.Value.High {
+		words, interval = cl.ValueText, " "+cl.Value.String()
+	}
+	out := words + " " + measurePhrase(cl.Measure) + interval
+	if c.Kind == claim.Status {
+		if st, ok := claim.ImpliedStatus(cl); ok {
+			out += " (implies: " + st.ValueString() + ")"
+		}
+	}
+	return out
+}
+
+// measurePhrase is a measure as a reporter writes it after a number.
+func measurePhrase(measure string) string {
+	if measure == claim.MeasureFighting {
+		return "still fighting"
+	}
+	return measure
+}
+
 // representative is the side's most recent claim.
 func representative(s state.Side) *claim.Claim {
 	if len(s.Claims) == 0 {
@@ -155,7 +188,7 @@ func sideField(cf state.Conflict, i int) string {
 		return "*" + escape(s.Claimant) + "*\n_no claim on record_"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*\n%s\n", escape(s.Claimant), escape(c.ValueString()))
+	fmt.Fprintf(&b, "*%s*\n%s\n", escape(s.Claimant), escape(says(cf, *c)))
 	if c.Sentence != "" {
 		fmt.Fprintf(&b, ">%s\n", escape(truncate(c.Sentence, maxQuote)))
 	}
@@ -211,7 +244,7 @@ func FallbackText(c state.Conflict) string {
 	for i, s := range c.Sides {
 		v := "no claim"
 		if r := lead(c, i); r != nil {
-			v = r.ValueString()
+			v = says(c, *r)
 		}
 		sides = append(sides, s.Claimant+": "+v)
 	}
@@ -268,7 +301,7 @@ func kindName(k claim.Kind) string {
 // RenderEvidence is the thread reply for new evidence on a conflict.
 func RenderEvidence(c state.Conflict, cl claim.Claim) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: *%s* — %s\n", escape(cl.Claimant), escape(cl.ValueString()))
+	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: *%s* — %s\n", escape(cl.Claimant), escape(says(c, cl)))
 	if cl.Sentence != "" {
 		fmt.Fprintf(&b, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
 	}
@@ -279,7 +312,7 @@ func RenderEvidence(c state.Conflict, cl claim.Claim) string {
 // RenderRevision is the thread note when a claimant changes its figure.
 func RenderRevision(c state.Conflict, cl claim.Claim) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":pencil2: Revision: *%s* now says %s", escape(cl.Claimant), escape(cl.ValueString()))
+	fmt.Fprintf(&b, ":pencil2: Revision: *%s* now says %s", escape(cl.Claimant), escape(says(c, cl)))
 	if prev := previousValue(c, cl); prev != "" {
 		fmt.Fprintf(&b, " (earlier: %s)", escape(prev))
 	}
@@ -311,7 +344,7 @@ func previousValue(c state.Conflict, cl claim.Claim) string {
 	if best == nil {
 		return ""
 	}
-	return best.ValueString()
+	return says(c, *best)
 }
 
 // PlainText renders an alert as an editor reads it in Slack, without
@@ -343,7 +376,7 @@ func PlainAlert(v View) string {
 			fmt.Fprintf(&b, "  %s: no claim on record\n", s.Claimant)
 			continue
 		}
-		fmt.Fprintf(&b, "  %s: %s\n", s.Claimant, r.ValueString())
+		fmt.Fprintf(&b, "  %s: %s\n", s.Claimant, says(c, *r))
 		if r.Sentence != "" {
 			fmt.Fprintf(&b, "    “%s”\n", truncate(r.Sentence, maxQuote))
 		}

@@ -174,6 +174,56 @@ func TestRenderThreadGolden(t *testing.T) {
 	golden(t, "figure_revision.mrkdwn", RenderRevision(c, newer)+"\n")
 }
 
+// TestRenderStatusEvidence: a figure that joins a status conflict says
+// what it counts and which status it implies, in the thread and in every
+// answer about the conflict.
+func TestRenderStatusEvidence(t *testing.T) {
+	c := kursk()
+	fighting := claim.Claim{
+		Kind: claim.Figure, Subject: "north korean soldiers", Measure: claim.MeasureFighting, Place: "kursk",
+		Value: claim.Point(8000), ValueText: "8,000", Claimant: "Kyrylo Budanov (HUR)",
+		Outlet: "Reuters", URL: "https://reuters.example/budanov-8000", Published: jan13.Add(24 * time.Hour),
+		Sentence: "About 8,000 North Korean soldiers are still fighting in Kursk, Budanov said.",
+	}
+	none := fighting
+	none.Value, none.ValueText, none.Claimant = claim.Point(0), "none", "media reports (The New York Times, Yonhap)"
+	nearly := fighting
+	nearly.Value, nearly.ValueText = claim.Interval{Low: 7200, High: 8000}, "nearly 8,000"
+	tests := []struct {
+		name string
+		cl   claim.Claim
+		want string
+	}{
+		{"figure implying present", fighting, "New evidence: *Kyrylo Budanov (HUR)* — 8,000 still fighting (implies: at the front)"},
+		{"figure implying absent", none, "— none (0) still fighting (implies: not at the front)"},
+		{"hedged figure keeps its interval", nearly, "— nearly 8,000 still fighting [7,200, 8,000] (implies: at the front)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RenderEvidence(c, tt.cl); !strings.Contains(got, tt.want) {
+				t.Errorf("evidence reply =\n%s\nwant it to contain %q", got, tt.want)
+			}
+		})
+	}
+	// A status claim on the conflict's own measure needs no more words.
+	if got := RenderEvidence(c, c.Sides[1].Claims[0]); !strings.Contains(got, "— not at the front\n") {
+		t.Errorf("status evidence = %q", got)
+	}
+	// A figure in a figure conflict on its own measure stays a figure.
+	f := figureConflict()
+	if got := says(f, f.Sides[0].Claims[0]); got != "more than 3,000 (3,000, ∞)" {
+		t.Errorf("figure on the conflict's measure = %q", got)
+	}
+	ev := state.Alert{Kind: state.AlertEvidence, ConflictID: c.ID, Claim: &fighting}
+	golden(t, "kursk_evidence.txt", PlainText(ev, c))
+	c.Sides[0].Claims = append(c.Sides[0].Claims, fighting)
+	for name, text := range map[string]string{"sources": sources(c), "latest": latest(c)} {
+		if !strings.Contains(text, "8,000 still fighting (implies: at the front)") {
+			t.Errorf("%s answer lacks what the figure says:\n%s", name, text)
+		}
+	}
+}
+
 func TestTruncate(t *testing.T) {
 	tests := []struct {
 		in   string

@@ -75,7 +75,7 @@ func sources(c state.Conflict) string {
 	for i, s := range c.Sides {
 		fmt.Fprintf(&sb, "*Side %d — %s*\n", i+1, escape(s.Claimant))
 		for _, cl := range s.Claims {
-			fmt.Fprintf(&sb, "• %s — %s · %s\n", escape(cl.ValueString()), link(cl), formatDate(claimTime(cl)))
+			fmt.Fprintf(&sb, "• %s — %s · %s\n", escape(says(c, cl)), link(cl), formatDate(claimTime(cl)))
 		}
 	}
 	return sb.String()
@@ -103,7 +103,7 @@ func (b *Bot) timeline(ctx context.Context, c state.Conflict) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "*Timeline of %s*\n", escape(Headline(c)))
 	for _, cl := range cls {
-		fmt.Fprintf(&sb, "• %s — *%s*: %s (%s)\n", formatDate(claimTime(cl)), escape(cl.Claimant), escape(cl.ValueString()), link(cl))
+		fmt.Fprintf(&sb, "• %s — *%s*: %s (%s)\n", formatDate(claimTime(cl)), escape(cl.Claimant), escape(says(c, cl)), link(cl))
 	}
 	return sb.String()
 }
@@ -116,7 +116,7 @@ func why(c state.Conflict) string {
 	}
 	for i, s := range c.Sides {
 		if r := lead(c, i); r != nil {
-			fmt.Fprintf(&sb, "• *%s*: %s\n", escape(s.Claimant), escape(r.ValueString()))
+			fmt.Fprintf(&sb, "• *%s*: %s\n", escape(s.Claimant), escape(says(c, *r)))
 		}
 	}
 	fmt.Fprintf(&sb, "Severity %s (%.2f).", SeverityLabel(c.Severity), c.Severity)
@@ -130,7 +130,7 @@ func latest(c state.Conflict) string {
 	}
 	cl := cls[len(cls)-1]
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "*Latest*: *%s* — %s\n", escape(cl.Claimant), escape(cl.ValueString()))
+	fmt.Fprintf(&sb, "*Latest*: *%s* — %s\n", escape(cl.Claimant), escape(says(c, cl)))
 	if cl.Sentence != "" {
 		fmt.Fprintf(&sb, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
 	}
@@ -181,7 +181,7 @@ func (b *Bot) whatDidSay(ctx context.Context, c state.Conflict, name string) str
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "*What %s said*\n", escape(hits[0].Claimant))
 	for _, cl := range hits {
-		fmt.Fprintf(&sb, "• %s — %s\n", formatDate(claimTime(cl)), escape(cl.ValueString()))
+		fmt.Fprintf(&sb, "• %s — %s\n", formatDate(claimTime(cl)), escape(says(c, cl)))
 		if cl.Sentence != "" {
 			fmt.Fprintf(&sb, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
 		}
