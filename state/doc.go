@@ -20,11 +20,13 @@
 // with the sign bit flipped (sorts as time); seq is the claim's number.
 //
 //	claims             seq → claim (explicit JSON; an open upper end is null)
-//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ asof ‖ seq →
-//	                   place ‖ 0x00 ‖ claimant ‖ 0x00 ‖ identity (16-byte hash):
-//	                   a lookup reads one subject and measure within the
-//	                   AsOf window, never the whole ledger, and decodes only
-//	                   each claimant's latest claim
+//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ party ‖ 0x00 ‖
+//	                   place ‖ 0x00 ‖ asof ‖ seq → empty. party is
+//	                   claim.Party of the claimant. A claim is judged
+//	                   against each party-and-place group's newest claim
+//	                   within the AsOf window: one seek per group, so the
+//	                   work is bounded by the claimants on a topic, never
+//	                   by how many claims they made
 //	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
 //	topics             topic key "subject | measure | place" → empty: every topic
 //	claimants          claimant → empty: every claimant
@@ -32,9 +34,9 @@
 //	                   a query word no outlet holds is matched through
 //	                   the topic and claimant indexes alone)
 //
-// The same claim from the same article is stored once: it is found among
-// the topic lookup's candidates by its identity, a hash of article,
-// sentence, claimant, topic and value.
+// The same claim from the same article is stored once: its group's
+// entries with the same AsOf are compared with it by identity, a hash of
+// article, sentence, claimant, topic and value.
 //
 // Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
 // threads.go, mutes.go):

@@ -222,17 +222,16 @@ func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
 
 // add records one claim and acts on what it contradicts, revises or joins.
 func (r *recorder) add(item ItemRecord, c claim.Claim) error {
-	cands, err := r.candidates(c)
-	if err != nil {
-		return err
-	}
 	// A re-polled or updated article: its unchanged claims are not new.
-	if dup, err := r.duplicate(c, cands); err != nil || dup {
+	if dup, err := r.duplicate(c); err != nil || dup {
 		if dup {
 			r.res.Duplicates++
 		}
 		return err
 	}
+	// The positions are read before the claim joins them.
+	w := r.window(c)
+	cands := r.candidates(c, w)
 	seq, err := r.claims.NextSequence()
 	if err != nil {
 		return err
@@ -242,7 +241,7 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 		return err
 	}
 	r.res.Claims++
-	findings, err := r.judge(sc, cands)
+	findings, err := r.judge(sc, cands, w)
 	if err != nil {
 		return err
 	}
@@ -263,10 +262,7 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, v); err != nil {
 		return err
 	}
-	val := make([]byte, 0, len(sc.Place)+len(sc.Claimant)+2+16)
-	val = append(append(append(val, sc.Place...), 0), sc.Claimant...)
-	val = append(append(val, 0), claimIdentity(sc.Claim)...)
-	if err := r.byTopic.Put(topicIndexKey(sc.Subject, sc.Measure, sc.AsOf, sc.Seq), val); err != nil {
+	if err := r.byTopic.Put(topicIndexKey(sc.Claim, sc.Seq), nil); err != nil {
 		return err
 	}
 	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
@@ -286,15 +282,14 @@ func (r *recorder) put(sc StoredClaim) error {
 	return putIfAbsent(r.outlets, []byte(sc.Outlet))
 }
 
-// candRef is a candidate known from the topic index alone: enough to
+// candRef is a position known from the topic index alone: enough to
 // order claims and find each claimant's position without decoding them.
 type candRef struct {
 	seq            []byte
 	asOf           []byte
 	measure, place string
-	claimant       string
-	// ident is the claim's identity hash, when the entry carries it.
-	ident []byte
+	// party is the claimant's claim.Party.
+	party string
 }
 
 func (a candRef) newerThan(b candRef) bool {
@@ -304,32 +299,37 @@ func (a candRef) newerThan(b candRef) bool {
 	return bytes.Compare(a.seq, b.seq) > 0
 }
 
-// candidates are the stored claims a new claim must be judged against: its
-// subject, every related measure, any matching place, AsOf within the
-// window, newest first. Only their index entries are read.
-func (r *recorder) candidates(c claim.Claim) ([]candRef, error) {
+// window is the AsOf range a claim is judged in, as index key bytes.
+type window struct{ lo, hi []byte }
+
+func (r *recorder) window(c claim.Claim) window {
+	return window{lo: timeKey(c.AsOf.Add(-r.rules.Window)), hi: timeKey(c.AsOf.Add(r.rules.Window))}
+}
+
+// candidates are the positions a new claim must be judged against: on its
+// subject and every related measure, for each party and each place that
+// matches the claim's, the party's newest claim within the AsOf window,
+// newest first. The topic index groups a subject and measure's claims by
+// party and place, so this is one seek per group, however many claims
+// each holds; only index keys are read.
+func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 	var out []candRef
-	lo, hi := c.AsOf.Add(-r.rules.Window), c.AsOf.Add(r.rules.Window)
+	cur := r.byTopic.Cursor()
 	for _, m := range claim.RelatedMeasures(c.Measure) {
 		prefix := topicPrefix(c.Subject, m)
-		cur := r.byTopic.Cursor()
-		end := append(slices.Clip(prefix), timeKey(hi)...)
-		for k, v := cur.Seek(append(slices.Clip(prefix), timeKey(lo)...)); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k[:len(prefix)+8], end) <= 0; k, v = cur.Next() {
-			place, rest, ok := bytes.Cut(v, []byte{0})
-			if !claim.PlacesMatch(c.Place, string(place)) {
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); {
+			group, party, place, ok := splitTopicKey(k, len(prefix))
+			if !ok {
+				k, _ = cur.Next()
 				continue
 			}
-			claimant, ident, _ := bytes.Cut(rest, []byte{0})
-			ref := candRef{seq: k[len(k)-8:], asOf: k[len(k)-16 : len(k)-8], measure: m, place: string(place), claimant: string(claimant), ident: ident}
-			if !ok {
-				// An entry without its claimant: read the claim.
-				sc, err := getClaim(r.claims, ref.seq)
-				if err != nil {
-					return nil, err
+			next := groupEnd(group)
+			if claim.PlacesMatch(c.Place, place) {
+				if seq, asOf, ok := newestIn(cur, group, w); ok {
+					out = append(out, candRef{seq: seq, asOf: asOf, measure: m, place: place, party: party})
 				}
-				ref.claimant = sc.Claimant
 			}
-			out = append(out, ref)
+			k, _ = cur.Seek(next)
 		}
 	}
 	slices.SortFunc(out, func(a, b candRef) int {
@@ -338,26 +338,56 @@ func (r *recorder) candidates(c claim.Claim) ([]candRef, error) {
 		}
 		return 1
 	})
-	return out, nil
+	return out
+}
+
+// newestIn finds the newest entry of a party-and-place group within w.
+func newestIn(cur *bolt.Cursor, group []byte, w window) (seq, asOf []byte, ok bool) {
+	after := append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	k, _ := cur.Seek(after)
+	if k == nil {
+		k, _ = cur.Last()
+	} else {
+		k, _ = cur.Prev()
+	}
+	if k == nil || len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
+		return nil, nil, false
+	}
+	return k[len(k)-8:], k[len(k)-16 : len(k)-8], true
+}
+
+// groupEnd is the first key past every entry of a group (which ends in a
+// zero byte that no name may hold).
+func groupEnd(group []byte) []byte {
+	end := slices.Clone(group)
+	end[len(end)-1] = 1
+	return end
+}
+
+// splitTopicKey reads a topic index key past its subject and measure
+// prefix: the group (prefix ‖ party ‖ 0 ‖ place ‖ 0), party and place.
+func splitTopicKey(k []byte, prefixLen int) (group []byte, party, place string, ok bool) {
+	if len(k) < prefixLen+16 {
+		return nil, "", "", false
+	}
+	rest := k[prefixLen : len(k)-16]
+	p, pl, ok := bytes.Cut(rest, []byte{0})
+	if !ok || len(pl) == 0 || pl[len(pl)-1] != 0 {
+		return nil, "", "", false
+	}
+	return k[:len(k)-16], string(p), string(pl[:len(pl)-1]), true
 }
 
 // duplicate reports whether the ledger holds c already: the same claim
-// from the same article has the same topic and AsOf, so it is among the
-// candidates and only those with c's AsOf need reading.
-func (r *recorder) duplicate(c claim.Claim, cands []candRef) (bool, error) {
+// from the same article has the same topic, party, place and AsOf, so
+// only the entries of that one instant need reading.
+func (r *recorder) duplicate(c claim.Claim) (bool, error) {
 	ident := claimIdentity(c)
-	at := timeKey(c.AsOf)
-	for _, ref := range cands {
-		if ref.measure != c.Measure || !bytes.Equal(ref.asOf, at) || ref.claimant != c.Claimant {
-			continue
-		}
-		if len(ref.ident) > 0 {
-			if bytes.Equal(ref.ident, ident) {
-				return true, nil
-			}
-			continue
-		}
-		p, err := getClaim(r.claims, ref.seq)
+	group := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place)
+	at := append(slices.Clip(group), timeKey(c.AsOf)...)
+	cur := r.byTopic.Cursor()
+	for k, _ := cur.Seek(at); k != nil && bytes.HasPrefix(k, at) && len(k) == len(at)+8; k, _ = cur.Next() {
+		p, err := getClaim(r.claims, k[len(at):])
 		if err != nil {
 			return false, err
 		}
@@ -387,7 +417,7 @@ type finding struct {
 // each related topic (an older figure its claimant has since revised is no
 // longer that claimant's word), with the claimant's parts summed before
 // they meet a total.
-func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
+func (r *recorder) judge(c StoredClaim, cands []candRef, w window) ([]finding, error) {
 	// A claimant's positions on a measure: its newest claim, and older
 	// ones only where no newer claim speaks for their place (a claim
 	// without a place speaks for every place). Only positions are read.
@@ -395,7 +425,7 @@ func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 	latest := map[posKey]StoredClaim{}
 	var order []posKey
 	for _, ref := range cands {
-		party := claim.Party(ref.claimant)
+		party := ref.party
 		superseded := false
 		for _, k := range order {
 			if k.claimant == party && k.measure == ref.measure && claim.PlacesMatch(k.place, ref.place) {
@@ -420,14 +450,22 @@ func (r *recorder) judge(c StoredClaim, cands []candRef) ([]finding, error) {
 	corroborating := func(pos StoredClaim) func() ([]StoredClaim, error) {
 		return func() ([]StoredClaim, error) {
 			var out []StoredClaim
-			for _, ref := range cands {
-				if len(out) >= maxCorroborating {
+			group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place)
+			cur := r.byTopic.Cursor()
+			k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+			if k == nil {
+				k, _ = cur.Last()
+			} else {
+				k, _ = cur.Prev()
+			}
+			for ; k != nil && len(out) < maxCorroborating; k, _ = cur.Prev() {
+				if len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
 					break
 				}
-				if claim.Party(ref.claimant) != claim.Party(pos.Claimant) || ref.measure != pos.Measure || ref.place != pos.Place || bytes.Equal(ref.seq, u64(pos.Seq)) {
+				if bytes.Equal(k[len(group)+8:], u64(pos.Seq)) {
 					continue
 				}
-				p, err := getClaim(r.claims, ref.seq)
+				p, err := getClaim(r.claims, k[len(group)+8:])
 				if err != nil {
 					return nil, err
 				}
@@ -774,9 +812,19 @@ func topicPrefix(subject, measure string) []byte {
 	return append(k, 0)
 }
 
-func topicIndexKey(subject, measure string, asOf time.Time, seq uint64) []byte {
+// topicGroup is the topic index prefix of one party's claims on one
+// subject, measure and place.
+func topicGroup(subject, measure, party, place string) []byte {
 	k := topicPrefix(subject, measure)
-	k = append(k, timeKey(asOf)...)
+	k = append(k, party...)
+	k = append(k, 0)
+	k = append(k, place...)
+	return append(k, 0)
+}
+
+func topicIndexKey(c claim.Claim, seq uint64) []byte {
+	k := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place)
+	k = append(k, timeKey(c.AsOf)...)
 	return append(k, u64(seq)...)
 }
 

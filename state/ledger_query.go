@@ -42,11 +42,14 @@ func (s *Store) ClaimsOnTopic(ctx context.Context, topic string, limit int) ([]S
 		prefix := topicPrefix(subject, measure)
 		var hits []indexHit
 		c := idx.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if p, _, _ := bytes.Cut(v, []byte{0}); claim.PlacesMatch(place, string(p)) {
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if _, _, p, ok := splitTopicKey(k, len(prefix)); ok && claim.PlacesMatch(place, p) {
 				hits = append(hits, indexHit{asOf: k[len(k)-16 : len(k)-8], seq: k[len(k)-8:]})
 			}
 		}
+		// The index groups a topic by party and place; a timeline is in
+		// time order.
+		slices.SortFunc(hits, indexHit.cmp)
 		if limit > 0 && len(hits) > limit {
 			hits = hits[len(hits)-limit:]
 		}

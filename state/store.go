@@ -65,6 +65,10 @@ type Options struct {
 	// Rules judge claims in the ledger; unset fields take
 	// claim.DefaultRules.
 	Rules claim.Rules
+	// NoSync skips fsync at commit (bbolt's NoSync): a crash may then lose
+	// or corrupt the file. Only for a throwaway store, such as replay's
+	// temporary one; never for the bot's real store.
+	NoSync bool
 }
 
 // migrations[v] upgrades a store from version v to v+1 inside one
@@ -79,7 +83,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, FreelistType: bolt.FreelistMapType})
+	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state: open %s: %w (is another crosscheck running?)", path, ErrLocked)

@@ -76,7 +76,8 @@ func BenchmarkReplay(b *testing.B) {
 	conflicts := 0
 	for b.Loop() {
 		b.StopTimer()
-		s, err := state.Open(filepath.Join(b.TempDir(), "replay.db"), state.Options{})
+		// NoSync, as replay's default temporary store is opened.
+		s, err := state.Open(filepath.Join(b.TempDir(), "replay.db"), state.Options{NoSync: true})
 		if err != nil {
 			b.Fatal(err)
 		}

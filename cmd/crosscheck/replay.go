@@ -76,6 +76,7 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	}
 
 	path := *dbPath
+	var opts state.Options
 	if path == "" {
 		dir, err := os.MkdirTemp("", "crosscheck-replay-")
 		if err != nil {
@@ -83,8 +84,12 @@ func runReplay(ctx context.Context, e env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "replay.db")
+		// A store deleted when replay ends has nothing to keep safe
+		// across a crash: its commits need not wait for the disk. A
+		// --db store is the real one and is synced as always.
+		opts.NoSync = true
 	}
-	store, err := state.Open(path, state.Options{})
+	store, err := state.Open(path, opts)
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
