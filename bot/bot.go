@@ -235,7 +235,7 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, ev s
 	case socketmode.EventTypeConnected:
 		b.log.Info("socket mode connected")
 	case socketmode.EventTypeConnectionError:
-		b.log.Warn("socket mode connection failed; retrying", "err", fmt.Sprint(ev.Data))
+		b.log.Warn("socket mode connection failed; retrying", "error", fmt.Sprint(ev.Data))
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("socket mode refused " + config.EnvAppToken)
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
@@ -243,7 +243,7 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, ev s
 			return
 		}
 		if err := client.AckCtx(ctx, ev.Request.EnvelopeID, nil); err != nil {
-			b.log.Warn("ack not sent", "envelope_id", ev.Request.EnvelopeID, "err", err)
+			b.log.Warn("ack not sent", "envelope_id", ev.Request.EnvelopeID, "error", err)
 		}
 		b.dispatch(ev.Data, ev.Request.EnvelopeID)
 	}
@@ -279,7 +279,7 @@ func (b *Bot) first(ctx context.Context, key string) bool {
 	}
 	ok, err := b.opts.Store.FirstEvent(ctx, key, 0)
 	if err != nil {
-		b.log.Warn("event dedupe unavailable", "err", err)
+		b.log.Warn("event dedupe unavailable", "error", err)
 		return true
 	}
 	return ok

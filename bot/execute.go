@@ -43,7 +43,7 @@ func (b *Bot) Execute(ctx context.Context, user, text string) (reply string, sha
 		if errors.As(err, &ue) {
 			return err.Error(), false
 		}
-		b.log.Warn("command failed", "sub", cmd.Sub, "user", user, "err", err)
+		b.log.Warn("command failed", "sub", cmd.Sub, "user", user, "error", err)
 		return "Sorry, that failed: " + err.Error(), false
 	}
 	return reply, cmd.Share
@@ -210,7 +210,7 @@ func (b *Bot) feeds(ctx context.Context, user string, cmd command) (string, erro
 		}
 		if s := b.opts.Scheduler; s != nil {
 			if err := s.Remove(cmd.Arg); err != nil {
-				b.log.Warn("scheduler did not drop feed", "feed", cmd.Arg, "err", err)
+				b.log.Warn("scheduler did not drop feed", "feed", cmd.Arg, "error", err)
 			}
 		}
 		b.log.Info("feed removed", "feed", cmd.Arg, "user", user)
@@ -231,7 +231,7 @@ func (b *Bot) feeds(ctx context.Context, user string, cmd command) (string, erro
 				err = s.Resume(cmd.Arg)
 			}
 			if err != nil {
-				b.log.Warn("scheduler did not take the change", "feed", cmd.Arg, "err", err)
+				b.log.Warn("scheduler did not take the change", "feed", cmd.Arg, "error", err)
 			}
 		}
 		b.log.Info("feed "+cmd.Verb+"d", "feed", cmd.Arg, "user", user)
@@ -297,7 +297,7 @@ func (b *Bot) addFeed(ctx context.Context, user string, cmd command) (string, er
 	}
 	if s := b.opts.Scheduler; s != nil {
 		if err := s.Add(src); err != nil {
-			b.log.Warn("scheduler did not take the new feed", "feed", name, "err", err)
+			b.log.Warn("scheduler did not take the new feed", "feed", name, "error", err)
 			return fmt.Sprintf("Added *%s* (%s), but it is not scheduled yet: %s. It will be at the next start.", escape(name), escape(src.URL), escape(err.Error())), nil
 		}
 	}

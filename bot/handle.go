@@ -56,7 +56,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 		}
 	}
 	if err != nil {
-		log.Warn("command answer not delivered", "err", err)
+		log.Warn("command answer not delivered", "error", err)
 	}
 }
 
@@ -75,7 +75,7 @@ func (b *Bot) handleInteraction(ctx context.Context, cb slack.InteractionCallbac
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if err := b.applyAction(ctx, cb, a); err != nil {
-			b.log.Warn("button not applied", "action", a.ActionID, "conflict_id", a.Value, "err", err)
+			b.log.Warn("button not applied", "action", a.ActionID, "conflict_id", a.Value, "error", err)
 			b.tellUser(ctx, cb.Channel.ID, cb.User.ID, "That did not work: "+err.Error())
 		}
 	}
@@ -137,7 +137,7 @@ func (b *Bot) tellUser(ctx context.Context, channel, user, text string) {
 		return
 	}
 	if _, err := b.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(text, false)); err != nil {
-		b.log.Warn("ephemeral reply not delivered", "err", err)
+		b.log.Warn("ephemeral reply not delivered", "error", err)
 	}
 }
 
@@ -170,7 +170,7 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 	}
 	id, ok, err := b.opts.Store.ConflictInThread(ctx, state.Thread{Channel: channel, TS: threadTS})
 	if err != nil {
-		b.log.Warn("thread lookup failed", "err", err)
+		b.log.Warn("thread lookup failed", "error", err)
 		return
 	}
 	if !ok {
@@ -178,7 +178,7 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 	}
 	c, err := b.opts.Store.Conflict(ctx, id)
 	if err != nil {
-		b.log.Warn("conflict of thread unreadable", "conflict_id", id, "err", err)
+		b.log.Warn("conflict of thread unreadable", "conflict_id", id, "error", err)
 		return
 	}
 	answer := b.answerThread(ctx, c, stripMention(text, selfUser))
@@ -187,7 +187,7 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 	}
 	// MsgOptionTS without MsgOptionBroadcast: the answer stays in the thread.
 	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(clip(answer, 39000), false), slack.MsgOptionTS(threadTS)); err != nil {
-		b.log.Warn("thread answer not delivered", "conflict_id", id, "err", err)
+		b.log.Warn("thread answer not delivered", "conflict_id", id, "error", err)
 	}
 }
 

@@ -198,7 +198,7 @@ func (n *Notifier) serve(ctx context.Context, flush bool) {
 			if ctx.Err() != nil {
 				return
 			}
-			n.log.Error("outbox unreadable", "err", err)
+			n.log.Error("outbox unreadable", "error", err)
 		}
 		byChannel := map[string][]state.Alert{}
 		for _, a := range alerts {
@@ -418,13 +418,13 @@ func (n *Notifier) sent(ctx context.Context, log *slog.Logger, channel string, a
 		if _, _, _, err := n.opts.API.UpdateMessageContext(ctx, posted.Channel, posted.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 			// The reply is in; posting it again would double it. The
 			// parent catches up with the next update.
-			log.Warn("parent not updated with new evidence", "err", err)
+			log.Warn("parent not updated with new evidence", "error", err)
 		}
 	}
 	if err := n.opts.Store.MarkAlertSent(context.WithoutCancel(ctx), a.Seq, posted); err != nil && !errors.Is(err, state.ErrNotFound) {
 		// Slack has it, and the in-flight mark stays: the next attempt
 		// finds the message instead of posting it again.
-		log.Error("alert posted but not marked sent", "err", err)
+		log.Error("alert posted but not marked sent", "error", err)
 	}
 	n.noteResult(channel, nil, time.Now())
 	if n.opts.OnDelivery != nil {
@@ -538,7 +538,7 @@ func muteFor(mutes []state.Mute, c state.Conflict) time.Time {
 
 func (n *Notifier) drop(ctx context.Context, log *slog.Logger, a state.Alert) bool {
 	if err := n.opts.Store.DropAlert(context.WithoutCancel(ctx), a.Seq); err != nil && !errors.Is(err, state.ErrNotFound) {
-		log.Error("alert not dropped", "err", err)
+		log.Error("alert not dropped", "error", err)
 		return false
 	}
 	return true
@@ -559,13 +559,13 @@ func (n *Notifier) retry(ctx context.Context, log *slog.Logger, channel string, 
 	msg := describeSlackError(err, channel)
 	if ctx.Err() == nil {
 		if derr := n.opts.Store.DeferAlert(context.WithoutCancel(ctx), a.Seq, at, msg); derr != nil {
-			log.Error("alert deferral not stored", "err", derr)
+			log.Error("alert deferral not stored", "error", derr)
 		}
 		n.noteResult(channel, errors.New(msg), now)
 		if n.opts.OnDelivery != nil {
 			n.opts.OnDelivery(err)
 		}
-		log.Warn("alert not delivered; will retry", "err", msg, "attempt", a.Attempts+1, "retry_in", wait.String())
+		log.Warn("alert not delivered; will retry", "error", msg, "attempt", a.Attempts+1, "retry_in", wait.String())
 	}
 	return at
 }

@@ -302,11 +302,18 @@ func kindName(k claim.Kind) string {
 func RenderEvidence(c state.Conflict, cl claim.Claim) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: *%s* — %s\n", escape(cl.Claimant), escape(says(c, cl)))
-	if cl.Sentence != "" {
-		fmt.Fprintf(&b, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
-	}
-	fmt.Fprintf(&b, "%s · %s", link(cl), formatDate(claimTime(cl)))
+	writeEvidence(&b, cl)
 	return b.String()
+}
+
+// writeEvidence is the part every claim shown on its own ends with: the
+// quoted sentence, the article link and its date, so an editor can check
+// it at the source.
+func writeEvidence(b *strings.Builder, cl claim.Claim) {
+	if cl.Sentence != "" {
+		fmt.Fprintf(b, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
+	}
+	fmt.Fprintf(b, "%s · %s", link(cl), formatDate(claimTime(cl)))
 }
 
 // RenderRevision is the thread note when a claimant changes its figure.
@@ -317,10 +324,7 @@ func RenderRevision(c state.Conflict, cl claim.Claim) string {
 		fmt.Fprintf(&b, " (earlier: %s)", escape(prev))
 	}
 	b.WriteString("\n")
-	if cl.Sentence != "" {
-		fmt.Fprintf(&b, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
-	}
-	fmt.Fprintf(&b, "%s · %s", link(cl), formatDate(claimTime(cl)))
+	writeEvidence(&b, cl)
 	return b.String()
 }
 

@@ -131,10 +131,7 @@ func latest(c state.Conflict) string {
 	cl := cls[len(cls)-1]
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "*Latest*: *%s* — %s\n", escape(cl.Claimant), escape(says(c, cl)))
-	if cl.Sentence != "" {
-		fmt.Fprintf(&sb, ">%s\n", escape(truncate(cl.Sentence, maxQuote)))
-	}
-	fmt.Fprintf(&sb, "%s · %s", link(cl), formatDate(claimTime(cl)))
+	writeEvidence(&sb, cl)
 	return sb.String()
 }
 

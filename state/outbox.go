@@ -119,14 +119,9 @@ func (s *Store) MarkAlertSent(ctx context.Context, seq uint64, th Thread) error 
 		return fmt.Errorf("state: mark alert %d sent: %w", seq, err)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		if b == nil {
-			return ErrNotFound
-		}
-		key := u64(seq)
-		v := b.Get(key)
-		if v == nil {
-			return ErrNotFound
+		b, key, v, err := queuedAlertTx(tx, seq)
+		if err != nil {
+			return err
 		}
 		a, err := decodeAlert(key, v)
 		if err != nil {
@@ -197,14 +192,9 @@ func (s *Store) updateAlert(ctx context.Context, seq uint64, change func(*alertR
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		if b == nil {
-			return ErrNotFound
-		}
-		key := u64(seq)
-		v := b.Get(key)
-		if v == nil {
-			return ErrNotFound
+		b, key, v, err := queuedAlertTx(tx, seq)
+		if err != nil {
+			return err
 		}
 		var r alertRecJSON
 		if err := json.Unmarshal(v, &r); err != nil {
@@ -217,6 +207,19 @@ func (s *Store) updateAlert(ctx context.Context, seq uint64, change func(*alertR
 		}
 		return b.Put(key, nv)
 	})
+}
+
+// queuedAlertTx finds alert seq in the outbox: its bucket, key and stored
+// record, or ErrNotFound once it has left.
+func queuedAlertTx(tx *bolt.Tx, seq uint64) (b *bolt.Bucket, key, v []byte, err error) {
+	if b = tx.Bucket(bucketOutbox); b == nil {
+		return nil, nil, nil, ErrNotFound
+	}
+	key = u64(seq)
+	if v = b.Get(key); v == nil {
+		return nil, nil, nil, ErrNotFound
+	}
+	return b, key, v, nil
 }
 
 // alertRec stores an alert's claim in the ledger's own encoding (an open
