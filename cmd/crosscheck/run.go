@@ -29,6 +29,9 @@ import (
 const (
 	drainPolls    = 20 * time.Second
 	finalDelivery = 5 * time.Second
+	// housekeepEvery is how often old items shrink to tombstones and
+	// expired Slack event IDs go; once at start, then daily.
+	housekeepEvery = 24 * time.Hour
 )
 
 // runRun is `crosscheck run [--config crosscheck.yaml]`: the bot.
@@ -170,6 +173,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		slackUp.Store(false)
 		botErr <- err
 	})
+	wg.Go(func() { housekeep(srvCtx, store, log.With("component", "housekeeping")) })
 	notifyCtx, stopNotify := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopNotify()
 	notifyDone := make(chan struct{})
@@ -346,4 +350,25 @@ func (c *urlChecker) Check(ctx context.Context, link string) (bot.CheckResult, e
 		return bot.CheckResult{}, err
 	}
 	return bot.CheckResult{Claims: c.extractor.Extract(a), Conflicts: conflicts}, nil
+}
+
+// housekeep keeps the store from growing without bound: items are pruned
+// to tombstones after state.DefaultRetention. It stops with ctx.
+func housekeep(ctx context.Context, store *state.Store, log *slog.Logger) {
+	t := time.NewTicker(housekeepEvery)
+	defer t.Stop()
+	for {
+		items, events, err := store.Housekeep(ctx, state.DefaultRetention)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("housekeeping failed", "error", err.Error())
+		case items+events > 0:
+			log.Info("housekeeping", "items_pruned", items, "events_pruned", events)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
