@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -120,19 +119,16 @@ func getConflictRec(tx *bolt.Tx, id string) (*conflictRec, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var cf conflictRec
-	if err := json.Unmarshal(v, &cf); err != nil {
+	cf, err := decodeConflict(id, v)
+	if err != nil {
 		return nil, fmt.Errorf("conflict %s: %w", id, err)
 	}
 	cf.stored = cf.Updated
-	return &cf, nil
+	return cf, nil
 }
 
 func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
-	v, err := json.Marshal(cf)
-	if err != nil {
-		return err
-	}
+	v := encodeConflict(cf)
 	b, err := tx.CreateBucketIfNotExists(bucketConflicts)
 	if err != nil {
 		return err
@@ -144,6 +140,8 @@ func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
 	if err != nil {
 		return err
 	}
+	// Updates come in time order: pages fill at the end and can be packed.
+	byUpdated.FillPercent = 0.9
 	if !cf.stored.IsZero() && !cf.stored.Equal(cf.Updated) {
 		if err := byUpdated.Delete(updatedKey(cf.stored, cf.ID)); err != nil {
 			return err
@@ -162,19 +160,18 @@ func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
 	if err := byTopic.Put(pairKey(cf.Topic, cf.ID), nil); err != nil {
 		return err
 	}
-	// Under each side's name and its party: a side's name may grow more
-	// precise ("media reports" → "media reports (Yonhap)"), and a revision
-	// finds its claimant's conflicts by party. Puts of existing keys are
-	// cheap no-ops.
+	// Under each side's party: a side's name may grow more precise
+	// ("media reports" → "media reports (Yonhap)", "Kyrylo Budanov" →
+	// "Kyrylo Budanov (HUR)") while its party stays, and a revision finds
+	// its claimant's conflicts by party. Puts of existing keys are cheap
+	// no-ops.
 	byClaimant, err := tx.CreateBucketIfNotExists(bucketConflictsByClaimant)
 	if err != nil {
 		return err
 	}
 	for _, s := range cf.Sides {
-		for _, name := range []string{s.Claimant, claim.Party(s.Claimant)} {
-			if err := byClaimant.Put(pairKey(name, cf.ID), nil); err != nil {
-				return err
-			}
+		if err := byClaimant.Put(pairKey(claim.Party(s.Claimant), cf.ID), nil); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -353,10 +350,10 @@ func (s *Store) ConflictsOnTopic(ctx context.Context, topic string) ([]Conflict,
 	return s.conflictsByIndex(ctx, bucketConflictsByTopic, topic)
 }
 
-// ConflictsOf returns the conflicts where claimant (exactly as stored) is a
-// side.
+// ConflictsOf returns the conflicts where claimant's party (claim.Party)
+// is a side: "Kyrylo Budanov" finds those of "Kyrylo Budanov (HUR)".
 func (s *Store) ConflictsOf(ctx context.Context, claimant string) ([]Conflict, error) {
-	return s.conflictsByIndex(ctx, bucketConflictsByClaimant, claimant)
+	return s.conflictsByIndex(ctx, bucketConflictsByClaimant, claim.Party(claimant))
 }
 
 func (s *Store) conflictsByIndex(ctx context.Context, index []byte, key string) ([]Conflict, error) {

@@ -2,7 +2,6 @@ package state
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -124,9 +123,10 @@ func verifyCrashStore(t *testing.T, path string) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		// Claims per item, and the items themselves.
 		perItem := map[string]int{}
-		if err := tx.Bucket(bucketClaims).ForEach(func(k, v []byte) error {
-			var rec claimRec
-			if err := json.Unmarshal(v, &rec); err != nil {
+		allClaims := tx.Bucket(bucketClaims)
+		if err := allClaims.ForEach(func(k, v []byte) error {
+			rec, err := getClaim(allClaims, k)
+			if err != nil {
 				return err
 			}
 			perItem[rec.ItemID]++

@@ -19,7 +19,8 @@
 // The claim ledger (ledger.go). asof is the claim's AsOf in Unix seconds
 // with the sign bit flipped (sorts as time); seq is the claim's number.
 //
-//	claims             seq → claim (explicit JSON; an open upper end is null)
+//	claims             seq → claim (binary, ledger_codec.go; the claims of
+//	                   one article share its fields and each sentence)
 //	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ party ‖ 0x00 ‖
 //	                   place ‖ 0x00 ‖ asof ‖ seq → empty. party is
 //	                   claim.Party of the claimant. A claim is judged
@@ -41,9 +42,10 @@
 // Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
 // threads.go, mutes.go):
 //
-//	conflicts             conflict id → conflict (claims by seq)
+//	conflicts             conflict id → conflict (binary, conflicts_codec.go;
+//	                      claims by seq)
 //	conflicts_by_topic    topic ‖ 0x00 ‖ conflict id → empty
-//	conflicts_by_claimant claimant ‖ 0x00 ‖ conflict id → empty
+//	conflicts_by_claimant party (claim.Party) ‖ 0x00 ‖ conflict id → empty
 //	conflicts_by_updated  updated (Unix ns, sign bit flipped) ‖ conflict id
 //	                      → empty: "conflicts" lists the latest without
 //	                      decoding the rest; a put moves the entry

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -149,6 +148,15 @@ func ValidateClaim(c claim.Claim) error {
 	return nil
 }
 
+// itemRefs are what later claims of an item point to: the seq of its first
+// claim (which holds the article fields) and of the first claim holding
+// each sentence.
+type itemRefs struct {
+	seq             uint64
+	id, outlet, url string
+	sentences       map[string]uint64
+}
+
 // recorder is one Record call inside one transaction.
 type recorder struct {
 	s     *Store
@@ -158,6 +166,9 @@ type recorder struct {
 	res   Recorded
 
 	claims, byTopic, byAuthor, topics, claimants, outlets *bolt.Bucket
+
+	// item is the article whose claims are being put, for refs.
+	item itemRefs
 
 	conflicts map[string]*conflictRec
 	opened    []string
@@ -254,12 +265,21 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 }
 
 func (r *recorder) put(sc StoredClaim) error {
-	v, err := json.Marshal(toClaimRec(sc))
-	if err != nil {
-		return err
+	// The claims of one article share its fields, and those of one
+	// sentence its text, through the first claim of the item that held
+	// them (refs only within one item, which one transaction records).
+	var refs claimRefs
+	if r.item.seq != 0 && r.item.id == sc.ItemID && r.item.outlet == sc.Outlet && r.item.url == sc.URL {
+		refs.article = r.item.seq
+		refs.sentence = r.item.sentences[sc.Sentence]
+	} else {
+		r.item = itemRefs{seq: sc.Seq, id: sc.ItemID, outlet: sc.Outlet, url: sc.URL, sentences: map[string]uint64{}}
+	}
+	if refs.sentence == 0 && sc.Sentence != "" {
+		r.item.sentences[sc.Sentence] = sc.Seq
 	}
 	seq := u64(sc.Seq)
-	if err := r.claims.Put(seq, v); err != nil {
+	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
 	if err := r.byTopic.Put(topicIndexKey(sc.Claim, sc.Seq), nil); err != nil {
@@ -868,8 +888,10 @@ func putIfAbsent(b *bolt.Bucket, key []byte) error {
 	return b.Put(key, []byte{})
 }
 
-// claimRec is the stored form of a claim: JSON with an explicit layout, and
-// an unbounded upper end as null, since JSON has no infinity.
+// claimRec is a claim as JSON, with an explicit layout and an unbounded
+// upper end as null, since JSON has no infinity: how an alert in the
+// outbox carries its claim, and how the ledger stored claims before its
+// binary records (ledger_codec.go), which it still reads.
 type claimRec struct {
 	Seq       uint64     `json:"seq"`
 	ItemID    string     `json:"item,omitempty"`
@@ -928,16 +950,4 @@ func (rec claimRec) stored() StoredClaim {
 		}
 	}
 	return StoredClaim{Claim: c, Seq: rec.Seq, ItemID: rec.ItemID, Backfill: rec.Backfill, Recorded: rec.Recorded}
-}
-
-func getClaim(b *bolt.Bucket, seq []byte) (StoredClaim, error) {
-	v := b.Get(seq)
-	if v == nil {
-		return StoredClaim{}, fmt.Errorf("claim %d: %w", binary.BigEndian.Uint64(seq), ErrNotFound)
-	}
-	var rec claimRec
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return StoredClaim{}, fmt.Errorf("claim %d: %w", binary.BigEndian.Uint64(seq), err)
-	}
-	return rec.stored(), nil
 }
