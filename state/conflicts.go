@@ -51,6 +51,9 @@ type conflictRec struct {
 	ChangedBy string         `json:"changed_by,omitempty"`
 
 	new, dirty bool
+	// has holds each side's claims once addClaim first looks, so evidence
+	// joining a long-running conflict is not a scan of all of it.
+	has [2]map[uint64]bool
 	// stored is Updated as the store holds it, whose entry in the
 	// update-time index a put replaces; zero for a new conflict.
 	stored time.Time
@@ -72,9 +75,16 @@ func (cf *conflictRec) addClaim(claimant string, seq uint64) bool {
 				s.Claimant = claimant
 			}
 		}
-		if slices.Contains(s.Claims, seq) {
+		if cf.has[i] == nil {
+			cf.has[i] = make(map[uint64]bool, len(s.Claims)+1)
+			for _, q := range s.Claims {
+				cf.has[i][q] = true
+			}
+		}
+		if cf.has[i][seq] {
 			return false
 		}
+		cf.has[i][seq] = true
 		s.Claims = append(s.Claims, seq)
 		return true
 	}

@@ -22,7 +22,8 @@
 //	claims             seq → claim (binary, ledger_codec.go; the claims of
 //	                   one article share its fields and each sentence)
 //	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ party ‖ 0x00 ‖
-//	                   place ‖ 0x00 ‖ asof ‖ seq → empty. party is
+//	                   place ‖ 0x00 ‖ asof ‖ seq → the first 8 bytes of
+//	                   the claim's identity (below). party is
 //	                   claim.Party of the claimant. A claim is judged
 //	                   against each party-and-place group's newest claim
 //	                   within the AsOf window: one seek per group, so the

@@ -282,7 +282,7 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
-	if err := r.byTopic.Put(topicIndexKey(sc.Claim, sc.Seq), nil); err != nil {
+	if err := r.byTopic.Put(topicIndexKey(sc.Claim, sc.Seq), claimIdentity(sc.Claim)[:identPrefix]); err != nil {
 		return err
 	}
 	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
@@ -398,6 +398,11 @@ func splitTopicKey(k []byte, prefixLen int) (group []byte, party, place string, 
 	return k[:len(k)-16], string(p), string(pl[:len(pl)-1]), true
 }
 
+// identPrefix is how much of a claim's identity its topic index entry
+// holds: enough to pass over the other claims of the same instant without
+// reading them; a match is confirmed on the claim itself.
+const identPrefix = 8
+
 // duplicate reports whether the ledger holds c already: the same claim
 // from the same article has the same topic, party, place and AsOf, so
 // only the entries of that one instant need reading.
@@ -406,7 +411,10 @@ func (r *recorder) duplicate(c claim.Claim) (bool, error) {
 	group := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place)
 	at := append(slices.Clip(group), timeKey(c.AsOf)...)
 	cur := r.byTopic.Cursor()
-	for k, _ := cur.Seek(at); k != nil && bytes.HasPrefix(k, at) && len(k) == len(at)+8; k, _ = cur.Next() {
+	for k, v := cur.Seek(at); k != nil && bytes.HasPrefix(k, at) && len(k) == len(at)+8; k, v = cur.Next() {
+		if len(v) == identPrefix && !bytes.Equal(v, ident[:identPrefix]) {
+			continue // another claim of the same instant: no need to read it
+		}
 		p, err := getClaim(r.claims, k[len(at):])
 		if err != nil {
 			return false, err
@@ -634,7 +642,13 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 		if err != nil {
 			return err
 		}
+		// Only the claimant's conflicts on this subject and measure are
+		// read: a busy claimant has many, each with its whole history.
+		onTopic := conflictIDsOnTopicAnyPlace(r.tx, f.verdict.Topic)
 		for _, id := range ids {
+			if !onTopic[id] {
+				continue
+			}
 			cf, err := r.conflict(id)
 			if err != nil {
 				return err
@@ -799,6 +813,26 @@ func sortedPair(a, b string) (string, string) {
 		return b, a
 	}
 	return a, b
+}
+
+// conflictIDsOnTopicAnyPlace are the conflicts whose topic matches topic
+// by sameTopicModuloPlace, from the topic index's keys alone.
+func conflictIDsOnTopicAnyPlace(tx *bolt.Tx, topic string) map[string]bool {
+	out := map[string]bool{}
+	b := tx.Bucket(bucketConflictsByTopic)
+	if b == nil {
+		return out
+	}
+	subject, measure, _ := splitTopic(topic)
+	prefix := []byte(claim.TopicKey(subject, measure, ""))
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		t, id, ok := bytes.Cut(k, []byte{0})
+		if ok && sameTopicModuloPlace(string(t), topic) {
+			out[string(id)] = true
+		}
+	}
+	return out
 }
 
 // sameTopicModuloPlace matches topic keys whose subject and measure agree and

@@ -184,7 +184,10 @@ const MediaReports = "media reports"
 // and conflict IDs by Party and keeps the full claimant for display.
 func Party(claimant string) string {
 	name, _ := SplitRole(claimant)
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+	if strings.Contains(name, "  ") || strings.ContainsAny(name, "\t\n\r\v\f") {
+		name = strings.Join(strings.Fields(name), " ")
+	}
+	return strings.ToLower(name)
 }
 
 // SplitRole splits a claimant into its name and the parenthesised role or
