@@ -36,6 +36,10 @@
 //	                   a query word no outlet holds is matched through
 //	                   the topic and claimant indexes alone)
 //
+// These layouts changed before any store was kept, so the schema is still
+// version 1; claim and conflict records in the earlier JSON form are still
+// read.
+//
 // The same claim from the same article is stored once: its group's
 // entries with the same AsOf are compared with it by identity, a hash of
 // article, sentence, claimant, topic and value.
