@@ -315,7 +315,7 @@ func (s *Store) Conflicts(ctx context.Context, f ConflictFilter) ([]Conflict, er
 		if !f.Since.IsZero() {
 			since = nanoKey(f.Since)
 		}
-		for ; k != nil && len(k) > 8; k, _ = c.Prev() {
+		for ; len(k) > 8; k, _ = c.Prev() {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
