@@ -89,10 +89,10 @@ func TestDemoProgressLineOnATerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	if !strings.Contains(text, "… step 2/3 · 10:00 · polling 3 feeds…") {
+	if !strings.Contains(text, "… step 2/4 · 10:00 · polling 3 feeds…") {
 		t.Errorf("no progress line in %q", text[:min(400, len(text))])
 	}
-	if !strings.Contains(text, "\r\033[K✓ step 0/3") {
+	if !strings.Contains(text, "\r\033[K✓ step 0/4") {
 		t.Error("the progress line is not cleared before the step's result")
 	}
 }

@@ -16,8 +16,8 @@ func TestSampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Steps(); got != 3 {
-		t.Errorf("sample has %d steps, want 3", got)
+	if got := s.Steps(); got != 4 {
+		t.Errorf("sample has %d steps, want 4", got)
 	}
 	formats := map[string]bool{}
 	for _, f := range s.Feeds {
