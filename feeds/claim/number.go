@@ -239,9 +239,9 @@ func (sc *numScanner) quantityAt(i int) int {
 	rangeStart := a.start
 	between, from := -1, -1
 	pw := wordsBefore(s, a.start)
-	if pw.n > 0 && pw.is(s, 0, "between") {
+	if pw.is(s, 0, "between") {
 		between = pw.w[0].start
-	} else if pw.n > 0 && pw.is(s, 0, "from") {
+	} else if pw.is(s, 0, "from") {
 		from = pw.w[0].start
 	}
 	ranged := false
@@ -270,7 +270,7 @@ func (sc *numScanner) quantityAt(i int) int {
 			case conn == connDash && b.plain > 1 && s[b.start] == '0':
 				// "1995-01": a year and a month.
 				return bend
-			case conn == connTo && pw.n > 0 && pw.is(s, 0, "by"):
+			case conn == connTo && pw.is(s, 0, "by"):
 				// "rose by 1,200 to 790,000": a change and a total.
 			case alo <= bhi && (percent == bpct || !percent):
 				ranged = true
@@ -1443,14 +1443,7 @@ func lookupWord(w string) (numWord, float64, bool) {
 		return wNone, 0, false
 	}
 	var buf [12]byte
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	switch string(buf[:len(w)]) {
+	switch string(lowerASCII(buf[:], w)) {
 	case "zero", "nought", "naught":
 		return wUnit, 0, false
 	case "one":
@@ -1806,15 +1799,30 @@ func foldEq(w, lit string) bool {
 		return false
 	}
 	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lit[i] {
+		if lowerByte(w[i]) != lit[i] {
 			return false
 		}
 	}
 	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// lowerASCII writes w lower-cased into buf, which must be at least as long,
+// and returns that prefix. Callers pass a stack array so the word lists can
+// be matched with a string switch without allocating; unlike lowerInto it
+// leaves non-ASCII bytes alone, so the result is as long as w.
+func lowerASCII(buf []byte, w string) []byte {
+	b := buf[:len(w)]
+	for i := 0; i < len(w); i++ {
+		b[i] = lowerByte(w[i])
+	}
+	return b
 }
 
 // urlEnd skips a URL or an e-mail-like token starting at i; it returns i
@@ -2041,7 +2049,7 @@ func (sc *numScanner) notCount(n *numRead, pw, nw *nearWords, start, end int) bo
 		if pw.n > 0 && !pw.w[0].dot && determinerWord(pw.text(s, 0)) {
 			return true
 		}
-		if pw.n > 1 && pw.is(s, 0, "only") && pw.is(s, 1, "the") {
+		if pw.is(s, 0, "only") && pw.is(s, 1, "the") {
 			return true // "the only one"
 		}
 		if nw.n > 0 && (foldEq(nw.text(s, 0), "another") || foldEq(nw.text(s, 0), "who")) {
@@ -2075,7 +2083,7 @@ func yearNoun(w string) bool {
 		"dead", "strong", "were", "have", "had", "will", "would", "are", "and", "the", "for", "from", "with",
 		"who", "whom", "which", "that", "out", "other", "others", "new", "fewer", "less", "extra", "additional",
 		"foreign", "russian", "ukrainian", "korean", "north", "south", "infantry", "police", "reservists",
-		"over", "under", "per", "each", "plus", "into", "onto", "than", "then", "from"} {
+		"over", "under", "per", "each", "plus", "into", "onto", "than", "then"} {
 		if w == c {
 			return false
 		}
@@ -2101,14 +2109,7 @@ func yearPrep(w string, strong bool) bool {
 		return false
 	}
 	var buf [8]byte
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	lw := string(buf[:len(w)])
+	lw := string(lowerASCII(buf[:], w))
 	if strong {
 		switch lw {
 		case "in", "since", "until", "till", "during", "early", "late", "mid", "spring", "summer", "autumn",
@@ -2129,14 +2130,7 @@ func monthWord(w string, dot bool) bool {
 		return false
 	}
 	var buf [9]byte
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	switch string(buf[:len(w)]) {
+	switch string(lowerASCII(buf[:], w)) {
 	case "january", "february", "april", "june", "july", "august", "september", "october", "november", "december":
 		return true
 	case "march", "may":
@@ -2185,20 +2179,14 @@ func ageAfter(s string, end int) bool {
 }
 
 // labelWord: words that name rather than count ("No. 10", "Article 5",
-// "Route 66", "Resolution 2231").
+// "Route 66", "Resolution 2231"). Without a dot, "no", "version", "order",
+// "case" and "bill" stay out: they stand before counts as often as labels.
 func labelWord(w string, dot bool) bool {
 	if len(w) > 12 {
 		return false
 	}
 	var buf [12]byte
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	lw := string(buf[:len(w)])
+	lw := string(lowerASCII(buf[:], w))
 	if dot {
 		switch lw {
 		case "no", "nos", "nr", "nrs", "art", "sec", "para", "vol", "p", "pp", "ch", "fig", "tel", "apt", "st", "rm", "ex":
@@ -2213,16 +2201,16 @@ func labelWord(w string, dot bool) bool {
 		"phase", "episode", "season", "grade", "district", "sector", "unit", "bus", "tram", "line", "channel",
 		"bloc", "block", "hall", "ward", "bed", "seat", "row", "lane", "street", "avenue", "road", "square",
 		"number", "nos", "nr", "tel", "telephone", "phone", "fax", "code", "zip", "postcode", "ext", "extension",
-		"level", "category", "class", "type", "model", "series", "version", "mark", "mk", "no", "part", "title",
-		"figure", "table", "act", "law", "order", "regulation", "directive", "convention", "bill", "case":
-		return lw != "version" && lw != "no" && lw != "order" && lw != "case" && lw != "bill"
+		"level", "category", "class", "type", "model", "series", "mark", "mk", "part", "title",
+		"figure", "table", "act", "law", "regulation", "directive", "convention":
+		return true
 	}
 	return false
 }
 
 func determinerWord(w string) bool {
 	for _, d := range [...]string{"the", "this", "that", "which", "each", "every", "any", "no", "another",
-		"last", "next", "every", "someone", "anyone", "whichever", "little", "big", "right", "wrong", "new", "old"} {
+		"last", "next", "someone", "anyone", "whichever", "little", "big", "right", "wrong", "new", "old"} {
 		if foldEq(w, d) {
 			return true
 		}
@@ -2264,7 +2252,7 @@ func articleBefore(s string, i int) bool { return articleStart(s, i) < i }
 
 func articleStart(s string, i int) int {
 	pw := wordsBefore(s, i)
-	if pw.n > 0 && (pw.is(s, 0, "a") || pw.is(s, 0, "an")) {
+	if pw.is(s, 0, "a") || pw.is(s, 0, "an") {
 		return pw.w[0].start
 	}
 	return i
@@ -2273,7 +2261,7 @@ func articleStart(s string, i int) int {
 // halfBefore: "half" before the article of "half a dozen".
 func halfBefore(s string, i int) int {
 	pw := wordsBefore(s, i)
-	if pw.n > 0 && pw.is(s, 0, "half") {
+	if pw.is(s, 0, "half") {
 		return pw.w[0].start
 	}
 	return i
@@ -2282,10 +2270,10 @@ func halfBefore(s string, i int) int {
 // severalBefore: "several hundred", "a few thousand".
 func severalBefore(s string, i int) int {
 	pw := wordsBefore(s, i)
-	if pw.n > 0 && pw.is(s, 0, "several") {
+	if pw.is(s, 0, "several") {
 		return pw.w[0].start
 	}
-	if pw.n > 1 && pw.is(s, 0, "few") && pw.is(s, 1, "a") {
+	if pw.is(s, 0, "few") && pw.is(s, 1, "a") {
 		return pw.w[1].start
 	}
 	return i
@@ -2295,8 +2283,8 @@ func severalBefore(s string, i int) int {
 // ("40%", "40 %", "40 percent", "40 per cent"), or end when there is none.
 func percentAfter(s string, end int) int {
 	p := end
-	if n := hSpace(s, p); n > 0 && n == 1 {
-		p += n
+	if hSpace(s, p) == 1 {
+		p++
 	}
 	if p < len(s) && s[p] == '%' {
 		if p+2 < len(s) && hexByte(s[p+1]) && hexByte(s[p+2]) && (digitByte(s[p+1]) || digitByte(s[p+2])) {
