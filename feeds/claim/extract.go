@@ -780,17 +780,29 @@ func (r *run) includedIn(k int) *figureRef {
 // objectMeasure is the measure of an active verb whose object the
 // quantity at k is: "sent about 11,000", "has assembled a group of 50,000".
 func (r *run) objectMeasure(k int) string {
+	if ph, _ := r.objectVerb(k); ph != nil {
+		return ph.measure
+	}
+	return ""
+}
+
+// objectVerb finds the active verb whose object the quantity at k is and
+// its token, passing over up to four words of a group ("a group of") in
+// between; ph is nil when there is none. The lexicon keeps one entry a
+// word, so a word that is also a head noun is read as the people it names,
+// never as the verb.
+func (r *run) objectVerb(k int) (ph *phrase, j int) {
 	ts := r.toks
-	j := k - 1
+	j = k - 1
 	for g := 0; j >= 0 && g < 4 && ts[j].kind == tWord && ts[j].mk < 0 && r.cls(j)&cGroupGlue != 0; g++ {
 		j--
 	}
 	if j >= 0 && ts[j].kind == tWord {
 		if ph := r.phraseAt(j); ph != nil && ph.measure != "" && ph.mflags&mActive != 0 && ph.head == "" {
-			return ph.measure
+			return ph, j
 		}
 	}
-	return ""
+	return nil, j
 }
 
 // nounSubject is the subject a measure noun before the quantity names:
@@ -844,17 +856,11 @@ func (r *run) measureFor(k, end int) (string, bool) {
 	ts := r.toks
 	// the object of an active verb: "sent about 11,000", "has assembled a
 	// group of 50,000"
-	j := k - 1
-	for g := 0; j >= 0 && g < 4 && ts[j].kind == tWord && ts[j].mk < 0 && r.cls(j)&cGroupGlue != 0; g++ {
-		j--
-	}
-	if j >= 0 && ts[j].kind == tWord {
-		if ph := r.phraseAt(j); ph != nil && ph.measure != "" && ph.mflags&mActive != 0 && ph.head == "" {
-			if r.modal(j-3, j) || r.negated(j-2, j) {
-				return "", false
-			}
-			return ph.measure, true
+	if ph, j := r.objectVerb(k); ph != nil {
+		if r.modal(j-3, j) || r.negated(j-2, j) {
+			return "", false
 		}
+		return ph.measure, true
 	}
 	// the predicate after the subject: "… are still fighting", "… have
 	// been killed or wounded"
