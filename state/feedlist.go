@@ -81,7 +81,7 @@ func (s *Store) AddFeed(ctx context.Context, f FeedEntry) error {
 		return fmt.Errorf("state: add feed %q: empty URL", f.Name)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("state: add feed %q: %w", f.Name, err)
 	}
 	if f.AddedAt.IsZero() {
 		f.AddedAt = s.now().UTC()
@@ -110,7 +110,10 @@ func (s *Store) AddFeed(ctx context.Context, f FeedEntry) error {
 		if err != nil {
 			return err
 		}
-		return b.Put([]byte(f.Name), val)
+		if err := b.Put([]byte(f.Name), val); err != nil {
+			return fmt.Errorf("state: add feed %q: %w", f.Name, err)
+		}
+		return nil
 	})
 }
 
@@ -118,18 +121,22 @@ func (s *Store) AddFeed(ctx context.Context, f FeedEntry) error {
 // and seen items stay, so adding it back does not alert on old news.
 func (s *Store) RemoveFeed(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("state: remove feed %q: %w", name, err)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFeedList)
 		if b.Get([]byte(name)) == nil {
-			return fmt.Errorf("state: remove feed %q: %w", name, ErrNoFeed)
+			return ErrNoFeed
 		}
 		if err := b.Delete([]byte(name)); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketFeedPaused).Delete([]byte(name))
 	})
+	if err != nil {
+		return fmt.Errorf("state: remove feed %q: %w", name, err)
+	}
+	return nil
 }
 
 // SetFeedPaused pauses or resumes a feed, stored or configured: a paused
@@ -140,9 +147,9 @@ func (s *Store) SetFeedPaused(ctx context.Context, name string, paused bool, by 
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("state: set feed %q paused: %w", name, err)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFeedPaused)
 		if !paused {
 			return b.Delete([]byte(name))
@@ -156,12 +163,16 @@ func (s *Store) SetFeedPaused(ctx context.Context, name string, paused bool, by 
 		}
 		return b.Put([]byte(name), val)
 	})
+	if err != nil {
+		return fmt.Errorf("state: set feed %q paused: %w", name, err)
+	}
+	return nil
 }
 
 // PausedFeeds returns the names of every paused feed, stored or configured.
 func (s *Store) PausedFeeds(ctx context.Context) (map[string]bool, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("state: paused feeds: %w", err)
 	}
 	out := map[string]bool{}
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -179,7 +190,7 @@ func (s *Store) PausedFeeds(ctx context.Context) (map[string]bool, error) {
 // ListFeeds returns the runtime feeds in name order, Paused filled in.
 func (s *Store) ListFeeds(ctx context.Context) ([]FeedEntry, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("state: list feeds: %w", err)
 	}
 	var out []FeedEntry
 	err := s.db.View(func(tx *bolt.Tx) error {

@@ -74,7 +74,7 @@ func (s *Store) FeedState(ctx context.Context, feed string) (FeedState, error) {
 		return FeedState{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return FeedState{}, err
+		return FeedState{}, fmt.Errorf("state: feed state %s: %w", feed, err)
 	}
 	var st FeedState
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -112,7 +112,7 @@ func putFeedStateTx(tx *bolt.Tx, st FeedState) error {
 // FeedStates lists every feed the store has polled or tried to, by name.
 func (s *Store) FeedStates(ctx context.Context) ([]FeedState, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("state: feed states: %w", err)
 	}
 	var out []FeedState
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -141,7 +141,7 @@ func (s *Store) RecordPollFailure(ctx context.Context, st FeedState) error {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("state: record poll failure of %s: %w", st.Feed, err)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		cur, err := feedStateTx(tx, st.Feed)
@@ -167,7 +167,7 @@ func (s *Store) Seen(ctx context.Context, feed string, keys ...ItemKey) ([]SeenI
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("state: seen items of %s: %w", feed, err)
 	}
 	out := make([]SeenItem, len(keys))
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -222,7 +222,7 @@ func lookupID(tx *bolt.Tx, feed, id string) (SeenItem, error) {
 // item is not).
 func (s *Store) Item(ctx context.Context, feed, id string) (ItemRecord, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return ItemRecord{}, false, err
+		return ItemRecord{}, false, fmt.Errorf("state: item %s of %s: %w", id, feed, err)
 	}
 	var rec ItemRecord
 	var found bool
@@ -243,7 +243,7 @@ func (s *Store) Item(ctx context.Context, feed, id string) (ItemRecord, bool, er
 // Items lists the stored items of feed in identity order.
 func (s *Store) Items(ctx context.Context, feed string) ([]ItemRecord, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("state: items of %s: %w", feed, err)
 	}
 	var out []ItemRecord
 	prefix := feedKey(feed, "")
@@ -273,7 +273,7 @@ func (s *Store) PruneItems(ctx context.Context, feed string, cutoff, forgetBefor
 		return 0, err
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("state: prune items of %s: %w", feed, err)
 	}
 	now := s.now()
 	pruned := 0

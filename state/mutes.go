@@ -68,7 +68,7 @@ func (s *Store) Mute(ctx context.Context, target string, until time.Time) error 
 	}
 	v, err := json.Marshal(Mute{Target: target, Until: until, Created: now})
 	if err != nil {
-		return err
+		return fmt.Errorf("state: mute %s: %w", target, err)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketMutes)

@@ -92,7 +92,7 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		return res, err
 	}
 	if err := ctx.Err(); err != nil {
-		return res, err
+		return res, fmt.Errorf("state: commit poll of %s: %w", p.Feed, err)
 	}
 	now := s.now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
