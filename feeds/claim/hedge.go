@@ -323,9 +323,6 @@ func numberFollows(s string, p int) bool {
 // suffix of 20.
 func hedgeFollows(s string, p int) bool {
 	nw := wordsAfter(s, p)
-	if nw.n == 0 {
-		return false
-	}
 	w := nw.text(s, 0)
 	return foldEq(w, "than") || foldEq(w, "or") || foldEq(w, "equal") || foldEq(w, "to") || foldEq(w, "and")
 }

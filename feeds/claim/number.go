@@ -2220,9 +2220,6 @@ func determinerWord(w string) bool {
 
 // streetAfter: "10 Downing Street", "1600 Pennsylvania Avenue".
 func streetAfter(s string, nw nearWords) bool {
-	if nw.n == 0 {
-		return false
-	}
 	for k := 0; k < nw.n && k < 3; k++ {
 		w := nw.text(s, k)
 		if w == "" || w[0] < 'A' || w[0] > 'Z' {
@@ -2419,9 +2416,6 @@ func currencyBefore(s string, pos int) int {
 // currencyWordAfter: "300 euros", "5 million dollars", "$5m".
 func currencyWordAfter(s string, end int) bool {
 	nw := wordsAfter(s, end)
-	if nw.n == 0 {
-		return false
-	}
 	w := nw.text(s, 0)
 	for _, c := range [...]string{"dollars", "dollar", "euros", "euro", "pounds", "sterling", "hryvnias", "hryvnia",
 		"hryvnas", "rubles", "roubles", "ruble", "rouble", "yuan", "yen", "rupees", "francs", "usd", "eur", "uah",
