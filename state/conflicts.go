@@ -36,19 +36,14 @@ type sideRec struct {
 	Claims   []uint64 `json:"claims"`
 }
 
+// conflictRec is a Conflict as the store keeps it. Its Sides, holding
+// each side's claims by sequence number, shadow the embedded Conflict's,
+// in Go and in the JSON form records had before conflicts_codec.go; the
+// embedded Sides stay empty, so never call Conflict's methods on a
+// conflictRec: resolve it first.
 type conflictRec struct {
-	ID        string         `json:"id"`
-	Kind      claim.Kind     `json:"kind"`
-	Topic     string         `json:"topic"`
-	Severity  float64        `json:"severity"`
-	Reason    string         `json:"reason"`
-	Sides     [2]sideRec     `json:"sides"`
-	Status    ConflictStatus `json:"status"`
-	Opened    time.Time      `json:"opened"`
-	Updated   time.Time      `json:"updated"`
-	Backfill  bool           `json:"backfill,omitempty"`
-	Alerted   bool           `json:"alerted,omitempty"`
-	ChangedBy string         `json:"changed_by,omitempty"`
+	Conflict
+	Sides [2]sideRec `json:"sides"`
 
 	new, dirty bool
 	// has holds each side's claims once addClaim first looks, so evidence
@@ -98,11 +93,7 @@ func (cf *conflictRec) resolve(claims *bolt.Bucket) (Conflict, error) {
 // resolveLatest reads the claims of a conflict, at most the latest max of
 // each side when max > 0.
 func (cf *conflictRec) resolveLatest(claims *bolt.Bucket, max int) (Conflict, error) {
-	c := Conflict{
-		ID: cf.ID, Kind: cf.Kind, Topic: cf.Topic, Severity: cf.Severity, Reason: cf.Reason,
-		Status: cf.Status, Opened: cf.Opened, Updated: cf.Updated,
-		Backfill: cf.Backfill, Alerted: cf.Alerted, ChangedBy: cf.ChangedBy,
-	}
+	c := cf.Conflict
 	for i, s := range cf.Sides {
 		c.Sides[i].Claimant = s.Claimant
 		seqs := s.Claims

@@ -65,7 +65,7 @@ func decodeConflict(id string, v []byte) (*conflictRec, error) {
 		return nil, errClaimFormat
 	}
 	flags := r.byte()
-	cf := &conflictRec{ID: id, Kind: claim.Kind(r.byte()), Backfill: flags&conflictBackfill != 0, Alerted: flags&conflictAlerted != 0}
+	cf := &conflictRec{Conflict: Conflict{ID: id, Kind: claim.Kind(r.byte()), Backfill: flags&conflictBackfill != 0, Alerted: flags&conflictAlerted != 0}}
 	if len(r.b) < 8 {
 		r.fail()
 	} else {

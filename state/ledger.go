@@ -675,12 +675,14 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 	if cf == nil {
 		a, b := sortedPair(c.Claimant, f.otherClaimant)
 		cf = &conflictRec{
-			ID: id, Kind: f.kind, Topic: f.verdict.Topic,
-			Severity: f.verdict.Severity, Reason: f.verdict.Reason,
-			Sides:  [2]sideRec{{Claimant: a}, {Claimant: b}},
-			Status: StatusOpen, Opened: r.now, Updated: r.now,
-			Backfill: item.Backfill,
-			new:      true,
+			Conflict: Conflict{
+				ID: id, Kind: f.kind, Topic: f.verdict.Topic,
+				Severity: f.verdict.Severity, Reason: f.verdict.Reason,
+				Status: StatusOpen, Opened: r.now, Updated: r.now,
+				Backfill: item.Backfill,
+			},
+			Sides: [2]sideRec{{Claimant: a}, {Claimant: b}},
+			new:   true,
 		}
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)

@@ -88,9 +88,11 @@ func TestClaimRecordsShareSentence(t *testing.T) {
 
 func TestConflictRecordRoundTrip(t *testing.T) {
 	cf := &conflictRec{
-		ID: "cabc", Kind: claim.Figure, Topic: "north korean soldiers | killed | kursk", Severity: 0.7,
-		Reason: "1,000 against 300", Status: StatusDismissed, ChangedBy: "U1",
-		Opened: published, Updated: published.Add(time.Hour), Backfill: true, Alerted: true,
+		Conflict: Conflict{
+			ID: "cabc", Kind: claim.Figure, Topic: "north korean soldiers | killed | kursk", Severity: 0.7,
+			Reason: "1,000 against 300", Status: StatusDismissed, ChangedBy: "U1",
+			Opened: published, Updated: published.Add(time.Hour), Backfill: true, Alerted: true,
+		},
 		Sides: [2]sideRec{{Claimant: budanov, Claims: []uint64{9, 3, 1 << 40}}, {Claimant: nis, Claims: []uint64{}}},
 	}
 	got, err := decodeConflict(cf.ID, encodeConflict(cf))
@@ -105,5 +107,31 @@ func TestConflictRecordRoundTrip(t *testing.T) {
 		if _, err := decodeConflict(cf.ID, v[:i]); err == nil {
 			t.Fatalf("record cut to %d bytes decoded without error", i)
 		}
+	}
+}
+
+// TestConflictRecordFromJSON: a conflict stored before the binary format
+// is still read, its sides' claims by seq (conflictRec's Sides shadow
+// Conflict's in JSON too).
+func TestConflictRecordFromJSON(t *testing.T) {
+	v := []byte(`{"id":"cabc","kind":1,"topic":"a | b | c","severity":0.5,"reason":"r",` +
+		`"sides":[{"claimant":"A","claims":[1,5]},{"claimant":"B","claims":[2]}],` +
+		`"status":"resolved","opened":"2024-01-02T03:04:05Z","updated":"2024-01-03T03:04:05Z",` +
+		`"backfill":true,"alerted":true,"changed_by":"U1"}`)
+	got, err := decodeConflict("cabc", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	want := &conflictRec{
+		Conflict: Conflict{
+			ID: "cabc", Kind: claim.Kind(1), Topic: "a | b | c", Severity: 0.5, Reason: "r",
+			Status: StatusResolved, Opened: opened, Updated: opened.Add(24 * time.Hour),
+			Backfill: true, Alerted: true, ChangedBy: "U1",
+		},
+		Sides: [2]sideRec{{Claimant: "A", Claims: []uint64{1, 5}}, {Claimant: "B", Claims: []uint64{2}}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("decoded\n got %+v\nwant %+v", got, want)
 	}
 }
