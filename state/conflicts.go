@@ -209,10 +209,6 @@ func idsUnder(b *bolt.Bucket, a string) []string {
 	return ids
 }
 
-func conflictIDsOfClaimant(tx *bolt.Tx, claimant string) ([]string, error) {
-	return idsUnder(tx.Bucket(bucketConflictsByClaimant), claimant), nil
-}
-
 // Conflict returns one conflict with its claims.
 func (s *Store) Conflict(ctx context.Context, id string) (Conflict, error) {
 	if err := ctx.Err(); err != nil {

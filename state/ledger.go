@@ -638,10 +638,7 @@ func newer(a, b StoredClaim) bool {
 // revision on the open conflicts of its claimant, and queues the alerts.
 func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 	if f.verdict.Relation == claim.Revision {
-		ids, err := conflictIDsOfClaimant(r.tx, claim.Party(c.Claimant))
-		if err != nil {
-			return err
-		}
+		ids := idsUnder(r.tx.Bucket(bucketConflictsByClaimant), claim.Party(c.Claimant))
 		// Only the claimant's conflicts on this subject and measure are
 		// read: a busy claimant has many, each with its whole history.
 		onTopic := conflictIDsOnTopicAnyPlace(r.tx, f.verdict.Topic)
