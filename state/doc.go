@@ -6,15 +6,16 @@
 //
 // Buckets and key layouts (all integers big-endian; values JSON unless said):
 //
-//	meta        "schema" → uint64 schema version
-//	events      Slack event/request id → uint64 expiry (unix ns); see events.go
+//	meta          "schema" → uint64 schema version
+//	events        Slack event/request id → uint64 expiry (Unix ns); see events.go
 //	events_expiry uint64 expiry ‖ id → empty: expiry index for pruning
-//	feeds       feed name → FeedState; see feeds.go
-//	items       feed ‖ 0x00 ‖ item id → ItemRecord (seen items)
-//	item_links  feed ‖ 0x00 ‖ link key → item id (raw): a second identity
-//	tombstones  feed ‖ 0x00 ‖ item id → Tombstone: a pruned item, still seen
-//	feedlist    feed name → FeedEntry: feeds added at runtime; see feedlist.go
-//	feed_paused feed name → {since, by}: paused feeds, stored or configured
+//	feeds         feed name → FeedState; see feeds.go
+//	items         feed ‖ 0x00 ‖ item id → ItemRecord (seen items)
+//	item_links    feed ‖ 0x00 ‖ link key → item id (raw): a second identity
+//	tombstones    feed ‖ 0x00 ‖ item id → Tombstone: a pruned item, still seen
+//	feedlist      feed name → FeedEntry (without Paused): feeds added at
+//	              runtime; see feedlist.go
+//	feed_paused   feed name → {since, by}: paused feeds, stored or configured
 //
 // The claim ledger (ledger.go). asof is the claim's AsOf in Unix seconds
 // with the sign bit flipped (sorts as time); seq is the claim's number.
@@ -32,9 +33,9 @@
 //	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
 //	topics             topic key "subject | measure | place" → empty: every topic
 //	claimants          claimant → empty: every claimant
-//	outlets            outlet → empty: every outlet (all three for search:
-//	                   a query word no outlet holds is matched through
-//	                   the topic and claimant indexes alone)
+//	outlets            outlet → empty: every outlet named (all three for
+//	                   search: a query word no outlet holds is matched
+//	                   through the topic and claimant indexes alone)
 //
 // These layouts changed before any store was kept, so the schema is still
 // version 1; claim and conflict records in the earlier JSON form are still
@@ -54,9 +55,13 @@
 //	conflicts_by_updated  updated (Unix ns, sign bit flipped) ‖ conflict id
 //	                      → empty: "conflicts" lists the latest without
 //	                      decoding the rest; a put moves the entry
-//	outbox                uint64 alert seq (bucket sequence) → Alert
+//	outbox                uint64 alert seq (bucket sequence) → Alert, its
+//	                      claim as the ledger's JSON claim record (claimRec),
+//	                      plus "posting": when a post of unknown outcome
+//	                      began (BeginAlert)
 //	threads               conflict id → Thread{channel, ts}
 //	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)
-//	mutes                 normalised target (topic or conflict id) → Mute
+//	mutes                 normalised target (conflict id, topic key, or its
+//	                      leading "subject" or "subject | measure") → Mute
 //	feedback              conflict id → Feedback ("not a contradiction")
 package state
