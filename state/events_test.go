@@ -26,21 +26,11 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func openEventsStore(t *testing.T, path string, clock *testClock) *Store {
-	t.Helper()
-	s, err := Open(path, Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func TestFirstEvent(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{now: time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)}
 	path := filepath.Join(t.TempDir(), "events.db")
-	s := openEventsStore(t, path, clock)
+	s := openStore(t, path, clock.Now)
 
 	steps := []struct {
 		name    string
@@ -82,17 +72,14 @@ func TestFirstEventSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{now: time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)}
 	path := filepath.Join(t.TempDir(), "events.db")
-	s, err := Open(path, Options{Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, path, clock.Now)
 	if first, err := s.FirstEvent(ctx, "Ev9", time.Hour); err != nil || !first {
 		t.Fatalf("FirstEvent = %v, %v", first, err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s = openEventsStore(t, path, clock)
+	s = openStore(t, path, clock.Now)
 	first, err := s.FirstEvent(ctx, "Ev9", time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +92,7 @@ func TestFirstEventSurvivesRestart(t *testing.T) {
 func TestPruneEvents(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{now: time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)}
-	s := openEventsStore(t, filepath.Join(t.TempDir(), "events.db"), clock)
+	s := openStore(t, filepath.Join(t.TempDir(), "events.db"), clock.Now)
 	for i := range 200 {
 		if _, err := s.FirstEvent(ctx, fmt.Sprintf("old%03d", i), time.Minute); err != nil {
 			t.Fatal(err)
@@ -141,7 +128,7 @@ func TestPruneEvents(t *testing.T) {
 func TestFirstEventConcurrent(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{now: time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)}
-	s := openEventsStore(t, filepath.Join(t.TempDir(), "events.db"), clock)
+	s := openStore(t, filepath.Join(t.TempDir(), "events.db"), clock.Now)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	firsts := 0

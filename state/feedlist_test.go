@@ -11,11 +11,7 @@ import (
 func openFeedListStore(t *testing.T, path string) *Store {
 	t.Helper()
 	now := time.Date(2025, 2, 4, 9, 0, 0, 0, time.UTC)
-	s, err := Open(path, Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return openStore(t, path, func() time.Time { return now })
 }
 
 func TestFeedListAddRefusesDuplicates(t *testing.T) {

@@ -15,12 +15,7 @@ var feedsEpoch = time.Date(2025, 1, 20, 9, 0, 0, 0, time.UTC)
 
 func openFeedStore(t testing.TB, path string, now *time.Time) *Store {
 	t.Helper()
-	s, err := Open(path, Options{Now: func() time.Time { return *now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openStore(t, path, func() time.Time { return *now })
 }
 
 func item(feed, id, linkKey, hash string) PolledItem {

@@ -22,15 +22,22 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
-func openTestStore(t testing.TB) (*Store, *clock) {
+// openStore opens the store at path on the clock now. It is closed when
+// the test ends; a test may close it sooner, to reopen it.
+func openStore(t testing.TB, path string, now func() time.Time) *Store {
 	t.Helper()
-	clk := &clock{t: published.Add(time.Hour)}
-	s, err := Open(filepath.Join(t.TempDir(), "crosscheck.db"), Options{Now: clk.now})
+	s, err := Open(path, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, clk
+	return s
+}
+
+func openTestStore(t testing.TB) (*Store, *clock) {
+	t.Helper()
+	clk := &clock{t: published.Add(time.Hour)}
+	return openStore(t, filepath.Join(t.TempDir(), "crosscheck.db"), clk.now), clk
 }
 
 const (

@@ -44,10 +44,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "crosscheck.db")
 	clk := &clock{t: published}
-	s, err := Open(path, Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, path, clk.now)
 	first, second := twoConflicts(t, s)
 
 	as, err := s.PendingAlerts(ctx, 0)
@@ -105,11 +102,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err = Open(path, Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = openStore(t, path, clk.now)
 	if got, ok, err := s.ThreadOf(ctx, first); err != nil || !ok || got != th {
 		t.Errorf("ThreadOf(%s) = %+v %v %v, want %+v", first, got, ok, err, th)
 	}
@@ -169,10 +162,7 @@ func TestBeginAlert(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "crosscheck.db")
 	clk := &clock{t: published}
-	s, err := Open(path, Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, path, clk.now)
 	twoConflicts(t, s)
 	as, _ := s.PendingAlerts(ctx, 0)
 	evidence := as[2]
@@ -187,10 +177,7 @@ func TestBeginAlert(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if s, err = Open(path, Options{Now: clk.now}); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = openStore(t, path, clk.now)
 	earlier, err := s.BeginAlert(ctx, evidence.Seq, first.Add(2*time.Minute))
 	if err != nil || !earlier.Equal(first) {
 		t.Errorf("BeginAlert after a failure and a restart = %v, %v; want the first attempt's %v", earlier, err, first)
