@@ -21,7 +21,7 @@ var allBuckets = [][]byte{
 	bucketFeedPaused,
 	bucketClaims,
 	bucketClaimsByTopic,
-	bucketClaimsByAuthor,
+	bucketClaimsByClaimant,
 	bucketTopics,
 	bucketClaimants,
 	bucketOutlets,

@@ -22,13 +22,18 @@ import (
 // of one subject and measure, bounded by the AsOf window, and never scans
 // the ledger.
 var (
-	bucketClaims          = []byte("claims")
-	bucketClaimsByTopic   = []byte("claims_by_topic")
-	bucketClaimsByAuthor  = []byte("claims_by_claimant")
-	bucketTopics          = []byte("topics")
-	bucketClaimants       = []byte("claimants")
-	bucketOutlets         = []byte("outlets")
-	errRollbackPreview    = errors.New("state: preview rolled back")
+	bucketClaims           = []byte("claims")
+	bucketClaimsByTopic    = []byte("claims_by_topic")
+	bucketClaimsByClaimant = []byte("claims_by_claimant")
+	bucketTopics           = []byte("topics")
+	bucketClaimants        = []byte("claimants")
+	bucketOutlets          = []byte("outlets")
+)
+
+// What one claim may bring into the ledger: its key fields become parts
+// of index keys (bbolt caps a key at 32 KiB), and its sentence is kept
+// whole.
+const (
 	maxClaimFieldBytes    = 1024
 	maxClaimSentenceBytes = 64 << 10
 )
@@ -102,16 +107,15 @@ func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, err
 	if err := ctx.Err(); err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
-	var res Recorded
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		res, err = s.record(ctx, tx, items)
-		if err != nil {
-			return err
-		}
-		return errRollbackPreview
-	})
-	if err != nil && !errors.Is(err, errRollbackPreview) {
+	// Judging writes as it goes (claims, conflicts, alerts), so it needs
+	// a write transaction, which is never committed.
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		return Recorded{}, fmt.Errorf("state: preview: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := s.record(ctx, tx, items)
+	if err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
 	return res, nil
@@ -165,7 +169,7 @@ type recorder struct {
 	now   time.Time
 	res   Recorded
 
-	claims, byTopic, byAuthor, topics, claimants, outlets *bolt.Bucket
+	claims, byTopic, byClaimant, topics, claimants, outlets *bolt.Bucket
 
 	// item is the article whose claims are being put, for refs.
 	item itemRefs
@@ -215,7 +219,7 @@ func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
 		dst  **bolt.Bucket
 		name []byte
 	}{
-		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byAuthor, bucketClaimsByAuthor},
+		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byClaimant, bucketClaimsByClaimant},
 		{&r.topics, bucketTopics}, {&r.claimants, bucketClaimants}, {&r.outlets, bucketOutlets},
 	} {
 		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
@@ -285,7 +289,7 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.byTopic.Put(topicIndexKey(sc.Claim, sc.Seq), claimIdentity(sc.Claim)[:identPrefix]); err != nil {
 		return err
 	}
-	if err := r.byAuthor.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
+	if err := r.byClaimant.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
 		return err
 	}
 	// The topic and claimant lists are written only when a name is new, so

@@ -73,7 +73,7 @@ func (s *Store) ClaimsBy(ctx context.Context, name string, limit int) ([]StoredC
 	needle := strings.ToLower(strings.TrimSpace(name))
 	var out []StoredClaim
 	err := s.db.View(func(tx *bolt.Tx) error {
-		names, idx, claims := tx.Bucket(bucketClaimants), tx.Bucket(bucketClaimsByAuthor), tx.Bucket(bucketClaims)
+		names, idx, claims := tx.Bucket(bucketClaimants), tx.Bucket(bucketClaimsByClaimant), tx.Bucket(bucketClaims)
 		if names == nil || idx == nil || claims == nil || needle == "" {
 			return nil
 		}
@@ -210,7 +210,7 @@ func (ws wordHits) hitList() []indexHit {
 func indexedHits(tx *bolt.Tx, w string) wordHits {
 	ws := wordHits{hits: map[uint64]indexHit{}}
 	topics, names, outlets := tx.Bucket(bucketTopics), tx.Bucket(bucketClaimants), tx.Bucket(bucketOutlets)
-	byTopic, byAuthor := tx.Bucket(bucketClaimsByTopic), tx.Bucket(bucketClaimsByAuthor)
+	byTopic, byClaimant := tx.Bucket(bucketClaimsByTopic), tx.Bucket(bucketClaimsByClaimant)
 	add := func(h indexHit) { ws.hits[binary.BigEndian.Uint64(h.seq)] = h }
 	if outlets == nil {
 		ws.viaOutlet = true // a store from before the outlet list: assume so
@@ -239,11 +239,11 @@ func indexedHits(tx *bolt.Tx, w string) wordHits {
 			}
 		}
 	}
-	if names != nil && byAuthor != nil {
+	if names != nil && byClaimant != nil {
 		c := names.Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if containsFold(k, w) {
-				for _, h := range claimantHits(byAuthor, string(k)) {
+				for _, h := range claimantHits(byClaimant, string(k)) {
 					add(h)
 				}
 			}
