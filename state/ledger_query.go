@@ -133,7 +133,8 @@ func (s *Store) SearchClaims(ctx context.Context, query string, limit int) ([]St
 		}
 		// The driver is the rarest word that cannot match through an
 		// outlet: every answer is then among its hits. When each word
-		// could, any word's hits may hold an answer (as before).
+		// could, an answer may be among any word's hits, so all are
+		// walked.
 		driver := -1
 		for i, ws := range sets {
 			if !ws.viaOutlet && (driver < 0 || len(ws.hits) < len(sets[driver].hits)) {
