@@ -79,15 +79,7 @@ func fetch(t *testing.T, url, etag string) (*http.Response, []byte) {
 // Every feed parses in its own format at every step, shows exactly the
 // stories revealed so far with their titles, links and simulated dates.
 func TestServerRevealsStoriesStepByStep(t *testing.T) {
-	sample, err := LoadSample()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := NewServer(sample, DefaultStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	sample, srv := serveSample(t)
 	if !strings.HasPrefix(srv.URL(), "http://127.0.0.1:") {
 		t.Fatalf("server not on loopback: %s", srv.URL())
 	}
@@ -153,15 +145,7 @@ func TestServerRevealsStoriesStepByStep(t *testing.T) {
 }
 
 func TestServerAnswersConditionalGET(t *testing.T) {
-	sample, err := LoadSample()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := NewServer(sample, DefaultStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	sample, srv := serveSample(t)
 	url := srv.Sources("")[0].URL
 	resp, _ := fetch(t, url, "")
 	etag := resp.Header.Get("ETag")
@@ -178,4 +162,19 @@ func TestServerAnswersConditionalGET(t *testing.T) {
 	if resp, _ = fetch(t, srv.URL()+"/feeds/nope", ""); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown feed: %s", resp.Status)
 	}
+}
+
+// serveSample serves the built-in sample from step 0 until the test ends.
+func serveSample(t *testing.T) (*Sample, *Server) {
+	t.Helper()
+	sample, err := LoadSample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(sample, DefaultStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return sample, srv
 }
