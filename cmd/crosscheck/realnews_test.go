@@ -23,6 +23,10 @@ const (
 	devsetMaxViolations  = 18 // of 84 must-not pairs
 	ecbMaxCrossEvent     = 112
 	ecbMaxConflictsTotal = 253
+
+	storiesMinFound      = 0
+	storiesMaxViolations = 1
+	storiesMaxCrossEvent = 0
 )
 
 func sharedPath(t *testing.T, rel string) string {
@@ -114,10 +118,70 @@ func claimPairs(c replayConflict, itemOf map[string]string) (pairs []pair, self 
 	return pairs, self
 }
 
+// label is one labelled pair of items, as the dev set's gold.json has them.
+type label struct{ A, B, Kind, Why string }
+
+// replayScore is what a replay got right and wrong of the labelled pairs.
+type replayScore struct {
+	found, violated int
+	report          []string // misses, violations, cross-event conflicts
+	cross, self     int
+}
+
+// scoreReplay maps each conflict to the pairs of items its claims come from
+// (itemOf: claim URL → item) and scores them as score.py does: a
+// must-conflict pair is found by a conflict of its kind, a must-not pair is
+// violated by one, a conflict between two disputes (disputeOf: item →
+// dispute) is a cross-event false alarm, and one whose claims share a
+// claimant is a self-conflict.
+func scoreReplay(conflicts []replayConflict, itemOf, disputeOf map[string]string, mustConflict, mustNot []label) replayScore {
+	must, not := map[pair]label{}, map[pair]label{}
+	for _, l := range mustConflict {
+		must[newPair(l.A, l.B)] = l
+	}
+	for _, l := range mustNot {
+		not[newPair(l.A, l.B)] = l
+	}
+	found, violated := map[pair]bool{}, map[pair]bool{}
+	var sc replayScore
+	var cross []string
+	for _, c := range conflicts {
+		pairs, isSelf := claimPairs(c, itemOf)
+		if isSelf {
+			sc.self++
+		}
+		for _, p := range pairs {
+			if disputeOf[p.a] != disputeOf[p.b] {
+				cross = append(cross, fmt.Sprintf("cross-event %s ~ %s: %s: %s", p.a, p.b, c.Topic, claimsLine(c)))
+				continue
+			}
+			if l, ok := must[p]; ok && (l.Kind == "" || strings.EqualFold(l.Kind, c.Kind)) {
+				found[p] = true
+			}
+			if l, ok := not[p]; ok && (l.Kind == "" || strings.EqualFold(l.Kind, c.Kind)) {
+				violated[p] = true
+			}
+		}
+	}
+	for _, l := range mustConflict {
+		if !found[newPair(l.A, l.B)] {
+			sc.report = append(sc.report, fmt.Sprintf("missed %s ~ %s (%s): %s", l.A, l.B, l.Kind, l.Why))
+		}
+	}
+	for _, l := range mustNot {
+		if violated[newPair(l.A, l.B)] {
+			sc.report = append(sc.report, fmt.Sprintf("violated %s ~ %s (%s): %s", l.A, l.B, l.Kind, l.Why))
+		}
+	}
+	sort.Strings(cross)
+	sc.report = append(sc.report, cross...)
+	sc.found, sc.violated, sc.cross = len(found), len(violated), len(cross)
+	return sc
+}
+
 func TestDevsetReplay(t *testing.T) {
 	items := sharedPath(t, "devset/items.jsonl")
 	type item struct{ ID, Dispute, URL string }
-	type label struct{ A, B, Kind, Why string }
 	var gold struct {
 		MustConflict    []label `json:"must_conflict"`
 		MustNotConflict []label `json:"must_not_conflict"`
@@ -133,57 +197,78 @@ func TestDevsetReplay(t *testing.T) {
 	for _, it := range readJSONL[item](t, items) {
 		itemOf[it.URL], disputeOf[it.ID] = it.ID, it.Dispute
 	}
-	must, mustNot := map[pair]label{}, map[pair]label{}
-	for _, l := range gold.MustConflict {
-		must[newPair(l.A, l.B)] = l
-	}
-	for _, l := range gold.MustNotConflict {
-		mustNot[newPair(l.A, l.B)] = l
-	}
-	found, violated := map[pair]bool{}, map[pair]bool{}
-	var cross, self []string
-	for _, c := range replayJSON(t, items) {
-		pairs, isSelf := claimPairs(c, itemOf)
-		if isSelf {
-			self = append(self, c.Topic)
-		}
-		for _, p := range pairs {
-			if disputeOf[p.a] != disputeOf[p.b] {
-				cross = append(cross, fmt.Sprintf("%s ~ %s: %s", p.a, p.b, c.Topic))
-				continue
-			}
-			if l, ok := must[p]; ok && (l.Kind == "" || strings.EqualFold(l.Kind, c.Kind)) {
-				found[p] = true
-			}
-			if l, ok := mustNot[p]; ok && (l.Kind == "" || strings.EqualFold(l.Kind, c.Kind)) {
-				violated[p] = true
-			}
-		}
-	}
-	var report []string
-	for _, l := range gold.MustConflict {
-		if !found[newPair(l.A, l.B)] {
-			report = append(report, fmt.Sprintf("missed %s ~ %s (%s): %s", l.A, l.B, l.Kind, l.Why))
-		}
-	}
-	for _, l := range gold.MustNotConflict {
-		if violated[newPair(l.A, l.B)] {
-			report = append(report, fmt.Sprintf("violated %s ~ %s (%s): %s", l.A, l.B, l.Kind, l.Why))
-		}
-	}
-	sort.Strings(cross)
-	report = append(report, cross...)
+	sc := scoreReplay(replayJSON(t, items), itemOf, disputeOf, gold.MustConflict, gold.MustNotConflict)
 	t.Logf("dev set replay:\n%s\nrecall=%.2f (%d/%d, bar %d) false_alarms=%d (of %d, bar %d) cross_event=%d self_conflicts=%d",
-		strings.Join(report, "\n"), float64(len(found))/float64(len(must)), len(found), len(must), devsetMinFound,
-		len(violated), len(mustNot), devsetMaxViolations, len(cross), len(self))
-	if len(found) < devsetMinFound {
-		t.Errorf("dev set: %d must-conflict pairs found, below the bar of %d", len(found), devsetMinFound)
+		strings.Join(sc.report, "\n"), float64(sc.found)/float64(len(gold.MustConflict)), sc.found, len(gold.MustConflict), devsetMinFound,
+		sc.violated, len(gold.MustNotConflict), devsetMaxViolations, sc.cross, sc.self)
+	if sc.found < devsetMinFound {
+		t.Errorf("dev set: %d must-conflict pairs found, below the bar of %d", sc.found, devsetMinFound)
 	}
-	if len(violated) > devsetMaxViolations {
-		t.Errorf("dev set: %d must-not pairs violated, over the bar of %d", len(violated), devsetMaxViolations)
+	if sc.violated > devsetMaxViolations {
+		t.Errorf("dev set: %d must-not pairs violated, over the bar of %d", sc.violated, devsetMaxViolations)
 	}
-	if len(cross) > 0 || len(self) > 0 {
-		t.Errorf("dev set: %d conflicts across disputes, %d of one claimant with itself (want none)", len(cross), len(self))
+	if sc.cross > 0 || sc.self > 0 {
+		t.Errorf("dev set: %d conflicts across disputes, %d of one claimant with itself (want none)", sc.cross, sc.self)
+	}
+}
+
+// TestStoriesReplay replays the project's own stories (testdata/stories)
+// together, so a conflict between two stories is a false alarm across
+// events too.
+func TestStoriesReplay(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "stories", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no stories in testdata/stories (%v)", err)
+	}
+	in := filepath.Join(t.TempDir(), "stories.jsonl")
+	out, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := json.NewEncoder(out)
+	itemOf, storyOf := map[string]string{}, map[string]string{}
+	var must, mustNot []label
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		var s struct {
+			Articles []struct {
+				replayArticle
+				ID string
+			}
+			MustConflict    []label `json:"must_conflict"`
+			MustNotConflict []label `json:"must_not_conflict"`
+		}
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, a := range s.Articles {
+			id := name + "/" + a.ID
+			itemOf[a.URL], storyOf[id] = id, name
+			if err := enc.Encode(a.replayArticle); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prefix := func(ls []label) []label {
+			for i := range ls {
+				ls[i].A, ls[i].B = name+"/"+ls[i].A, name+"/"+ls[i].B
+			}
+			return ls
+		}
+		must, mustNot = append(must, prefix(s.MustConflict)...), append(mustNot, prefix(s.MustNotConflict)...)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sc := scoreReplay(replayJSON(t, in), itemOf, storyOf, must, mustNot)
+	t.Logf("stories replay:\n%s\nfound=%d/%d (bar %d) false_alarms=%d (of %d, bar %d) cross_event=%d self_conflicts=%d",
+		strings.Join(sc.report, "\n"), sc.found, len(must), storiesMinFound, sc.violated, len(mustNot), storiesMaxViolations, sc.cross, sc.self)
+	if sc.found < storiesMinFound || sc.violated > storiesMaxViolations || sc.cross > storiesMaxCrossEvent || sc.self > 0 {
+		t.Errorf("stories: found %d (bar %d), violated %d (bar %d), cross-event %d (bar %d), self %d (want 0)",
+			sc.found, storiesMinFound, sc.violated, storiesMaxViolations, sc.cross, storiesMaxCrossEvent, sc.self)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -94,41 +95,95 @@ func TestDevsetExtraction(t *testing.T) {
 	if err := json.Unmarshal(raw, &gold); err != nil {
 		t.Fatalf("extract-gold.json: %v", err)
 	}
-	claims := map[string][]JSONClaim{}
+	articles := map[string]Article{}
 	for id, it := range items {
-		pub, err := time.Parse(time.RFC3339, it.Published)
-		if err != nil {
-			t.Fatalf("item %s: published %q: %v", id, it.Published, err)
-		}
-		for _, c := range Extract(Article{Outlet: it.Outlet, URL: it.URL, Title: it.Title, Published: pub, Text: it.Content}) {
+		articles[id] = it.article(t)
+	}
+	sc := scoreExtraction(t, articles, gold)
+	t.Logf("dev set extraction:\n%s\nfound=%d/%d (%.0f%%), bar %d", strings.Join(sc.misses, "\n"), sc.found, len(gold), 100*float64(sc.found)/float64(len(gold)), devsetFloor)
+	if sc.found < devsetFloor {
+		t.Errorf("dev set extraction found %d of %d gold claims, below the bar of %d (misses above)", sc.found, len(gold), devsetFloor)
+	}
+}
+
+func (it devsetItem) article(t testing.TB) Article {
+	pub, err := time.Parse(time.RFC3339, it.Published)
+	if err != nil {
+		t.Fatalf("item %s: published %q: %v", it.ID, it.Published, err)
+	}
+	return Article{Outlet: it.Outlet, URL: it.URL, Title: it.Title, Published: pub, Text: it.Content}
+}
+
+// extractionScore is what extraction found of the gold claims: how many,
+// the labels it missed, and the claims it made that no gold claim
+// describes (each "item: claim").
+type extractionScore struct {
+	found              int
+	misses, unexpected []string
+}
+
+// scoreExtraction extracts the claims of every article (by item id) and
+// matches the gold claims against them.
+func scoreExtraction(t testing.TB, articles map[string]Article, gold []devsetClaim) extractionScore {
+	t.Helper()
+	claims := map[string][]JSONClaim{}
+	for id, a := range articles {
+		for _, c := range Extract(a) {
 			claims[id] = append(claims[id], ToJSON(c))
 		}
 	}
-	found := 0
-	var misses []string
+	var sc extractionScore
+	described := map[string][]bool{}
+	for id := range claims {
+		described[id] = make([]bool, len(claims[id]))
+	}
 	for _, e := range gold {
-		if _, ok := items[e.Item]; !ok {
-			t.Fatalf("extract-gold.json names item %s, which items.jsonl lacks", e.Item)
+		if _, ok := articles[e.Item]; !ok {
+			t.Fatalf("gold claim %q names item %s, which is not among the articles", e.Label, e.Item)
 		}
 		hit := false
-		for _, c := range claims[e.Item] {
-			if ok, err := e.matches(c); err != nil {
-				t.Fatalf("extract-gold.json %s %q: %v", e.Item, e.Label, err)
-			} else if ok {
-				hit = true
-				break
+		for i, c := range claims[e.Item] {
+			ok, err := e.matches(c)
+			if err != nil {
+				t.Fatalf("gold claim %s %q: %v", e.Item, e.Label, err)
+			}
+			if ok {
+				hit, described[e.Item][i] = true, true
 			}
 		}
 		if hit {
-			found++
+			sc.found++
 		} else {
-			misses = append(misses, fmt.Sprintf("missing [%s]: %s", e.Item, e.Label))
+			sc.misses = append(sc.misses, fmt.Sprintf("missing [%s]: %s", e.Item, e.Label))
 		}
 	}
-	t.Logf("dev set extraction: %s\nfound=%d/%d (%.0f%%), bar %d", strings.Join(misses, "\n"), found, len(gold), 100*float64(found)/float64(len(gold)), devsetFloor)
-	if found < devsetFloor {
-		t.Errorf("dev set extraction found %d of %d gold claims, below the bar of %d (misses above)", found, len(gold), devsetFloor)
+	ids := make([]string, 0, len(claims))
+	for id := range claims {
+		ids = append(ids, id)
 	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		for i, c := range claims[id] {
+			if !described[id][i] {
+				sc.unexpected = append(sc.unexpected, fmt.Sprintf("unexpected [%s]: %s", id, describeJSONClaim(c)))
+			}
+		}
+	}
+	return sc
+}
+
+// describeJSONClaim is one line an editor reads: who, what, how many.
+func describeJSONClaim(c JSONClaim) string {
+	v := c.Status
+	if c.Low != nil {
+		v = fmt.Sprint(*c.Low)
+		if c.High == nil {
+			v += "+"
+		} else if *c.High != *c.Low {
+			v += fmt.Sprintf("–%v", *c.High)
+		}
+	}
+	return fmt.Sprintf("%s: %s %s %s (%s) — %q", c.Claimant, c.Subject, c.Measure, v, c.Place, c.Text)
 }
 
 func (e *devsetClaim) matches(c JSONClaim) (bool, error) {
