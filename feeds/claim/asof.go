@@ -6,30 +6,6 @@ import (
 	"time"
 )
 
-func addDateWords(lx *lexicon) {
-	months := []string{"january", "february", "march", "april", "may", "june", "july", "august",
-		"september", "october", "november", "december"}
-	for i, m := range months {
-		lx.class(cMonth, m)
-		lx.months = append(lx.months, monthID{lx.id(m), time.Month(i + 1)})
-	}
-	for i, m := range []string{"jan", "feb", "mar", "apr", "", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
-		if m != "" {
-			lx.class(cMonth, m)
-			lx.months = append(lx.months, monthID{lx.id(m), time.Month(i + 1)})
-		}
-	}
-	lx.class(cMonth, "sept")
-	lx.months = append(lx.months, monthID{lx.id("sept"), time.September})
-	for i, d := range []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"} {
-		lx.class(cWeekday, d)
-		lx.weekdays = append(lx.weekdays, weekdayID{lx.id(d), time.Weekday(i)})
-	}
-	lx.class(cSeason, "spring", "summer", "fall", "autumn", "winter")
-	lx.class(cDateWord, "since", "on", "last", "yesterday", "end", "beginning", "start", "mid",
-		"early", "late", "middle", "as", "of", "in", "at", "by")
-}
-
 type monthID struct {
 	id int32
 	m  time.Month

@@ -60,7 +60,11 @@ func NewExtractor(cfg Config) (*Extractor, error) {
 	if x.maxSentence <= 0 {
 		x.maxSentence = 4096
 	}
-	x.lx = buildLexicon()
+	lx, err := buildLexicon()
+	if err != nil {
+		return nil, err
+	}
+	x.lx = lx
 	if err := x.lx.addAliases(cfg.Aliases); err != nil {
 		return nil, err
 	}
@@ -78,60 +82,13 @@ var defaultExtractor = sync.OnceValue(func() *Extractor {
 // Extract returns the claims in the article under the default configuration.
 func Extract(a Article) []Claim { return defaultExtractor().Extract(a) }
 
-func buildLexicon() *lexicon {
+func buildLexicon() (*lexicon, error) {
 	lx := newLexicon()
-	addFunctionWords(lx)
-	addSubjectWords(lx)
-	addClaimantWords(lx)
-	addStatusWords(lx)
-	addDateWords(lx)
+	if err := addData(lx); err != nil {
+		return nil, err
+	}
 	lx.poss = lx.id("'s")
-	return lx
-}
-
-func addFunctionWords(lx *lexicon) {
-	lx.class(cDet, "the", "a", "an", "this", "these", "those")
-	lx.class(cOf, "of")
-	lx.class(cThat, "that")
-	lx.class(cBy, "by")
-	lx.class(cTo, "to")
-	lx.class(cFrom, "from")
-	lx.class(cAccording, "according")
-	lx.class(cPronPerson, "he", "she")
-	lx.class(cPronObj, "him", "her")
-	lx.class(cThey, "they", "them", "their")
-	lx.class(cIt, "it", "its")
-	lx.class(cNeg, "not", "never", "no", "none", "nor", "neither", "cannot")
-	lx.class(cAux, "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "am")
-	lx.class(cModal, "will", "would", "could", "may", "might", "should", "can", "shall", "must",
-		"plans", "plan", "planned", "planning", "intends", "intend", "intended", "expects", "expected",
-		"ready", "if", "unless", "whether", "hopes", "wants", "aims", "possibly", "perhaps")
-	lx.class(cStill, "still", "already", "now", "again", "also")
-	lx.class(cClauseStop, "but", "while", "whereas", "although", "though", "because", "however", "yet")
-	lx.class(cOfWhom, "them", "those", "whom", "these", "which")
-	lx.class(cGroupGlue, "a", "an", "the", "group", "force", "contingent", "total", "another",
-		"additional", "further", "of", "more", "extra", "new", "fresh", "its", "their", "his", "her")
-	lx.class(cThere, "there")
-	lx.class(cIncluding, "including", "among", "includes", "included")
-	lx.class(cPlacePrep, "in", "near", "around", "outside", "inside", "into", "across")
-	lx.class(cPlaceSuffix, "region", "oblast", "province", "area", "district", "raion", "krai",
-		"governorate", "county")
-	lx.class(cAnd, "and", "or")
-	lx.class(cWhich, "which", "who", "whose")
-	lx.class(cTrue, "true", "accurate", "correct")
-	lx.class(cDenialAdj, "incorrect", "untrue", "false", "wrong", "fake", "baseless", "inaccurate",
-		"groundless", "unfounded", "nonsense", "lies", "misleading", "fabricated", "fiction",
-		"erroneous", "mistaken", "disinformation", "propaganda")
-	lx.class(cFunction, "the", "a", "an", "this", "that", "these", "those", "he", "she", "it", "they",
-		"we", "i", "in", "on", "at", "of", "for", "with", "by", "to", "from", "and", "or", "but", "as",
-		"however", "meanwhile", "according", "after", "before", "during", "since", "while", "although",
-		"if", "when", "where", "which", "who", "what", "there", "here", "some", "many", "most", "all",
-		"both", "each", "other", "such", "no", "not", "yes", "his", "her", "its", "their", "our", "my",
-		"your", "presumably", "also", "then", "now", "first", "last", "earlier", "later", "only",
-		"still", "so", "thus", "therefore", "instead", "yet", "more", "less", "about", "around",
-		"nearly", "almost", "over", "under", "up", "down", "out", "into", "through", "across",
-		"despite", "following", "amid", "against", "between", "among", "without", "within",
-		"including", "ukraine's", "russia's", "for", "we", "you", "one", "two", "three")
+	return lx, nil
 }
 
 // addAliases folds the configuration's aliases into the lexicon.
@@ -656,10 +613,10 @@ found:
 	}
 	if sb.nat == "" && sb.whole == "" {
 		sb.nat = r.natBefore(k)
-		if sb.nat == "" && militaryHead(sb.head) && militaryHead(r.lastSubject.head) && r.recent() {
+		if sb.nat == "" && r.x.lx.needsNationality[sb.head] && r.x.lx.needsNationality[r.lastSubject.head] && r.recent() {
 			sb.nat = r.lastSubject.nat
 		}
-		if sb.nat == "" && militaryHead(sb.head) {
+		if sb.nat == "" && r.x.lx.needsNationality[sb.head] {
 			return
 		}
 	}
@@ -669,7 +626,7 @@ found:
 	}
 	// armies deploy; people, migrants and refugees arrive, and only when
 	// the text says so
-	if military := sb.whole != "" || militaryHead(sb.head); military && measure == "arrived" {
+	if military := sb.whole != "" || r.x.lx.needsNationality[sb.head]; military && measure == "arrived" {
 		measure = "deployed"
 	} else if !military && measure == "deployed" {
 		measure = ""

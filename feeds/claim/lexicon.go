@@ -130,6 +130,11 @@ type lexicon struct {
 	byKey   map[string]*phrase
 	maxLen  int
 
+	// needsNationality holds the heads that need a nationality to be
+	// worth a claim; opponents, the side a control claim takes from.
+	needsNationality map[string]bool
+	opponents        map[string]string
+
 	months   []monthID
 	weekdays []weekdayID
 	poss     int32 // id of "'s"

@@ -6,68 +6,6 @@ const (
 	controls = "controls city"
 )
 
-func addStatusWords(lx *lexicon) {
-	cues := []struct {
-		polarity int8
-		measure  string // the figure measure the words also carry
-		words    []string
-	}{
-		{1, "fighting", []string{"fighting", "still fighting", "are fighting", "is fighting", "were fighting",
-			"continue to fight", "continue fighting", "continues to fight", "continued to fight",
-			"keep fighting", "still in combat"}},
-		{1, "", []string{"back at the front", "back on the front", "back on the front line",
-			"back on the front lines", "back at the front lines", "returned to the front",
-			"returned to the front lines", "returning to the front", "are at the front",
-			"is at the front", "remain at the front", "remained at the front", "present at the front",
-			"are on the front line", "are on the front lines", "seen at the front", "seen on the front",
-			"seen on the front lines", "seen at the front lines", "seen in combat", "seen fighting",
-			"engaging in battle", "engaged in battle", "engaging in combat", "engaged in combat",
-			"engaging in fighting", "engaged in fighting", "taking part in combat", "taking part in battles",
-			"taking part in the fighting", "took part in combat", "participating in combat",
-			"participating in battles", "participating in the fighting", "involved in combat",
-			"involved in the fighting", "still present", "still stationed"}},
-		{1, "deployed", []string{"arrived at the front", "deployed to the front", "deployed to the front lines",
-			"deployed on the front", "deployed on the front lines", "sent to the front", "sent to the front lines",
-			"deployed in", "deployed to", "stationed in", "dispatched to the front", "dispatched to the front lines"}},
-		{-1, "", []string{"withdrew", "withdrawn", "withdrew from the front", "withdrawn from the front",
-			"pulled from the front", "pulled from the front lines", "pulled off the front",
-			"pulled off the front lines", "pulled back", "pulled out", "pulled from combat",
-			"absent from combat", "absent from the front", "absent from the battlefield", "left the front",
-			"left the front lines", "disappeared from the front", "disappeared from the front lines",
-			"retreated from the front", "rotated out", "moved away from the front",
-			"moved back from the front", "removed from the front", "removed from the front lines"}},
-	}
-	for _, c := range cues {
-		for _, w := range c.words {
-			e := lx.entry(w)
-			e.status = c.polarity
-			if c.measure != "" {
-				e.measure = c.measure
-			}
-		}
-	}
-	lx.class(cCapture, "captured", "taken", "took", "seized", "liberated", "occupied", "fell", "overran",
-		"capture", "seize", "liberation")
-	lx.class(cControl, "control", "controls", "controlled", "full", "complete", "completely", "fully",
-		"city", "town", "village", "settlement", "of", "over", "the")
-	lx.class(cHold, "fighting", "holding", "hold", "holds", "defending", "defend", "defends", "controlling",
-		"control", "present")
-	lx.class(cForces, "units", "forces", "troops", "defenders", "soldiers", "fighters", "army", "military",
-		"brigades", "brigade", "servicemen")
-	lx.class(cOurSide, "our", "we", "its", "their")
-	lx.class(cNoSign, "sign", "signs", "evidence", "indication", "indications", "trace")
-}
-
-func opponent(side string) string {
-	switch side {
-	case "russian":
-		return "ukrainian"
-	case "ukrainian":
-		return "russian"
-	}
-	return ""
-}
-
 // region is a stretch of the sentence that reports someone else's claim:
 // "media reports that [North Korean soldiers have not been seen …] are
 // incorrect".
@@ -213,7 +151,7 @@ func (r *run) statusSubject(c int) (subj, int) {
 			if sb.empty() {
 				return subj{}, -1
 			}
-			if sb.nat == "" && sb.whole == "" && militaryHead(sb.head) {
+			if sb.nat == "" && sb.whole == "" && r.x.lx.needsNationality[sb.head] {
 				if r.lastSubject.head == sb.head && r.lastSubject.nat != "" {
 					sb.nat = r.lastSubject.nat
 				} else {
@@ -266,7 +204,7 @@ func (r *run) statuses(claimant string, reg region, hasReg bool, denier string) 
 		}
 		c := m.i
 		sb, si := r.statusSubject(c)
-		if si < 0 || sb.nat == "" || !militaryHead(sb.head) {
+		if si < 0 || sb.nat == "" || !r.x.lx.needsNationality[sb.head] {
 			continue
 		}
 		// "no signs of North Korean troops engaging in battle"
@@ -343,7 +281,7 @@ func (r *run) control(claimant string) {
 					side = ph.side
 				}
 			}
-			opp := opponent(side)
+			opp := r.x.lx.opponents[side]
 			if opp == "" {
 				continue
 			}
