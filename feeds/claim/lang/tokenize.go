@@ -1,0 +1,239 @@
+package lang
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// cutWindow is how far back from MaxWords a run-on sentence may be cut at a
+// comma or semicolon rather than at the limit itself.
+const cutWindow = 40
+
+// wrappedLine is the length from which a line that ends in a lower-case
+// word, with no stop, is taken to be prose wrapped at a fixed width rather
+// than a headline.
+const wrappedLine = 60
+
+// Tokenize splits text into sentences and words without tagging or parsing.
+//
+// It follows UD English EWT: punctuation is split off, hyphenated
+// compounds are split ("Al-Zaman" → Al - Zaman) except after prefixes
+// ("e-mail"), clitics and contractions are multiword tokens ("don't" → do +
+// n't, "Russia's" → Russia + 's, "cannot" → can + not), URLs, e-mail
+// addresses, @handles and numbers ("8,000", "3.5", "8 000") stay whole. A
+// sentence ends at a stop, question or exclamation mark (with the quotes
+// and brackets that close after it), at a blank line, and at the end of a
+// headline line; abbreviations ("Lt. Gen.", "Feb. 4", "U.S.") keep their
+// stop. Sentences of more than MaxWords words are cut.
+//
+// Words have no tags and Head -1. The cost is linear in len(text), whatever
+// it holds.
+func Tokenize(text string) *Doc {
+	lx := theLexicon()
+	b := &builder{text: text, lx: lx, toks: lex(text, lx)}
+	b.doc = &Doc{Text: text, Sentences: make([]Sentence, 0, len(b.toks)/20+1)}
+	b.split()
+	return b.doc
+}
+
+// builder groups the lexer's tokens into sentences.
+type builder struct {
+	text   string
+	lx     *lexicon
+	toks   []lexTok
+	doc    *Doc
+	words  []Word  // arena the sentences' Words are cut from
+	tokens []Token // arena the sentences' Tokens are cut from
+}
+
+// split walks the tokens once, ending a sentence where boundary says so and
+// cutting one that would pass MaxWords.
+func (b *builder) split() {
+	start, words, line := 0, 0, 0
+	for i := range b.toks {
+		t := &b.toks[i]
+		if i > start && b.boundary(start, line, i) {
+			b.emit(start, i)
+			start, words = i, 0
+		}
+		if t.nl > 0 {
+			line = i
+		}
+		if n := t.words(); words+n > MaxWords {
+			cut := b.cutPoint(start, i)
+			b.emit(start, cut)
+			start, words = cut, 0
+			for k := cut; k < i; k++ {
+				words += b.toks[k].words()
+			}
+		}
+		words += t.words()
+	}
+	if start < len(b.toks) {
+		b.emit(start, len(b.toks))
+	}
+}
+
+// cutPoint returns where to cut the sentence toks[start:i] that token i
+// would take past MaxWords: after the last comma or semicolon within
+// cutWindow words of the limit, else before token i.
+func (b *builder) cutPoint(start, i int) int {
+	cut, words := i, 0
+	for k := start; k < i; k++ {
+		words += b.toks[k].words()
+		if t := &b.toks[k]; words >= MaxWords-cutWindow && t.kind == kComma && (b.text[t.start] == ',' || b.text[t.start] == ';') {
+			cut = k + 1
+		}
+	}
+	return cut
+}
+
+// boundary reports whether a sentence that began at token start ends
+// before token i. line is the first token of the line token i-1 is on.
+func (b *builder) boundary(start, line, i int) bool {
+	next := &b.toks[i]
+	switch {
+	case next.nl >= 2: // a blank line: a paragraph ends
+		return true
+	case next.kind == kBullet:
+		return true
+	case b.endsSentence(start, i):
+		return true
+	case next.nl == 1:
+		return b.headlineEnds(start, line, i)
+	}
+	return false
+}
+
+// endsSentence reports whether the punctuation before token i ends the
+// sentence: a stop, question or exclamation mark or ellipsis, with the
+// closing quotes and brackets after it, and a next word that can start a
+// sentence.
+func (b *builder) endsSentence(start, i int) bool {
+	next := &b.toks[i]
+	if next.kind == kClose && !next.space {
+		return false // the sentence takes its closing quote or bracket first
+	}
+	k := i - 1
+	for k > start && b.toks[k].kind == kClose && !b.toks[k].space {
+		k--
+	}
+	fin := &b.toks[k]
+	// The first word of what follows, past opening quotes and brackets.
+	m := i
+	for m < len(b.toks) && m-i < 3 && b.toks[m].kind == kOpen {
+		m++
+	}
+	if m == len(b.toks) {
+		return true
+	}
+	nt := &b.toks[m]
+	switch fin.kind {
+	case kPeriod:
+		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
+	case kQuestion:
+		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion && !b.lowerWord(nt)
+	case kEllipsis:
+		return b.upperWord(nt)
+	case kWord:
+		if fin.abbr == abbrPlain && nt.kind == kWord {
+			return b.lx.starters[b.text[nt.start:nt.end]] || b.lx.starters[b.firstWord(nt)]
+		}
+	}
+	return false
+}
+
+// headlineEnds reports whether the line break before token i ends a
+// sentence that has no stop: a headline, a dateline or a list item on a
+// line of its own. Prose wrapped at a fixed width does not end there.
+func (b *builder) headlineEnds(start, line, i int) bool {
+	prev, next := &b.toks[i-1], &b.toks[i]
+	switch {
+	case start < line: // the sentence already runs over lines: wrapped prose
+		return false
+	case prev.kind == kComma || prev.kind == kDash || prev.kind == kOpen:
+		return false
+	case b.lowerWord(next):
+		return false
+	case prev.end-b.toks[line].start >= wrappedLine && b.lowerWord(prev):
+		return false
+	}
+	return true
+}
+
+// firstWord returns the first syntactic word of a token ("It" of "It's").
+func (b *builder) firstWord(t *lexTok) string {
+	if t.cuts[0] != 0 {
+		return b.text[t.start : t.start+int(t.cuts[0])]
+	}
+	return b.text[t.start:t.end]
+}
+
+func (b *builder) lowerWord(t *lexTok) bool {
+	if t.kind != kWord {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(b.text[t.start:])
+	return unicode.IsLower(r)
+}
+
+func (b *builder) upperWord(t *lexTok) bool {
+	if t.kind != kWord && t.kind != kNumber {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(b.text[t.start:])
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}
+
+// emit appends the sentence made of toks[a:z]. Its Words and Tokens are cut
+// from shared arenas, with their capacity capped so an append by a caller
+// copies rather than overwriting the next sentence.
+func (b *builder) emit(a, z int) {
+	nw := 0
+	for k := a; k < z; k++ {
+		nw += b.toks[k].words()
+	}
+	left := len(b.toks) - a
+	words := grab(&b.words, nw, left+left/8)
+	tokens := grab(&b.tokens, z-a, left)
+	text := b.text
+	wi := 0
+	for k := a; k < z; k++ {
+		t := &b.toks[k]
+		ti := k - a
+		space := t.end < len(text) && spaceAt(text, t.end) > 0
+		first, mwt := wi, -1
+		if t.cuts[0] != 0 {
+			mwt = ti
+		}
+		ps := t.start
+		for _, c := range t.cuts {
+			if c == 0 {
+				break
+			}
+			pe := t.start + int(c)
+			words[wi] = Word{Form: text[ps:pe], Start: ps, End: pe, MWT: mwt, Head: -1}
+			wi++
+			ps = pe
+		}
+		words[wi] = Word{Form: text[ps:t.end], Start: ps, End: t.end, MWT: mwt, SpaceAfter: space, Head: -1}
+		wi++
+		tokens[ti] = Token{Form: text[t.start:t.end], Start: t.start, End: t.end, First: first, Last: wi - 1, SpaceAfter: space}
+	}
+	b.doc.Sentences = append(b.doc.Sentences, Sentence{
+		Start: b.toks[a].start, End: b.toks[z-1].end, Words: words, Tokens: tokens,
+	})
+}
+
+// grab cuts n elements from the arena, starting a new block (sized for
+// about want more) when it is full. Blocks are never shared between texts.
+func grab[T any](arena *[]T, n, want int) []T {
+	const maxBlock = 8192
+	if cap(*arena)-len(*arena) < n {
+		size := min(max(want, n), maxBlock)
+		*arena = make([]T, 0, max(size, n))
+	}
+	s := len(*arena)
+	*arena = (*arena)[:s+n]
+	return (*arena)[s : s+n : s+n]
+}
