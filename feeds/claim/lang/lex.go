@@ -225,7 +225,8 @@ func trimURL(s string) int {
 	}
 	for n > 0 {
 		c := s[n-1]
-		if strings.IndexByte(".,;:!?'\"", c) >= 0 || (c == ')' && strings.Count(s[:n], "(") < strings.Count(s[:n], ")")) {
+		if strings.IndexByte(".,;:!?'\"", c) >= 0 || (c == ')' && strings.Count(s[:n], "(") < strings.Count(s[:n], ")")) ||
+			(c == ']' && strings.Count(s[:n], "[") < strings.Count(s[:n], "]")) || (c == '>' && strings.IndexByte(s[:n], '<') < 0) {
 			n--
 			continue
 		}

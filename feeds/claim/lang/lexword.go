@@ -139,7 +139,8 @@ func (l *lexer) phoneLike(segs []span, k int) bool {
 	if b-a >= 2 {
 		return true
 	}
-	return segs[k].end-segs[k].start == 3 && segs[k+1].end-segs[k+1].start == 4
+	l1, l2 := segs[k].end-segs[k].start, segs[k+1].end-segs[k+1].start
+	return l2 == 4 && (l1 == 3 || l1 == 5) // 646-8420, ZIP+4 20006-3700
 }
 
 // lastWord emits the span's last token, which may keep a following full
@@ -247,7 +248,7 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 	text := l.text
 	if isDigit(text[s]) {
 		d := s
-		for d < e && isDigit(text[d]) {
+		for d < e && (isDigit(text[d]) || (text[d] == '.' || text[d] == ',') && d+1 < e && isDigit(text[d+1])) {
 			d++
 		}
 		var buf [16]byte

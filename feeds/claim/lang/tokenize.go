@@ -130,9 +130,16 @@ func (b *builder) endsSentence(start, i int) bool {
 	nt := &b.toks[m]
 	switch fin.kind {
 	case kPeriod:
+		if !nt.space && m == i && b.lowerWord(nt) {
+			return false // "alt.animals": a name with a stop inside
+		}
 		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
 	case kQuestion:
-		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion && !b.lowerWord(nt)
+		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
+			return false
+		}
+		// `"Why?" he asked` goes on; "Why? he asked" (web text) does not.
+		return k == i-1 || !b.lowerWord(nt)
 	case kEllipsis:
 		return b.upperWord(nt)
 	case kWord:
