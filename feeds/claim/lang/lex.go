@@ -59,34 +59,48 @@ func (t *lexTok) words() int {
 // so a straight quote can be told to open or close.
 type lexer struct {
 	text  string
+	pos   int // where lexing goes on
 	lx    *lexicon
 	toks  []lexTok
 	nl    int  // newlines seen since the last token
 	space bool // whitespace seen since the last token
 	dq    bool // a straight double quote is open
 	sq    int  // single quotes open
+	segs  []span
 }
 
-// lex returns the surface tokens of text in order. Every byte is looked at
-// a bounded number of times, so the cost is linear in len(text).
-func lex(text string, lx *lexicon) []lexTok {
-	l := &lexer{text: text, lx: lx, toks: make([]lexTok, 0, len(text)/5+1)}
-	i := 0
-	for i < len(text) {
-		if n := spaceAt(text, i); n > 0 {
-			if text[i] == '\n' {
+// newLexer returns a lexer at the start of text. Tokens are lexed on
+// demand (fill) and dropped once used (drop), so the lexer holds a bounded
+// window of them, never the whole text's.
+func newLexer(text string, lx *lexicon) *lexer {
+	return &lexer{text: text, lx: lx, toks: make([]lexTok, 0, min(2*MaxWords, len(text)/4+lookahead))}
+}
+
+// fill lexes until at least n tokens are queued or the text is used up,
+// and reports whether n are. Every byte is looked at a bounded number of
+// times, so lexing costs time linear in len(text).
+func (l *lexer) fill(n int) bool {
+	text := l.text
+	for len(l.toks) < n && l.pos < len(text) {
+		if k := spaceAt(text, l.pos); k > 0 {
+			if text[l.pos] == '\n' {
 				l.nl++
 				if l.nl >= 2 {
 					l.dq, l.sq = false, 0 // quotes never run over a paragraph
 				}
 			}
 			l.space = true
-			i += n
+			l.pos += k
 			continue
 		}
-		i = l.chunk(i)
+		l.pos = l.chunk(l.pos)
 	}
-	return l.toks
+	return len(l.toks) >= n
+}
+
+// drop forgets the first n queued tokens.
+func (l *lexer) drop(n int) {
+	l.toks = l.toks[:copy(l.toks, l.toks[n:])]
 }
 
 // spaceAt returns the byte length of the whitespace or control character at
@@ -176,8 +190,8 @@ func (l *lexer) chunk(i int) int {
 func (l *lexer) special(p, j int, hasAt bool) int {
 	text := l.text
 	s := text[p:j]
-	if hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "ftp://") ||
-		hasPrefixFold(s, "www.") || hasPrefixFold(s, "mailto:") {
+	if c := s[0] | 0x20; (c == 'h' || c == 'f' || c == 'w' || c == 'm') && (hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "ftp://") ||
+		hasPrefixFold(s, "www.") || hasPrefixFold(s, "mailto:")) {
 		end := p + trimURL(s)
 		if end-p > len("www.") {
 			l.emit(p, capEnd(text, p, end), kURL)

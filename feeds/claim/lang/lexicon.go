@@ -32,6 +32,7 @@ type abbrEntry struct {
 type lexicon struct {
 	abbrevs      map[string]abbrEntry // lower-case form without the final stop
 	contractions map[string][]int     // lower-case surface form → cut offsets
+	endings      [26 * 26]bool        // last two letters of some contraction
 	clitics      []string             // "n't", "'s", … with a straight apostrophe
 	prefixes     map[string]bool      // hyphen prefixes that stay joined
 	starters     map[string]bool      // capitalised sentence openers
@@ -73,6 +74,9 @@ func loadLexicon() *lexicon {
 			cuts = append(cuts, off)
 		}
 		lx.contractions[f[0]] = cuts
+		if i, ok := endingIndex(f[0]); ok {
+			lx.endings[i] = true
+		}
 	}
 	for _, f := range dataLines("clitics.txt") {
 		lx.clitics = append(lx.clitics, f[0])
@@ -99,6 +103,20 @@ func loadLexicon() *lexicon {
 		lx.tlds[f[0]] = true
 	}
 	return lx
+}
+
+// endingIndex returns the index in lexicon.endings of the last two letters
+// of w, ignoring case; ok is false when they are not both ASCII letters.
+// Checking it first spares a map look-up for nearly every word.
+func endingIndex(w string) (int, bool) {
+	if len(w) < 2 {
+		return 0, false
+	}
+	a, b := w[len(w)-2]|0x20, w[len(w)-1]|0x20
+	if a < 'a' || a > 'z' || b < 'a' || b > 'z' {
+		return 0, false
+	}
+	return int(a-'a')*26 + int(b-'a'), true
 }
 
 // dataLines returns the fields of every non-comment, non-blank line of an

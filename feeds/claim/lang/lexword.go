@@ -14,8 +14,7 @@ type span struct{ start, end int }
 // which is past j when a number with spaced thousands ran on ("8 000").
 func (l *lexer) word(p, j int) int {
 	text := l.text
-	var segs [maxConnectors + 1]span
-	ns := 0
+	segs := l.segs[:0]
 	q := p
 	if text[q] == '.' { // ".5"
 		q++
@@ -29,9 +28,8 @@ func (l *lexer) word(p, j int) int {
 			}
 			q += n
 		}
-		segs[ns] = span{s, q}
-		ns++
-		if q >= j || ns > maxConnectors || q-s >= maxTokenBytes {
+		segs = append(segs, span{s, q})
+		if q >= j || len(segs) > maxConnectors || q-s >= maxTokenBytes {
 			break
 		}
 		r, n := decode(text, q)
@@ -40,10 +38,12 @@ func (l *lexer) word(p, j int) int {
 		}
 		q += n
 	}
+	l.segs = segs // reused by the next word: no allocation per word
 	segs[0].start = p
+	ns := len(segs)
 	ts := p
 	for k := 0; k < ns-1; k++ {
-		if l.joins(segs[:ns], k) {
+		if l.joins(segs, k) {
 			continue
 		}
 		l.emitWord(ts, segs[k].end)
@@ -279,7 +279,7 @@ func (l *lexer) mwtCuts(w string) (cuts [2]int32) {
 		}
 		return cuts
 	}
-	if len(w) > 8 || len(w) < 2 {
+	if i, ok := endingIndex(w); !ok || len(w) > 8 || !l.lx.endings[i] {
 		return cuts
 	}
 	var buf [16]byte

@@ -30,8 +30,8 @@ const wrappedLine = 60
 // it holds.
 func Tokenize(text string) *Doc {
 	lx := theLexicon()
-	b := &builder{text: text, lx: lx, toks: lex(text, lx)}
-	b.doc = &Doc{Text: text, Sentences: make([]Sentence, 0, len(b.toks)/20+1)}
+	b := &builder{text: text, lx: lx, lex: newLexer(text, lx)}
+	b.doc = &Doc{Text: text, Sentences: make([]Sentence, 0, len(text)/120+1)}
 	b.split()
 	return b.doc
 }
@@ -40,46 +40,69 @@ func Tokenize(text string) *Doc {
 type builder struct {
 	text   string
 	lx     *lexicon
-	toks   []lexTok
+	lex    *lexer
+	toks   []lexTok // the lexer's queue: the sentence being built and a look-ahead
 	doc    *Doc
 	words  []Word  // arena the sentences' Words are cut from
 	tokens []Token // arena the sentences' Tokens are cut from
 }
 
+// lookahead is how many tokens past the current one a boundary decision
+// may look at (past opening quotes, to the next word).
+const lookahead = 4
+
 // split walks the tokens once, ending a sentence where boundary says so and
-// cutting one that would pass MaxWords.
+// cutting one that would pass MaxWords. The sentence being built always
+// starts at token 0 of the queue: emitted tokens are dropped.
 func (b *builder) split() {
-	start, words, line := 0, 0, 0
-	for i := range b.toks {
-		t := &b.toks[i]
-		if i > start && b.boundary(start, line, i) {
-			b.emit(start, i)
-			start, words = i, 0
+	words := 0
+	line := 0 // byte offset of the start of the line the previous token is on
+	for i := 0; b.fill(i + 1); i++ {
+		b.fill(i + lookahead)
+		if i > 0 && b.boundary(line, i) {
+			b.emitDrop(i)
+			i, words = 0, 0
 		}
+		t := &b.toks[i]
 		if t.nl > 0 {
-			line = i
+			line = t.start
 		}
 		if n := t.words(); words+n > MaxWords {
-			cut := b.cutPoint(start, i)
-			b.emit(start, cut)
-			start, words = cut, 0
-			for k := cut; k < i; k++ {
+			cut := b.cutPoint(i)
+			b.emitDrop(cut)
+			i -= cut
+			words = 0
+			for k := 0; k < i; k++ {
 				words += b.toks[k].words()
 			}
 		}
-		words += t.words()
+		words += b.toks[i].words()
 	}
-	if start < len(b.toks) {
-		b.emit(start, len(b.toks))
+	if len(b.toks) > 0 {
+		b.emitDrop(len(b.toks))
 	}
 }
 
-// cutPoint returns where to cut the sentence toks[start:i] that token i
-// would take past MaxWords: after the last comma or semicolon within
-// cutWindow words of the limit, else before token i.
-func (b *builder) cutPoint(start, i int) int {
+// fill has the lexer queue n tokens if the text holds them.
+func (b *builder) fill(n int) bool {
+	ok := b.lex.fill(n)
+	b.toks = b.lex.toks
+	return ok
+}
+
+// emitDrop emits the sentence toks[:z] and drops its tokens.
+func (b *builder) emitDrop(z int) {
+	b.emit(0, z)
+	b.lex.drop(z)
+	b.toks = b.lex.toks
+}
+
+// cutPoint returns where to cut the sentence toks[:i] that token i would
+// take past MaxWords: after the last comma or semicolon within cutWindow
+// words of the limit, else before token i.
+func (b *builder) cutPoint(i int) int {
 	cut, words := i, 0
-	for k := start; k < i; k++ {
+	for k := 0; k < i; k++ {
 		words += b.toks[k].words()
 		if t := &b.toks[k]; words >= MaxWords-cutWindow && t.kind == kComma && (b.text[t.start] == ',' || b.text[t.start] == ';') {
 			cut = k + 1
@@ -88,19 +111,19 @@ func (b *builder) cutPoint(start, i int) int {
 	return cut
 }
 
-// boundary reports whether a sentence that began at token start ends
-// before token i. line is the first token of the line token i-1 is on.
-func (b *builder) boundary(start, line, i int) bool {
+// boundary reports whether the sentence toks[:i] ends before token i. line
+// is where the line token i-1 is on begins.
+func (b *builder) boundary(line, i int) bool {
 	next := &b.toks[i]
 	switch {
 	case next.nl >= 2: // a blank line: a paragraph ends
 		return true
 	case next.kind == kBullet:
 		return true
-	case b.endsSentence(start, i):
+	case b.endsSentence(i):
 		return true
 	case next.nl == 1:
-		return b.headlineEnds(start, line, i)
+		return b.headlineEnds(line, i)
 	}
 	return false
 }
@@ -109,13 +132,13 @@ func (b *builder) boundary(start, line, i int) bool {
 // sentence: a stop, question or exclamation mark or ellipsis, with the
 // closing quotes and brackets after it, and a next word that can start a
 // sentence.
-func (b *builder) endsSentence(start, i int) bool {
+func (b *builder) endsSentence(i int) bool {
 	next := &b.toks[i]
 	if next.kind == kClose && !next.space {
 		return false // the sentence takes its closing quote or bracket first
 	}
 	k := i - 1
-	for k > start && b.toks[k].kind == kClose && !b.toks[k].space {
+	for k > 0 && b.toks[k].kind == kClose && !b.toks[k].space {
 		k--
 	}
 	fin := &b.toks[k]
@@ -153,16 +176,16 @@ func (b *builder) endsSentence(start, i int) bool {
 // headlineEnds reports whether the line break before token i ends a
 // sentence that has no stop: a headline, a dateline or a list item on a
 // line of its own. Prose wrapped at a fixed width does not end there.
-func (b *builder) headlineEnds(start, line, i int) bool {
+func (b *builder) headlineEnds(line, i int) bool {
 	prev, next := &b.toks[i-1], &b.toks[i]
 	switch {
-	case start < line: // the sentence already runs over lines: wrapped prose
+	case b.toks[0].start < line: // the sentence already runs over lines: wrapped prose
 		return false
 	case prev.kind == kComma || prev.kind == kDash || prev.kind == kOpen:
 		return false
 	case b.lowerWord(next):
 		return false
-	case prev.end-b.toks[line].start >= wrappedLine && b.lowerWord(prev):
+	case prev.end-line >= wrappedLine && b.lowerWord(prev):
 		return false
 	}
 	return true
@@ -200,7 +223,7 @@ func (b *builder) emit(a, z int) {
 	for k := a; k < z; k++ {
 		nw += b.toks[k].words()
 	}
-	left := len(b.toks) - a
+	left := (len(b.text)-b.toks[a].start)/5 + z - a // tokens still to come, about
 	words := grab(&b.words, nw, left+left/8)
 	tokens := grab(&b.tokens, z-a, left)
 	text := b.text
@@ -219,17 +242,25 @@ func (b *builder) emit(a, z int) {
 				break
 			}
 			pe := t.start + int(c)
-			words[wi] = Word{Form: text[ps:pe], Start: ps, End: pe, MWT: mwt, Head: -1}
+			setWord(&words[wi], text, ps, pe, mwt, false)
 			wi++
 			ps = pe
 		}
-		words[wi] = Word{Form: text[ps:t.end], Start: ps, End: t.end, MWT: mwt, SpaceAfter: space, Head: -1}
+		setWord(&words[wi], text, ps, t.end, mwt, space)
 		wi++
-		tokens[ti] = Token{Form: text[t.start:t.end], Start: t.start, End: t.end, First: first, Last: wi - 1, SpaceAfter: space}
+		tk := &tokens[ti]
+		tk.Form, tk.Start, tk.End, tk.First, tk.Last, tk.SpaceAfter = text[t.start:t.end], t.start, t.end, first, wi-1, space
 	}
 	b.doc.Sentences = append(b.doc.Sentences, Sentence{
 		Start: b.toks[a].start, End: b.toks[z-1].end, Words: words, Tokens: tokens,
 	})
+}
+
+// setWord fills a zeroed arena word field by field: assigning a whole Word
+// would also write its empty tag strings, each a pointer the garbage
+// collector's write barrier must see.
+func setWord(w *Word, text string, start, end, mwt int, space bool) {
+	w.Form, w.Start, w.End, w.MWT, w.SpaceAfter, w.Head = text[start:end], start, end, mwt, space, -1
 }
 
 // grab cuts n elements from the arena, starting a new block (sized for
