@@ -92,6 +92,8 @@ func (l *lexer) joins(segs []span, k int) bool {
 			return true
 		case allLetters(L) && allLetters(R) && min(runes(L), runes(R)) == 1 && max(runes(L), runes(R)) <= 2:
 			return true // U.S, a.m, Ph.D
+		case allLower(L) && allLower(R) && len(R) >= 2:
+			return true // alt.animals.cat: a name, not a sentence end with a lost space
 		}
 		return l.isDomain(segs, k)
 	case ',': // 8,000 but not "1,2"
@@ -174,11 +176,20 @@ func (l *lexer) lastWord(s, e, j int, whole bool) int {
 
 // spacedThousands returns the end of the groups " ddd" that follow a
 // number of 1–3 digits ending at e ("8 000", "1 250 000"), or e.
+//
+// A run that goes on with more digits after a space ("650 723 1976") is a
+// telephone number, not a figure, and is left alone.
 func spacedThousands(text string, e int) int {
 	end := e
 	for {
 		n := thinSpaceAt(text, end)
-		if n == 0 || end+n+3 > len(text) || !allDigits(text[end+n:end+n+3]) || isAlnumAt(text, end+n+3) {
+		if n == 0 || end+n >= len(text) || !isDigit(text[end+n]) {
+			return end
+		}
+		if end+n+3 > len(text) || !allDigits(text[end+n:end+n+3]) || isAlnumAt(text, end+n+3) {
+			if end > e {
+				return e
+			}
 			return end
 		}
 		end += n + 3
@@ -219,11 +230,8 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 	first, _ := utf8.DecodeRuneInString(w)
 	switch {
 	case hasByte(w, '.'):
-		if allLower(w[lastByte(w, '.')+1:]) && l.lx.tlds[w[lastByte(w, '.')+1:]] && longestRun(w) > 2 {
-			return abbrNone // a domain name at the end of a sentence
-		}
-		if isDigit(w[0]) {
-			return abbrNone
+		if isDigit(w[0]) || longestRun(w) > 3 {
+			return abbrNone // a number, a domain or a dotted name before its stop
 		}
 		return abbrPlain // U.S., a.m., Ph.D.
 	case utf8.RuneCountInString(w) == 1 && unicode.IsUpper(first):

@@ -60,7 +60,7 @@ func (b *builder) split() {
 	for i := 0; b.fill(i + 1); i++ {
 		b.fill(i + lookahead)
 		if i > 0 && b.boundary(line, i) {
-			b.emitDrop(i)
+			b.emitDrop(b.splitFinalStop(i))
 			i, words = 0, 0
 		}
 		t := &b.toks[i]
@@ -79,8 +79,26 @@ func (b *builder) split() {
 		words += b.toks[i].words()
 	}
 	if len(b.toks) > 0 {
-		b.emitDrop(len(b.toks))
+		b.emitDrop(b.splitFinalStop(len(b.toks)))
 	}
+}
+
+// splitFinalStop gives an abbreviation that ends the sentence toks[:z] its
+// stop back as a token of its own, as EWT writes it ("etc" + "."), and
+// returns the sentence's new length.
+func (b *builder) splitFinalStop(z int) int {
+	t := &b.toks[z-1]
+	if t.kind != kWord || t.abbr != abbrPlain || t.cuts[0] != 0 || t.end-t.start < 2 {
+		return z
+	}
+	t.end--
+	t.abbr = abbrNone
+	stop := lexTok{start: t.end, end: t.end + 1, kind: kPeriod}
+	b.lex.toks = append(b.lex.toks, lexTok{})
+	copy(b.lex.toks[z+1:], b.lex.toks[z:])
+	b.lex.toks[z] = stop
+	b.toks = b.lex.toks
+	return z + 1
 }
 
 // fill has the lexer queue n tokens if the text holds them.

@@ -160,8 +160,13 @@ func TestTokenizeTreebanks(t *testing.T) {
 		name, path                string
 		minTokens, minWords, minS float64 // the bars: what Tokenize achieves, minus a hair
 	}{
-		{"PUD", "ud-english-pud/en_pud-ud-test.conllu", 0, 0, 0},
-		{"EWT test", "ud-english-ewt/en_ewt-ud-test.conllu", 0, 0, 0},
+		// Measured: PUD tokens 99.65, words 99.96, sentences 99.70. PUD
+		// splits ’s off as a token of its own (EWT makes it a multiword
+		// token, which Tokenize follows): most of the token misses.
+		{"PUD", "ud-english-pud/en_pud-ud-test.conllu", 99.5, 99.8, 99.4},
+		// Measured: EWT test tokens 99.37, words 99.17, sentences 84.86:
+		// web text, e-mail signatures and lines with no punctuation.
+		{"EWT test", "ud-english-ewt/en_ewt-ud-test.conllu", 99.2, 99.0, 84.5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := readGold(t, filepath.Join(corpusDir, tc.path))
