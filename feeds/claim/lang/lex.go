@@ -237,10 +237,20 @@ func trimURL(s string) int {
 	if n > maxTokenBytes*4 {
 		n = maxTokenBytes * 4
 	}
+	// A closing bracket is the URL's own only if it opened one inside it
+	// (en.wikipedia.org/wiki/Mercury_(planet)).
+	parens := strings.Count(s[:n], "(") - strings.Count(s[:n], ")")
+	squares := strings.Count(s[:n], "[") - strings.Count(s[:n], "]")
+	angle := strings.IndexByte(s[:n], '<') >= 0
 	for n > 0 {
 		c := s[n-1]
-		if strings.IndexByte(".,;:!?'\"", c) >= 0 || (c == ')' && strings.Count(s[:n], "(") < strings.Count(s[:n], ")")) ||
-			(c == ']' && strings.Count(s[:n], "[") < strings.Count(s[:n], "]")) || (c == '>' && strings.IndexByte(s[:n], '<') < 0) {
+		if strings.IndexByte(".,;:!?'\"", c) >= 0 || (c == ')' && parens < 0) || (c == ']' && squares < 0) || (c == '>' && !angle) {
+			switch c {
+			case ')':
+				parens++
+			case ']':
+				squares++
+			}
 			n--
 			continue
 		}
@@ -330,7 +340,7 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 		return q
 	}
 	q := p + n
-	for q < j && q-p < 16 && strings.HasPrefix(text[q:], string(r)) {
+	for q < j && q-p < 16 && strings.HasPrefix(text[q:], text[p:p+n]) {
 		q += n // '' and ``, written for one double quote
 	}
 	before, after := p > cs, q < j

@@ -136,7 +136,7 @@ func (b *builder) boundary(line, i int) bool {
 	switch {
 	case next.nl >= 2: // a blank line: a paragraph ends
 		return true
-	case next.kind == kBullet:
+	case next.kind == kBullet || b.numberedItem(i):
 		return true
 	case b.endsSentence(i):
 		return true
@@ -144,6 +144,18 @@ func (b *builder) boundary(line, i int) bool {
 		return b.headlineEnds(line, i)
 	}
 	return false
+}
+
+// numberedItem reports whether token i starts a numbered list item: a
+// number at the start of a line, then a stop or bracket and a space ("2. ",
+// "3) ").
+func (b *builder) numberedItem(i int) bool {
+	t := &b.toks[i]
+	if t.nl == 0 || t.kind != kNumber || i+2 >= len(b.toks) {
+		return false
+	}
+	mark, after := &b.toks[i+1], &b.toks[i+2]
+	return (mark.kind == kPeriod || mark.kind == kClose) && !mark.space && after.space
 }
 
 // endsSentence reports whether the punctuation before token i ends the
@@ -171,6 +183,9 @@ func (b *builder) endsSentence(i int) bool {
 	nt := &b.toks[m]
 	switch fin.kind {
 	case kPeriod:
+		if k == 1 && b.toks[0].kind == kNumber && b.toks[0].nl > 0 {
+			return false // "2. Second item": a numbered list item goes on
+		}
 		if !nt.space && m == i && b.lowerWord(nt) {
 			return false // "alt.animals": a name with a stop inside
 		}
