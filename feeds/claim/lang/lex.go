@@ -31,7 +31,8 @@ const (
 	kComma                   // , ; :
 	kDash                    // - -- – —
 	kBullet                  // a list mark at the start of a line
-	kSymbol                  // anything else: $ % & emoji, emoticons, garbage
+	kEmoticon                // an emoticon or emoji: it may trail a sentence's final mark
+	kSymbol                  // anything else: $ % &, bytes that are not text
 )
 
 // lexTok is one surface token found by the lexer.
@@ -223,7 +224,7 @@ func (l *lexer) special(p, j int, hasAt bool) int {
 	}
 	for _, e := range l.lx.emoticons {
 		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isAlnumAt(text, p+len(e))) {
-			l.emit(p, p+len(e), kSymbol)
+			l.emit(p, p+len(e), kEmoticon)
 			return p + len(e)
 		}
 	}
@@ -392,7 +393,7 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 	q := p + n
 	if isEmoji(r) {
 		q = emojiEnd(text, q, j)
-		l.emit(p, q, kSymbol)
+		l.emit(p, q, kEmoticon)
 		return q
 	}
 	if r == utf8.RuneError || !unicode.IsPrint(r) {

@@ -163,12 +163,11 @@ func (b *builder) numberedItem(i int) bool {
 // closing quotes and brackets after it, and a next word that can start a
 // sentence.
 func (b *builder) endsSentence(i int) bool {
-	next := &b.toks[i]
-	if next.kind == kClose && !next.space {
+	if b.trails(i) {
 		return false // the sentence takes its closing quote or bracket first
 	}
 	k := i - 1
-	for k > 0 && b.toks[k].kind == kClose && !b.toks[k].space {
+	for k > 0 && b.trails(k) {
 		k--
 	}
 	fin := &b.toks[k]
@@ -204,6 +203,14 @@ func (b *builder) endsSentence(i int) bool {
 		}
 	}
 	return false
+}
+
+// trails reports whether token i belongs after the final mark of the
+// sentence before it: a closing quote or bracket written against it, or an
+// emoticon ("Great day! :)").
+func (b *builder) trails(i int) bool {
+	t := &b.toks[i]
+	return t.kind == kClose && !t.space || t.kind == kEmoticon && t.nl == 0
 }
 
 // headlineEnds reports whether the line break before token i ends a
