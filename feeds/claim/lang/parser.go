@@ -35,14 +35,20 @@ type Parser struct {
 	labels []string // relation names; class 1+2l is LEFT-l, 2+2l is RIGHT-l
 	rootL  int      // index of "root" in labels
 	m      *model
-	pool   sync.Pool // *parseState, reused scratch
+	beam   int       // beam width; 1 is greedy
+	pool   sync.Pool // *parseState or *beamState, reused scratch
 }
 
 // ParserOptions tune training. The zero value means the defaults.
 type ParserOptions struct {
-	Epochs  int     // passes over the training data; default 15
-	Seed    uint64  // seeds the order of sentences and the exploration; 0 is a fixed default
-	Beam    int     // reserved: 0 or 1 means greedy, the only decoder implemented
+	Epochs int    // passes over the training data; default 15
+	Seed   uint64 // seeds the order of sentences and the exploration; 0 is a fixed default
+	Beam   int    // beam width, trained globally with early update; 0 or 1 means greedy with the dynamic oracle
+	// Warmup is, with a beam, the number of first epochs trained greedily
+	// with the dynamic oracle before global training starts: early update
+	// learns slowly from nothing, and a greedy start gives it a good
+	// model to correct. Default Epochs/2.
+	Warmup  int
 	Bits    uint    // log2 of the training table's rows; default 20
 	Prune   float32 // averaged weights of at most this magnitude are dropped; default 0.5
 	Explore float64 // after the first epoch, the probability of following the model's own transition; default 0.9
@@ -51,6 +57,9 @@ type ParserOptions struct {
 func (o ParserOptions) withDefaults() ParserOptions {
 	if o.Epochs <= 0 {
 		o.Epochs = 15
+	}
+	if o.Beam > 1 && o.Warmup == 0 {
+		o.Warmup = o.Epochs / 2
 	}
 	if o.Bits == 0 {
 		o.Bits = 20
@@ -96,13 +105,16 @@ type parseState struct {
 	ls   []uint64 // bitsets of the left and right children's relations
 	rs   []uint64
 
-	// per-position value hashes: word, tag (Penn), universal tag, lemma,
-	// features, and word+tag.
-	hw, hp, hu, hl, hf, hwp []uint64
-
-	tm     *templates
+	tok    *sentHashes // shared by every configuration of one sentence
 	feats  []uint64
 	scores []float32
+}
+
+// sentHashes are a sentence's per-position value hashes: word, tag (Penn),
+// universal tag, lemma, features, and word+tag; and the template seeds.
+type sentHashes struct {
+	hw, hp, hu, hl, hf, hwp []uint64
+	tm                      *templates
 }
 
 func (st *parseState) none() int32 { return int32(st.n + 1) }
@@ -125,36 +137,15 @@ func (st *parseState) reset(words []Word, classes int) {
 		}
 		return s[:m]
 	}
-	grow64 := func(s []uint64) []uint64 {
-		if cap(s) < m {
-			return make([]uint64, m, 2*m)
-		}
-		return s[:m]
-	}
 	st.head, st.rel = grow32(st.head), grow32(st.rel)
 	st.lc1, st.lc2, st.rc1, st.rc2 = grow32(st.lc1), grow32(st.lc2), grow32(st.rc1), grow32(st.rc2)
 	st.nl, st.nr = growU(st.nl), growU(st.nr)
-	st.ls, st.rs = grow64(st.ls), grow64(st.rs)
-	st.hw, st.hp, st.hu, st.hl, st.hf, st.hwp = grow64(st.hw), grow64(st.hp), grow64(st.hu), grow64(st.hl), grow64(st.hf), grow64(st.hwp)
+	st.ls, st.rs = grow64(st.ls, m), grow64(st.rs, m)
 	none := st.none()
 	for i := range m {
 		st.head[i], st.rel[i] = none, 0
 		st.lc1[i], st.lc2[i], st.rc1[i], st.rc2[i] = none, none, none, none
 		st.nl[i], st.nr[i], st.ls[i], st.rs[i] = 0, 0, 0, 0
-	}
-	for i := range words {
-		w := &words[i]
-		st.hw[i] = normHash(w.Form)
-		st.hp[i] = shash(w.XPOS)
-		st.hu[i] = shash(w.UPOS)
-		st.hl[i] = shash(w.Lemma)
-		st.hf[i] = shash(w.Feats)
-	}
-	for i, v := range [2]uint64{rootValue, noneValue} {
-		st.hw[n+i], st.hp[n+i], st.hu[n+i], st.hl[n+i], st.hf[n+i] = v, v, v, v, v
-	}
-	for i := range m {
-		st.hwp[i] = fhash(st.hw[i], st.hp[i])
 	}
 	st.stack = append(st.stack[:0], st.root())
 	st.b = 0
@@ -162,6 +153,61 @@ func (st *parseState) reset(words []Word, classes int) {
 		st.scores = make([]float32, classes)
 	}
 	st.scores = st.scores[:classes]
+	if st.tok == nil {
+		st.tok = new(sentHashes)
+	}
+	st.tok.reset(words)
+}
+
+// reset computes the hashes of words' values.
+func (t *sentHashes) reset(words []Word) {
+	n := len(words)
+	m := n + 2
+	t.hw, t.hp, t.hu, t.hl, t.hf, t.hwp = grow64(t.hw, m), grow64(t.hp, m), grow64(t.hu, m), grow64(t.hl, m), grow64(t.hf, m), grow64(t.hwp, m)
+	for i := range words {
+		w := &words[i]
+		t.hw[i] = normHash(w.Form)
+		t.hp[i] = shash(w.XPOS)
+		t.hu[i] = shash(w.UPOS)
+		t.hl[i] = shash(w.Lemma)
+		t.hf[i] = shash(w.Feats)
+	}
+	for i, v := range [2]uint64{rootValue, noneValue} {
+		t.hw[n+i], t.hp[n+i], t.hu[n+i], t.hl[n+i], t.hf[n+i] = v, v, v, v, v
+	}
+	for i := range m {
+		t.hwp[i] = fhash(t.hw[i], t.hp[i])
+	}
+	if t.tm == nil {
+		t.tm = newTemplates()
+	}
+}
+
+// copyFrom makes st the configuration src, sharing src's hashes.
+func (st *parseState) copyFrom(src *parseState) {
+	st.n, st.b, st.tok = src.n, src.b, src.tok
+	st.stack = append(st.stack[:0], src.stack...)
+	st.head = append(st.head[:0], src.head...)
+	st.rel = append(st.rel[:0], src.rel...)
+	st.lc1 = append(st.lc1[:0], src.lc1...)
+	st.lc2 = append(st.lc2[:0], src.lc2...)
+	st.rc1 = append(st.rc1[:0], src.rc1...)
+	st.rc2 = append(st.rc2[:0], src.rc2...)
+	st.nl = append(st.nl[:0], src.nl...)
+	st.nr = append(st.nr[:0], src.nr...)
+	st.ls = append(st.ls[:0], src.ls...)
+	st.rs = append(st.rs[:0], src.rs...)
+	if cap(st.scores) < len(src.scores) {
+		st.scores = make([]float32, len(src.scores))
+	}
+	st.scores = st.scores[:len(src.scores)]
+}
+
+func grow64(s []uint64, m int) []uint64 {
+	if cap(s) < m {
+		return make([]uint64, m, 2*m)
+	}
+	return s[:m]
 }
 
 // Distinct values for the virtual root and for "nothing here", outside the
@@ -262,18 +308,38 @@ func (p *Parser) Parse(s *Sentence) {
 	if len(s.Words) == 0 {
 		return
 	}
+	if p.beam > 1 {
+		bs, _ := p.pool.Get().(*beamState)
+		if bs == nil {
+			bs = new(beamState)
+		}
+		p.search(bs, p.m, s.Words, p.beam, false, nil)
+		p.output(bs.cur[0], s)
+		p.pool.Put(bs)
+		return
+	}
 	st, _ := p.pool.Get().(*parseState)
 	if st == nil {
 		st = new(parseState)
 	}
-	classes := 1 + 2*len(p.labels)
-	st.reset(s.Words, classes)
+	p.greedy(st, p.m, s.Words)
+	p.output(st, s)
+	p.pool.Put(st)
+}
+
+// greedy parses words into st, taking the best legal transition each step.
+func (p *Parser) greedy(st *parseState, sc scorer, words []Word) {
+	st.reset(words, 1+2*len(p.labels))
 	for !st.terminal() {
 		st.features()
 		clear(st.scores)
-		p.m.Score(st.feats, st.scores)
+		sc.Score(st.feats, st.scores)
 		st.apply(p.best(st))
 	}
+}
+
+// output copies the tree of the final configuration st into s.
+func (p *Parser) output(st *parseState, s *Sentence) {
 	for i := range s.Words {
 		w := &s.Words[i]
 		h := st.head[i]
@@ -282,7 +348,6 @@ func (p *Parser) Parse(s *Sentence) {
 		}
 		w.Head, w.Rel = int(h), p.labels[st.rel[i]-1]
 	}
-	p.pool.Put(st)
 }
 
 // best returns the highest-scoring legal class.
@@ -305,6 +370,7 @@ func (p *Parser) WriteTo(w io.Writer) (int64, error) {
 	hdr.WriteString(parserMagic)
 	var buf [binary.MaxVarintLen64]byte
 	put := func(v uint64) { hdr.Write(buf[:binary.PutUvarint(buf[:], v)]) }
+	put(uint64(p.beam))
 	put(uint64(len(p.labels)))
 	for _, l := range p.labels {
 		put(uint64(len(l)))
@@ -333,11 +399,15 @@ func ReadParser(r io.Reader) (*Parser, error) {
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != parserMagic {
 		return nil, errors.New("lang: read parser: not a parser model")
 	}
+	beam, err := binary.ReadUvarint(br)
+	if err != nil || beam == 0 || beam > 64 {
+		return nil, fmt.Errorf("lang: read parser: beam width: %v", err)
+	}
 	nl, err := binary.ReadUvarint(br)
-	if err != nil || nl == 0 || nl > 1<<12 {
+	if err != nil || nl < 2 || nl > 1<<12 { // root and at least one other, or words could not attach
 		return nil, fmt.Errorf("lang: read parser: relation count: %v", err)
 	}
-	p := &Parser{labels: make([]string, nl), rootL: -1}
+	p := &Parser{labels: make([]string, nl), rootL: -1, beam: int(beam)}
 	for i := range p.labels {
 		k, err := binary.ReadUvarint(br)
 		if err != nil || k > 64 {

@@ -64,9 +64,6 @@ func bucket(d int32) uint64 {
 
 // features fills st.feats with the current configuration's features.
 func (st *parseState) features() {
-	if st.tm == nil {
-		st.tm = newTemplates()
-	}
 	none := st.none()
 	k := len(st.stack)
 	s0, s1, s2 := none, none, none
@@ -93,7 +90,8 @@ func (st *parseState) features() {
 	s1l, s1r := st.lc1[s1], st.rc1[s1]
 	n0l, n0l2 := st.lc1[n0], st.lc2[n0]
 
-	w, p, wp, l, f, u := st.hw, st.hp, st.hwp, st.hl, st.hf, st.hu
+	t := st.tok
+	w, p, wp, l, f, u := t.hw, t.hp, t.hwp, t.hl, t.hf, t.hu
 	d := func(i int32) uint64 { return uint64(st.rel[i]) }
 	dist := int32(-1)
 	if s0 < int32(st.n) && n0 < int32(st.n) {
@@ -105,7 +103,7 @@ func (st *parseState) features() {
 	}
 	dd, dd1 := bucket(dist), bucket(dist1)
 
-	b := fb{fs: st.feats[:0], tm: st.tm}
+	b := fb{fs: st.feats[:0], tm: t.tm}
 	b.f1(1) // bias
 
 	// single positions

@@ -3,38 +3,19 @@ package lang
 import (
 	"bytes"
 	"compress/gzip"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 )
 
-// udDir is the shared UD corpora, relative to this package.
-const udDir = "../../../../shared/corpora"
-
-// readCorpus reads a shared CoNLL-U file, skipping the test when the shared
-// corpora are absent.
-func readCorpus(tb testing.TB, rel string) *Doc {
-	tb.Helper()
-	path := filepath.Join(udDir, rel)
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Skipf("shared corpus absent (%v): run from a worktree beside ../shared", err)
-	}
-	defer f.Close()
-	d, err := ReadCoNLLU(f)
-	if err != nil {
-		tb.Fatalf("read %s: %v", path, err)
-	}
-	return d
-}
-
-// checkTree fails unless s's heads form one tree: one root, every head a
+// checkTree fails unless a sentence with words has heads forming one tree: one root, every head a
 // word of s, every word reaching the root.
 func checkTree(t *testing.T, s *Sentence) {
 	t.Helper()
 	n := len(s.Words)
+	if n == 0 {
+		return // no words, no tree
+	}
 	roots := 0
 	for i, w := range s.Words {
 		if w.Head == -1 {
@@ -172,6 +153,22 @@ func TestReadParserRejectsGarbage(t *testing.T) {
 	for _, in := range []string{"", "XCDP", parserMagic, parserMagic + "\x01\x04root", "\x1f\x8bnot gzip"} {
 		if _, err := ReadParser(bytes.NewReader([]byte(in))); err == nil {
 			t.Errorf("ReadParser(%q) succeeded", in)
+		}
+	}
+}
+
+// TestBeamOfOneIsGreedy checks the beam search against the greedy decoder:
+// with one item they must take the same transitions.
+func TestBeamOfOneIsGreedy(t *testing.T) {
+	p, dev := tinyParser(t, 200, 1)
+	var st parseState
+	var bs beamState
+	for i := range dev.Sentences[:200] {
+		words := dev.Sentences[i].Words
+		p.greedy(&st, p.m, words)
+		p.search(&bs, p.m, words, 1, false, nil)
+		if !slices.Equal(st.head, bs.cur[0].head) || !slices.Equal(st.rel, bs.cur[0].rel) {
+			t.Fatalf("sentence %s: beam of one disagrees with greedy", dev.Sentences[i].ID)
 		}
 	}
 }

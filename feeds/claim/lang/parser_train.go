@@ -38,7 +38,7 @@ func TrainParser(train, dev *Doc, opt ParserOptions, logf func(format string, ar
 	if err != nil {
 		return nil, err
 	}
-	p := &Parser{labels: labels, rootL: slices.Index(labels, "root")}
+	p := &Parser{labels: labels, rootL: slices.Index(labels, "root"), beam: max(opt.Beam, 1)}
 	classes := 1 + 2*len(labels)
 	tr := newTrainer(opt.Bits, classes)
 	rng := splitmix{opt.Seed ^ 0x70617273657231}
@@ -49,6 +49,8 @@ func TrainParser(train, dev *Doc, opt ParserOptions, logf func(format string, ar
 	var (
 		st       parseState
 		or       oracle
+		bs       beamState
+		gold     []int
 		best     *model
 		bestLAS  = -1.0
 		bestEpoc int
@@ -62,14 +64,26 @@ func TrainParser(train, dev *Doc, opt ParserOptions, logf func(format string, ar
 		var steps, wrong int
 		for _, si := range order {
 			g := &golds[si]
-			explore := epoch > 0
-			s, w := p.trainSentence(tr, &st, &or, g, explore, opt.Explore, &rng)
+			if p.beam > 1 && epoch >= opt.Warmup {
+				gold = p.goldSequence(&st, &or, g, gold)
+				if p.trainBeam(tr, &bs, g, gold, p.beam) {
+					wrong++
+				}
+				tr.Tick()
+				steps++
+				continue
+			}
+			s, w := p.trainSentence(tr, &st, &or, g, epoch > 0, opt.Explore, &rng)
 			steps += s
 			wrong += w
 		}
 		p.m = tr.Model(opt.Prune)
-		msg := fmt.Sprintf("parser: epoch %d: %d transitions, %.2f%% updated, %d weights, %s",
-			epoch+1, steps, 100*float64(wrong)/float64(max(steps, 1)), p.m.Weights(), time.Since(start).Round(time.Millisecond))
+		unit := "transitions"
+		if p.beam > 1 && epoch >= opt.Warmup {
+			unit = "sentences"
+		}
+		msg := fmt.Sprintf("parser: epoch %d: %d %s, %.2f%% updated, %d weights, %s",
+			epoch+1, steps, unit, 100*float64(wrong)/float64(max(steps, 1)), p.m.Weights(), time.Since(start).Round(time.Millisecond))
 		if dev == nil {
 			best = p.m
 			logf("%s", msg)
@@ -109,6 +123,9 @@ func goldTrees(train *Doc) ([]string, []goldTree, error) {
 				seen[w.Rel] = true
 			}
 		}
+	}
+	if len(seen) < 2 {
+		return nil, nil, errors.New("lang: train parser: no relation but root")
 	}
 	labels := make([]string, 0, len(seen))
 	for l := range seen {
