@@ -86,6 +86,18 @@ func (t *trainer) Update(feats []uint64, good, bad int) {
 	}
 }
 
+// Add adds delta to the weights of feats for class c: one half of a
+// structured update, as a beam's global update adds the gold sequence's
+// features and subtracts those of the sequence it predicted.
+func (t *trainer) Add(feats []uint64, c int, delta float32) {
+	d := float64(delta) * t.step
+	for _, f := range feats {
+		i := int(f&t.mask)*t.classes + c
+		t.w[i] += delta
+		t.acc[i] += d
+	}
+}
+
 // Tick counts one training instance, for the average.
 func (t *trainer) Tick() { t.step++ }
 

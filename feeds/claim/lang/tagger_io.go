@@ -1,0 +1,223 @@
+package lang
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+)
+
+// The tagger's file: a magic string, the classes, the tag dictionary, the
+// morphology tables and the perceptron, in that order; maps are written in
+// key order so a model's bytes depend only on what was learned.
+const taggerMagic = "XCTG1"
+
+// maxTableLen bounds every count read from a model file, so a corrupt file
+// fails instead of asking for gigabytes.
+const maxTableLen = 1 << 24
+
+// WriteTo writes the tagger in its binary form (see ReadTagger).
+func (t *Tagger) WriteTo(w io.Writer) (int64, error) {
+	e := &encoder{w: bufio.NewWriter(w)}
+	e.str(taggerMagic)
+	e.uint(uint64(len(t.classes)))
+	for _, c := range t.classes {
+		e.str(c.UPOS)
+		e.str(c.XPOS)
+	}
+	e.uint(uint64(len(t.dict)))
+	for _, k := range slices.Sorted(maps.Keys(t.dict)) {
+		e.u64(k)
+		e.uint(uint64(t.dict[k]))
+	}
+	m := &t.morph
+	e.uint(uint64(len(m.strs)))
+	for _, s := range m.strs {
+		e.str(s)
+	}
+	for _, f := range m.classFeats {
+		e.uint(uint64(f))
+	}
+	for _, c := range m.casing {
+		e.uint(uint64(c))
+	}
+	e.uint(uint64(m.maxSuffix))
+	e.uint(uint64(len(m.lex)))
+	for _, k := range slices.Sorted(maps.Keys(m.lex)) {
+		x := m.lex[k]
+		e.u64(k)
+		e.uint(uint64(x.feats))
+		e.uint(uint64(x.lemma))
+		e.edit(x.edit)
+		e.uint(uint64(x.casing))
+	}
+	e.uint(uint64(len(m.rules)))
+	for _, k := range slices.Sorted(maps.Keys(m.rules)) {
+		e.u64(k)
+		e.edit(m.rules[k])
+	}
+	if e.err == nil {
+		e.err = e.w.Flush()
+	}
+	if e.err != nil {
+		return e.n, fmt.Errorf("lang: write tagger: %w", e.err)
+	}
+	n, err := t.model.WriteTo(w)
+	return e.n + n, err
+}
+
+// ReadTagger reads a tagger written by WriteTo.
+func ReadTagger(r io.Reader) (*Tagger, error) {
+	br := bufio.NewReader(r)
+	d := &decoder{r: br}
+	if magic := d.str(); d.err == nil && magic != taggerMagic {
+		return nil, errors.New("lang: read tagger: not a tagger file")
+	}
+	t := &Tagger{}
+	nc := d.count(1 << 16)
+	for i := 0; i < nc && d.err == nil; i++ {
+		t.classes = append(t.classes, tagPair{d.str(), d.str()})
+	}
+	nd := d.count(maxTableLen)
+	t.dict = make(map[uint64]uint16, min(nd, 1<<16))
+	for i := 0; i < nd && d.err == nil; i++ {
+		k := d.u64()
+		t.dict[k] = uint16(d.index(nc))
+	}
+	m := &t.morph
+	ns := d.count(maxTableLen)
+	for i := 0; i < ns && d.err == nil; i++ {
+		m.strs = append(m.strs, d.str())
+	}
+	if ns == 0 && d.err == nil {
+		d.err = errors.New("empty string table")
+	}
+	m.classFeats = make([]uint32, nc)
+	for i := range m.classFeats {
+		m.classFeats[i] = uint32(d.index(ns))
+	}
+	m.casing = make([]uint8, nc*casingKeys)
+	for i := range m.casing {
+		m.casing[i] = uint8(d.index(caseLower + 1))
+	}
+	m.maxSuffix = d.index(maxLemmaSuffix + 1)
+	nl := d.count(maxTableLen)
+	m.lex = make(map[uint64]lexEntry, min(nl, 1<<16))
+	for i := 0; i < nl && d.err == nil; i++ {
+		k := d.u64()
+		m.lex[k] = lexEntry{feats: uint32(d.index(ns)), lemma: uint32(d.index(ns)), edit: d.edit(ns), casing: uint8(d.index(caseLower + 1))}
+	}
+	nr := d.count(maxTableLen)
+	m.rules = make(map[uint64]lemmaEdit, min(nr, 1<<16))
+	for i := 0; i < nr && d.err == nil; i++ {
+		k := d.u64()
+		m.rules[k] = d.edit(ns)
+	}
+	if d.err != nil {
+		if errors.Is(d.err, io.EOF) {
+			d.err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("lang: read tagger: %w", d.err)
+	}
+	model, err := readModel(br)
+	if err != nil {
+		return nil, err
+	}
+	if model.classes != nc {
+		return nil, fmt.Errorf("lang: read tagger: perceptron has %d classes, tagger %d", model.classes, nc)
+	}
+	t.model = model
+	return t, nil
+}
+
+// encoder writes uvarints and strings, keeping the first error.
+type encoder struct {
+	w   *bufio.Writer
+	n   int64
+	err error
+	buf [binary.MaxVarintLen64]byte
+}
+
+func (e *encoder) write(b []byte) {
+	if e.err != nil {
+		return
+	}
+	k, err := e.w.Write(b)
+	e.n += int64(k)
+	e.err = err
+}
+
+func (e *encoder) uint(v uint64) { e.write(e.buf[:binary.PutUvarint(e.buf[:], v)]) }
+
+func (e *encoder) u64(v uint64) {
+	binary.LittleEndian.PutUint64(e.buf[:8], v)
+	e.write(e.buf[:8])
+}
+
+func (e *encoder) str(s string) {
+	e.uint(uint64(len(s)))
+	if e.err == nil {
+		k, err := e.w.WriteString(s)
+		e.n += int64(k)
+		e.err = err
+	}
+}
+
+func (e *encoder) edit(x lemmaEdit) {
+	e.uint(uint64(x.strip))
+	e.uint(uint64(x.app))
+}
+
+// decoder reads what encoder writes, keeping the first error; after one,
+// every read returns zero.
+type decoder struct {
+	r   *bufio.Reader
+	err error
+}
+
+func (d *decoder) uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(d.r)
+	d.err = err
+	return v
+}
+
+func (d *decoder) u64() uint64 {
+	var b [8]byte
+	if d.err == nil {
+		_, d.err = io.ReadFull(d.r, b[:])
+	}
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// count reads a length of at most limit.
+func (d *decoder) count(limit int) int { return d.index(limit + 1) }
+
+// index reads a number below n.
+func (d *decoder) index(n int) int {
+	v := d.uint()
+	if d.err == nil && v >= uint64(n) {
+		d.err = fmt.Errorf("value %d out of range [0, %d)", v, n)
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	n := d.count(1 << 16)
+	if d.err != nil {
+		return ""
+	}
+	b := make([]byte, n)
+	_, d.err = io.ReadFull(d.r, b)
+	return string(b)
+}
+
+func (d *decoder) edit(ns int) lemmaEdit {
+	return lemmaEdit{strip: uint8(d.index(256)), app: uint32(d.index(ns))}
+}

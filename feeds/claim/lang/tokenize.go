@@ -1,0 +1,317 @@
+package lang
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// cutWindow is how far back from MaxWords a run-on sentence may be cut at a
+// comma or semicolon rather than at the limit itself.
+const cutWindow = 40
+
+// wrappedLine is the length from which a line that ends in a lower-case
+// word, with no stop, is taken to be prose wrapped at a fixed width rather
+// than a headline.
+const wrappedLine = 60
+
+// Tokenize splits text into sentences and words without tagging or parsing.
+//
+// It follows UD English EWT: punctuation is split off, hyphenated
+// compounds are split ("Al-Zaman" → Al - Zaman) except after prefixes
+// ("e-mail"), clitics and contractions are multiword tokens ("don't" → do +
+// n't, "Russia's" → Russia + 's, "cannot" → can + not), URLs, e-mail
+// addresses, @handles and numbers ("8,000", "3.5", "8 000") stay whole. A
+// sentence ends at a stop, question or exclamation mark (with the quotes
+// and brackets that close after it), at a blank line, and at the end of a
+// headline line; abbreviations ("Lt. Gen.", "Feb. 4", "U.S.") keep their
+// stop. Sentences of more than MaxWords words are cut.
+//
+// Words have no tags and Head -1. The cost is linear in len(text), whatever
+// it holds.
+func Tokenize(text string) *Doc {
+	lx := theLexicon()
+	b := &builder{text: text, lx: lx, lex: newLexer(text, lx)}
+	b.doc = &Doc{Text: text, Sentences: make([]Sentence, 0, len(text)/120+1)}
+	b.split()
+	return b.doc
+}
+
+// builder groups the lexer's tokens into sentences.
+type builder struct {
+	text   string
+	lx     *lexicon
+	lex    *lexer
+	toks   []lexTok // the lexer's queue: the sentence being built and a look-ahead
+	doc    *Doc
+	words  []Word  // arena the sentences' Words are cut from
+	tokens []Token // arena the sentences' Tokens are cut from
+}
+
+// lookahead is how many tokens past the current one a boundary decision
+// may look at (past opening quotes, to the next word).
+const lookahead = 4
+
+// split walks the tokens once, ending a sentence where boundary says so and
+// cutting one that would pass MaxWords. The sentence being built always
+// starts at token 0 of the queue: emitted tokens are dropped.
+func (b *builder) split() {
+	words := 0
+	line := 0 // byte offset of the start of the line the previous token is on
+	for i := 0; b.fill(i + 1); i++ {
+		b.fill(i + lookahead)
+		if i > 0 && b.boundary(line, i) {
+			b.emitDrop(b.splitFinalStop(i))
+			i, words = 0, 0
+		}
+		t := &b.toks[i]
+		if t.nl > 0 {
+			line = t.start
+		}
+		if n := t.words(); words+n > MaxWords {
+			cut := b.cutPoint(i)
+			b.emitDrop(cut)
+			i -= cut
+			words = 0
+			for k := 0; k < i; k++ {
+				words += b.toks[k].words()
+			}
+		}
+		words += b.toks[i].words()
+	}
+	if len(b.toks) > 0 {
+		b.emitDrop(b.splitFinalStop(len(b.toks)))
+	}
+}
+
+// splitFinalStop gives an abbreviation that ends the sentence toks[:z] its
+// stop back as a token of its own, as EWT writes it ("etc" + "."), and
+// returns the sentence's new length.
+func (b *builder) splitFinalStop(z int) int {
+	t := &b.toks[z-1]
+	if t.kind != kWord || t.abbr != abbrPlain || t.cuts[0] != 0 || t.end-t.start < 2 {
+		return z
+	}
+	t.end--
+	t.abbr = abbrNone
+	stop := lexTok{start: t.end, end: t.end + 1, kind: kPeriod}
+	b.lex.toks = append(b.lex.toks, lexTok{})
+	copy(b.lex.toks[z+1:], b.lex.toks[z:])
+	b.lex.toks[z] = stop
+	b.toks = b.lex.toks
+	return z + 1
+}
+
+// fill has the lexer queue n tokens if the text holds them.
+func (b *builder) fill(n int) bool {
+	ok := b.lex.fill(n)
+	b.toks = b.lex.toks
+	return ok
+}
+
+// emitDrop emits the sentence toks[:z] and drops its tokens.
+func (b *builder) emitDrop(z int) {
+	b.emit(0, z)
+	b.lex.drop(z)
+	b.toks = b.lex.toks
+}
+
+// cutPoint returns where to cut the sentence toks[:i] that token i would
+// take past MaxWords: after the last comma or semicolon within cutWindow
+// words of the limit, else before token i.
+func (b *builder) cutPoint(i int) int {
+	cut, words := i, 0
+	for k := 0; k < i; k++ {
+		words += b.toks[k].words()
+		if t := &b.toks[k]; words >= MaxWords-cutWindow && t.kind == kComma && (b.text[t.start] == ',' || b.text[t.start] == ';') {
+			cut = k + 1
+		}
+	}
+	return cut
+}
+
+// boundary reports whether the sentence toks[:i] ends before token i. line
+// is where the line token i-1 is on begins.
+func (b *builder) boundary(line, i int) bool {
+	next := &b.toks[i]
+	switch {
+	case next.nl >= 2: // a blank line: a paragraph ends
+		return true
+	case next.kind == kBullet || b.numberedItem(i):
+		return true
+	case b.endsSentence(i):
+		return true
+	case next.nl == 1:
+		return b.headlineEnds(line, i)
+	}
+	return false
+}
+
+// numberedItem reports whether token i starts a numbered list item: a
+// number at the start of a line, then a stop or bracket and a space ("2. ",
+// "3) ").
+func (b *builder) numberedItem(i int) bool {
+	t := &b.toks[i]
+	if t.nl == 0 || t.kind != kNumber || i+2 >= len(b.toks) {
+		return false
+	}
+	mark, after := &b.toks[i+1], &b.toks[i+2]
+	return (mark.kind == kPeriod || mark.kind == kClose) && !mark.space && after.space
+}
+
+// endsSentence reports whether the punctuation before token i ends the
+// sentence: a stop, question or exclamation mark or ellipsis, with the
+// closing quotes and brackets after it, and a next word that can start a
+// sentence.
+func (b *builder) endsSentence(i int) bool {
+	if b.trails(i) {
+		return false // the sentence takes its closing quote or bracket first
+	}
+	k := i - 1
+	for k > 0 && b.trails(k) {
+		k--
+	}
+	fin := &b.toks[k]
+	// The first word of what follows, past opening quotes and brackets.
+	m := i
+	for m < len(b.toks) && m-i < 3 && b.toks[m].kind == kOpen {
+		m++
+	}
+	if m == len(b.toks) {
+		return true
+	}
+	nt := &b.toks[m]
+	switch fin.kind {
+	case kPeriod:
+		if k == 1 && b.toks[0].kind == kNumber && b.toks[0].nl > 0 {
+			return false // "2. Second item": a numbered list item goes on
+		}
+		if !nt.space && m == i && b.lowerWord(nt) {
+			return false // "alt.animals": a name with a stop inside
+		}
+		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
+	case kQuestion:
+		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
+			return false
+		}
+		// `"Why?" he asked` goes on; "Why? he asked" (web text) does not.
+		return k == i-1 || !b.lowerWord(nt)
+	case kEllipsis:
+		return b.upperWord(nt)
+	case kWord:
+		if fin.abbr == abbrPlain && nt.kind == kWord {
+			return b.lx.starters[b.text[nt.start:nt.end]] || b.lx.starters[b.firstWord(nt)]
+		}
+	}
+	return false
+}
+
+// trails reports whether token i belongs after the final mark of the
+// sentence before it: a closing quote or bracket written against it, or an
+// emoticon ("Great day! :)").
+func (b *builder) trails(i int) bool {
+	t := &b.toks[i]
+	return t.kind == kClose && !t.space || t.kind == kEmoticon && t.nl == 0
+}
+
+// headlineEnds reports whether the line break before token i ends a
+// sentence that has no stop: a headline, a dateline or a list item on a
+// line of its own. Prose wrapped at a fixed width does not end there.
+func (b *builder) headlineEnds(line, i int) bool {
+	prev, next := &b.toks[i-1], &b.toks[i]
+	switch {
+	case b.toks[0].start < line: // the sentence already runs over lines: wrapped prose
+		return false
+	case prev.kind == kComma || prev.kind == kDash || prev.kind == kOpen:
+		return false
+	case b.lowerWord(next):
+		return false
+	case prev.end-line >= wrappedLine && b.lowerWord(prev):
+		return false
+	}
+	return true
+}
+
+// firstWord returns the first syntactic word of a token ("It" of "It's").
+func (b *builder) firstWord(t *lexTok) string {
+	if t.cuts[0] != 0 {
+		return b.text[t.start : t.start+int(t.cuts[0])]
+	}
+	return b.text[t.start:t.end]
+}
+
+func (b *builder) lowerWord(t *lexTok) bool {
+	if t.kind != kWord {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(b.text[t.start:])
+	return unicode.IsLower(r)
+}
+
+func (b *builder) upperWord(t *lexTok) bool {
+	if t.kind != kWord && t.kind != kNumber {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(b.text[t.start:])
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}
+
+// emit appends the sentence made of toks[a:z]. Its Words and Tokens are cut
+// from shared arenas, with their capacity capped so an append by a caller
+// copies rather than overwriting the next sentence.
+func (b *builder) emit(a, z int) {
+	nw := 0
+	for k := a; k < z; k++ {
+		nw += b.toks[k].words()
+	}
+	left := (len(b.text)-b.toks[a].start)/5 + z - a // tokens still to come, about
+	words := grab(&b.words, nw, left+left/8)
+	tokens := grab(&b.tokens, z-a, left)
+	text := b.text
+	wi := 0
+	for k := a; k < z; k++ {
+		t := &b.toks[k]
+		ti := k - a
+		space := t.end < len(text) && spaceAt(text, t.end) > 0
+		first, mwt := wi, -1
+		if t.cuts[0] != 0 {
+			mwt = ti
+		}
+		ps := t.start
+		for _, c := range t.cuts {
+			if c == 0 {
+				break
+			}
+			pe := t.start + int(c)
+			setWord(&words[wi], text, ps, pe, mwt, false)
+			wi++
+			ps = pe
+		}
+		setWord(&words[wi], text, ps, t.end, mwt, space)
+		wi++
+		tk := &tokens[ti]
+		tk.Form, tk.Start, tk.End, tk.First, tk.Last, tk.SpaceAfter = text[t.start:t.end], t.start, t.end, first, wi-1, space
+	}
+	b.doc.Sentences = append(b.doc.Sentences, Sentence{
+		Start: b.toks[a].start, End: b.toks[z-1].end, Words: words, Tokens: tokens,
+	})
+}
+
+// setWord fills a zeroed arena word field by field: assigning a whole Word
+// would also write its empty tag strings, each a pointer the garbage
+// collector's write barrier must see.
+func setWord(w *Word, text string, start, end, mwt int, space bool) {
+	w.Form, w.Start, w.End, w.MWT, w.SpaceAfter, w.Head = text[start:end], start, end, mwt, space, -1
+}
+
+// grab cuts n elements from the arena, starting a new block (sized for
+// about want more) when it is full. Blocks are never shared between texts.
+func grab[T any](arena *[]T, n, want int) []T {
+	const maxBlock = 8192
+	if cap(*arena)-len(*arena) < n {
+		size := min(max(want, n), maxBlock)
+		*arena = make([]T, 0, max(size, n))
+	}
+	s := len(*arena)
+	*arena = (*arena)[:s+n]
+	return (*arena)[s : s+n : s+n]
+}

@@ -1,0 +1,71 @@
+package lang
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// FuzzTokenize checks, on any input, the invariants checkDoc asserts:
+// spans in order and inside the text, non-empty words that are cuts of
+// their tokens, tokens covering their words, no sentence over MaxWords
+// words, and no panic.
+func FuzzTokenize(f *testing.F) {
+	f.Add("SEOUL, Feb. 4 (Yonhap) -- North Korea's Lt. Gen. Kim didn't go.")
+	f.Fuzz(func(t *testing.T, text string) {
+		checkDoc(t, Tokenize(text))
+	})
+}
+
+// benchText returns about size bytes of the news prose in testdata,
+// repeated; without stops it has no sentence-final punctuation at all.
+func benchText(b *testing.B, size int, withStops bool) string {
+	raw, err := os.ReadFile("testdata/news.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	prose := string(raw)
+	if !withStops {
+		prose = strings.NewReplacer(".", ",", "!", ",", "?", ",", "\n", " ").Replace(prose)
+	}
+	var sb strings.Builder
+	for sb.Len() < size {
+		sb.WriteString(prose)
+		sb.WriteByte(' ')
+	}
+	text := sb.String()[:size]
+	for len(text) > 0 && text[len(text)-1]&0xc0 == 0x80 {
+		text = text[:len(text)-1] // never end inside a character
+	}
+	return text
+}
+
+// BenchmarkTokenize measures throughput on news prose, and on a 10 MB text
+// with no full stop (one run-on sentence cut at MaxWords), which must cost
+// no more per byte than prose does.
+func BenchmarkTokenize(b *testing.B) {
+	for _, bc := range []struct {
+		name      string
+		size      int
+		withStops bool
+	}{
+		{"prose_1KB", 1 << 10, true},
+		{"prose_1MB", 1 << 20, true},
+		{"no_stop_10MB", 10 << 20, false},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			text := benchText(b, bc.size, bc.withStops)
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			tokens := 0
+			for b.Loop() {
+				doc := Tokenize(text)
+				tokens = 0
+				for _, s := range doc.Sentences {
+					tokens += len(s.Tokens)
+				}
+			}
+			b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
