@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"path"
 	"sync"
 )
 
@@ -36,13 +37,13 @@ func Load() (*Pipeline, error) { return loaded() }
 // than the embedded ones, such as a freshly trained pair.
 func LoadFS(fsys fs.FS, dir string) (*Pipeline, error) {
 	var p Pipeline
-	if err := readGz(fsys, dir+"/tagger.bin.gz", func(r *bufio.Reader) (err error) {
+	if err := readGz(fsys, path.Join(dir, "tagger.bin.gz"), func(r *bufio.Reader) (err error) {
 		p.tagger, err = ReadTagger(r)
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	if err := readGz(fsys, dir+"/parser.bin.gz", func(r *bufio.Reader) (err error) {
+	if err := readGz(fsys, path.Join(dir, "parser.bin.gz"), func(r *bufio.Reader) (err error) {
 		p.parser, err = ReadParser(r)
 		return err
 	}); err != nil {
