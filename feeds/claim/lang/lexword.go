@@ -235,9 +235,9 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 		}
 		return abbrPlain // U.S., a.m., Ph.D.
 	case utf8.RuneCountInString(w) == 1 && unicode.IsUpper(first):
-		return abbrTitle // an initial: "J. Smith", "N. Korea"
-	case len(w) > 8:
-		return abbrNone
+		return abbrInitial // "J. Smith", "N. Korea"
+	case len(w) > 8 || allUpper(w):
+		return abbrNone // "EST.", "NATO.": an acronym that ends the sentence
 	}
 	var buf [16]byte
 	ent, ok := l.lx.abbrevs[string(lowerKey(&buf, w))]
@@ -371,6 +371,15 @@ func allDigits(s string) bool {
 func allLetters(s string) bool {
 	for _, r := range s {
 		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
 			return false
 		}
 	}
