@@ -16,11 +16,11 @@ var dataFS embed.FS
 type abbrClass uint8
 
 const (
-	abbrNone  abbrClass = iota
-	abbrPlain           // may end a sentence ("Inc.", "etc.")
-	abbrTitle           // before a name or number, never ends one ("Mr.", "Feb.")
-	abbrNum             // keeps its stop only before a number ("No. 10")
-	abbrInitial         // one capital letter: a name's initial, or "Plan B." at the end
+	abbrNone    abbrClass = iota
+	abbrPlain             // may end a sentence ("Inc.", "etc.")
+	abbrTitle             // before a name or number, never ends one ("Mr.", "Feb.")
+	abbrNum               // keeps its stop only before a number ("No. 10")
+	abbrInitial           // one capital letter: a name's initial, or "Plan B." at the end
 )
 
 // abbrEntry is one line of data/abbreviations.txt.
