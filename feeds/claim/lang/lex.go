@@ -84,8 +84,8 @@ func (l *lexer) fill(n int) bool {
 	text := l.text
 	for len(l.toks) < n && l.pos < len(text) {
 		if k := spaceAt(text, l.pos); k > 0 {
-			if text[l.pos] == '\n' {
-				l.nl++
+			if n := newlines(text, l.pos); n > 0 {
+				l.nl += n
 				if l.nl >= 2 {
 					l.dq, l.sq = false, 0 // quotes never run over a paragraph
 				}
@@ -121,6 +121,25 @@ func spaceAt(text string, i int) int {
 	}
 	if unicode.IsSpace(r) || (r >= 0x80 && r <= 0x9f) || r == 0x200b || r == 0xfeff || r == 0x2060 {
 		return n
+	}
+	return 0
+}
+
+// newlines returns how many line breaks the space at text[i] makes: one
+// for a newline, vertical tab, form feed, NEL or line separator, two (a
+// paragraph) for the paragraph separator.
+func newlines(text string, i int) int {
+	switch c := text[i]; {
+	case c == '\n' || c == '\v' || c == '\f':
+		return 1
+	case c < utf8.RuneSelf:
+		return 0
+	}
+	switch r, _ := utf8.DecodeRuneInString(text[i:]); r {
+	case 0x85, 0x2028:
+		return 1
+	case 0x2029:
+		return 2
 	}
 	return 0
 }

@@ -46,6 +46,11 @@ func (l *lexer) word(p, j int) int {
 		if l.joins(segs, k) {
 			continue
 		}
+		if c := text[segs[k].end]; c == ':' || c == '/' || c == ',' || c == '&' {
+			// Lex afresh after a mark like these: "contact:john@example.com"
+			// holds an address, which only a token start can find.
+			return l.lastWord(ts, segs[k].end, j, false)
+		}
 		l.emitWord(ts, segs[k].end)
 		c, cn := segs[k].end, segs[k+1].start
 		l.emit(c, cn, connectorKind(text[c]))
