@@ -60,7 +60,10 @@ func (t *lexTok) words() int {
 // so a straight quote can be told to open or close.
 type lexer struct {
 	text  string
-	pos   int // where lexing goes on
+	pos   int  // where lexing goes on
+	cs    int  // start of the whitespace-free chunk pos is in
+	ce    int  // its end; pos >= ce between chunks
+	hasAt bool // the chunk holds an @, so e-mail addresses are looked for
 	lx    *lexicon
 	toks  []lexTok
 	nl    int  // newlines seen since the last token
@@ -83,6 +86,10 @@ func newLexer(text string, lx *lexicon) *lexer {
 func (l *lexer) fill(n int) bool {
 	text := l.text
 	for len(l.toks) < n && l.pos < len(text) {
+		if l.pos < l.ce {
+			l.pos = l.item(l.pos)
+			continue
+		}
 		if k := spaceAt(text, l.pos); k > 0 {
 			if n := newlines(text, l.pos); n > 0 {
 				l.nl += n
@@ -94,7 +101,8 @@ func (l *lexer) fill(n int) bool {
 			l.pos += k
 			continue
 		}
-		l.pos = l.chunk(l.pos)
+		l.cs, l.ce = l.pos, chunkEnd(text, l.pos)
+		l.hasAt = strings.IndexByte(text[l.cs:l.ce], '@') >= 0
 	}
 	return len(l.toks) >= n
 }
@@ -147,15 +155,18 @@ func newlines(text string, i int) int {
 // chunkEnd returns the end of the run of non-space text starting at i.
 func chunkEnd(text string, i int) int {
 	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf { // the common case, kept inline
+			if c <= ' ' || c == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
 		if spaceAt(text, i) > 0 {
 			return i
 		}
-		if text[i] < utf8.RuneSelf {
-			i++
-		} else {
-			_, n := utf8.DecodeRuneInString(text[i:])
-			i += n
-		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		i += n
 	}
 	return i
 }
@@ -171,37 +182,32 @@ func (l *lexer) emit(start, end int, kind tokKind) *lexTok {
 	return &l.toks[len(l.toks)-1]
 }
 
-// chunk lexes the whitespace-free run starting at i and returns where it
-// ended (past its end when a number with spaced thousands ran on).
-func (l *lexer) chunk(i int) int {
-	text := l.text
-	cs, j := i, chunkEnd(text, i)
-	p := i
-	hasAt := strings.IndexByte(text[cs:j], '@') >= 0
-	for p < j {
-		prevAlnum := p > cs && alnumBefore(text, p)
-		if !prevAlnum {
-			if q := l.special(p, j, hasAt); q > p {
-				p = q
-				continue
-			}
-		}
-		r, n := decode(text, p)
-		switch {
-		case isAlnum(r) || (r == '.' && !prevAlnum && p+1 < j && isDigit(text[p+1])):
-			p = l.word(p, j)
-			if p > j { // "8 000": the number took the next chunk's digits
-				j = chunkEnd(text, p)
-			}
-		case r == '.' || r == '!' || r == '?' || r == '…':
-			p = l.stops(p, j)
-		case isQuote(r):
-			p = l.quote(p, j, cs, r, n)
-		default:
-			p = l.punct(p, j, cs, r, n)
+// item lexes one token (or one word span) at l.pos, inside the current
+// whitespace-free chunk l.cs:l.ce, and returns where lexing goes on. A
+// chunk is lexed an item at a time, so a megabyte without a space fills
+// the queue no faster than the builder empties it.
+func (l *lexer) item(p int) int {
+	text, cs, j := l.text, l.cs, l.ce
+	prevAlnum := p > cs && alnumBefore(text, p)
+	if !prevAlnum {
+		if q := l.special(p, j, l.hasAt); q > p {
+			return q
 		}
 	}
-	return j
+	r, n := decode(text, p)
+	switch {
+	case isAlnum(r) || (r == '.' && !prevAlnum && p+1 < j && isDigit(text[p+1])):
+		p = l.word(p, j)
+		if p > j { // "8 000": the number took the next chunk's digits
+			l.ce = chunkEnd(text, p)
+		}
+		return p
+	case r == '.' || r == '!' || r == '?' || r == '…':
+		return l.stops(p, j)
+	case isQuote(r):
+		return l.quote(p, j, cs, r, n)
+	}
+	return l.punct(p, j, cs, r, n)
 }
 
 // special lexes a token that must not be cut at its inner punctuation: a
