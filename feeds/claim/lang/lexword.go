@@ -101,8 +101,8 @@ func (l *lexer) joins(segs []span, k int) bool {
 			return true // alt.animals.cat: a name, not a sentence end with a lost space
 		}
 		return l.isDomain(segs, k)
-	case ',': // 8,000 but not "1,2"
-		return isDigit(L[len(L)-1]) && len(R) == 3 && allDigits(R)
+	case ',': // 8,000 and 8,000MW but not "1,2"
+		return isDigit(L[len(L)-1]) && leadingDigits(R) == 3
 	case ':': // 5:00, 01:39:56
 		return isDigit(L[len(L)-1]) && isDigit(R[0])
 	case '/': // 9/11, 11/28/2000, l/c; "and/or" is split
@@ -113,7 +113,9 @@ func (l *lexer) joins(segs []span, k int) bool {
 		if allDigits(L) && allDigits(R) {
 			return l.phoneLike(segs, k)
 		}
-		return l.lx.prefixes[string(lowerKey(&buf, L))]
+		// A prefix opens a compound ("e-mail"), it does not sit inside one
+		// ("Lashkar-e-Toiba").
+		return (k == 0 || text[segs[k-1].end] != '-') && l.lx.prefixes[string(lowerKey(&buf, L))]
 	}
 	return false
 }
@@ -255,8 +257,9 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 	return ent.class
 }
 
-// emitWord emits a word token, cutting off a unit written against a number
-// ("5pm") and marking the multiword tokens of clitics and contractions.
+// emitWord emits a word token, cutting off the letters written against a
+// number ("5pm", "40mins") and marking the multiword tokens of clitics and
+// contractions.
 func (l *lexer) emitWord(s, e int) *lexTok {
 	text := l.text
 	if isDigit(text[s]) {
@@ -265,7 +268,8 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 			d++
 		}
 		var buf [16]byte
-		if d < e && e-d <= 3 && allLetters(text[d:e]) && l.lx.units[string(lowerKey(&buf, text[d:e]))] {
+		if d < e && allLetters(text[d:e]) && !l.lx.numSuffixes[string(lowerKey(&buf, text[d:e]))] &&
+			!(e-d == 1 && text[d] >= 'A' && text[d] <= 'Z') {
 			l.emit(s, d, kNumber)
 			return l.emit(d, e, kWord)
 		}
@@ -362,6 +366,14 @@ func equalFoldASCII(a, b string) bool {
 		}
 	}
 	return true
+}
+
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	return n
 }
 
 func allDigits(s string) bool {
