@@ -369,28 +369,31 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 	for q < j && q-p < 16 && strings.HasPrefix(text[q:], text[p:p+n]) {
 		q += n // '' and ``, written for one double quote
 	}
+	// The spacing says whether a quote opens or closes; between two marks,
+	// what touches it does; the glyph decides only when neither can (“
+	// closes in „German“ quotes, ” opens in Swedish ones).
 	before, after := p > cs, q < j
+	curlyOpen := r == '“' || r == '«' || r == '„' || r == '‚' || r == '‘' || r == '‹' || r == '`'
+	curlyClose := r == '”' || r == '»' || r == '’' || r == '›'
 	var open bool
-	switch r {
-	case '“', '«', '„', '‚', '‘', '‹', '`':
-		open = true
-	case '”', '»', '’', '›':
+	switch {
+	case before && !after:
 		open = false
-	default: // straight quotes: the spacing says which
-		switch {
-		case before && !after:
-			open = false
-		case !before && after:
-			open = true
-		case before && after:
-			pr, _ := utf8.DecodeLastRuneInString(text[:p])
-			open = strings.ContainsRune("([{<-–—", pr)
-		default:
-			open = !l.dq
-			if r == '\'' {
-				open = l.sq == 0
-			}
-		}
+	case !before && after:
+		open = true
+	case before && after && !isAlnumAt(text[:j], q): // “farce“.  "no",
+		open = false
+	case before && after && !alnumBefore(text, p) && !curlyOpen && !curlyClose:
+		pr, _ := utf8.DecodeLastRuneInString(text[:p])
+		open = !strings.ContainsRune(".,;:!?", pr) // ("Hi  but  said."Then
+	case curlyOpen:
+		open = true
+	case curlyClose:
+		open = false
+	case r == '\'':
+		open = l.sq == 0
+	default:
+		open = !l.dq
 	}
 	kind := kClose
 	if open {
