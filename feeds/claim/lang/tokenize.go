@@ -188,6 +188,11 @@ func (b *builder) endsSentence(i int) bool {
 		if !nt.space && m == i && b.lowerWord(nt) {
 			return false // "alt.animals": a name with a stop inside
 		}
+		if k > 0 && b.lowerWord(&b.toks[k-1]) && b.toks[k-1].end-b.toks[k-1].start == 1 {
+			// "4 p. m. ET": a spaced-out abbreviation ends a sentence only
+			// before a usual opener, as abbreviations do.
+			return nt.kind == kWord && b.lx.starters[b.firstWord(nt)]
+		}
 		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
 	case kQuestion:
 		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
