@@ -269,7 +269,7 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 		}
 		var buf [16]byte
 		if d < e && allLetters(text[d:e]) && !l.lx.numSuffixes[string(lowerKey(&buf, text[d:e]))] &&
-			!(e-d == 1 && text[d] >= 'A' && text[d] <= 'Z') {
+			!(e-d == 1 && text[d] >= 'A' && text[d] <= 'Z' && !l.afterCurrency(s)) {
 			l.emit(s, d, kNumber)
 			return l.emit(d, e, kWord)
 		}
@@ -278,6 +278,16 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 	t := l.emit(s, e, kWord)
 	t.cuts = l.mwtCuts(text[s:e])
 	return t
+}
+
+// afterCurrency reports whether a currency sign is written just before s:
+// then a capital after the number is an amount ("$136M"), not a name ("5G").
+func (l *lexer) afterCurrency(s int) bool {
+	if len(l.toks) == 0 || l.toks[len(l.toks)-1].end != s {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(l.text[:s])
+	return unicode.Is(unicode.Sc, r)
 }
 
 // mwtCuts returns where a word divides into syntactic words: before a
