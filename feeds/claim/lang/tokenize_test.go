@@ -13,7 +13,13 @@ func render(doc *Doc) []string {
 	var out []string
 	for _, s := range doc.Sentences {
 		var parts []string
-		for _, tk := range s.Tokens {
+		tokens := s.Tokens
+		if tokens == nil { // read from CoNLL-U without multiword tokens
+			for i, w := range s.Words {
+				tokens = append(tokens, Token{Form: w.Form, First: i, Last: i})
+			}
+		}
+		for _, tk := range tokens {
 			var ws []string
 			for i := tk.First; i <= tk.Last; i++ {
 				ws = append(ws, s.Words[i].Form)
@@ -286,5 +292,24 @@ func TestTokenizeOddInput(t *testing.T) {
 				t.Errorf("tokens cover %d non-space bytes of %d", covered, want)
 			}
 		})
+	}
+}
+
+// TestTokenizeCoNLLURoundTrip writes Tokenize's output as CoNLL-U and reads
+// it back: the same sentences, words and multiword tokens must come out, so
+// the tokenization can be handed to UD tools and back.
+func TestTokenizeCoNLLURoundTrip(t *testing.T) {
+	text := "SEOUL, Feb. 4 (Yonhap) -- North Korea's envoy didn't come.\n\n\"We cannot wait,\" he said. Officials meet at 10 a.m. Monday."
+	doc := Tokenize(text)
+	var buf strings.Builder
+	if err := WriteCoNLLU(&buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCoNLLU(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatalf("reading back what WriteCoNLLU wrote: %v\n%s", err, buf.String())
+	}
+	if got, want := render(back), render(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("after a CoNLL-U round trip:\ngot  %q\nwant %q", got, want)
 	}
 }
