@@ -60,7 +60,10 @@ func (t *lexTok) words() int {
 // so a straight quote can be told to open or close.
 type lexer struct {
 	text  string
-	pos   int // where lexing goes on
+	pos   int  // where lexing goes on
+	cs    int  // start of the whitespace-free chunk pos is in
+	ce    int  // its end; pos >= ce between chunks
+	hasAt bool // the chunk holds an @, so e-mail addresses are looked for
 	lx    *lexicon
 	toks  []lexTok
 	nl    int  // newlines seen since the last token
@@ -83,9 +86,13 @@ func newLexer(text string, lx *lexicon) *lexer {
 func (l *lexer) fill(n int) bool {
 	text := l.text
 	for len(l.toks) < n && l.pos < len(text) {
+		if l.pos < l.ce {
+			l.pos = l.item(l.pos)
+			continue
+		}
 		if k := spaceAt(text, l.pos); k > 0 {
-			if text[l.pos] == '\n' {
-				l.nl++
+			if n := newlines(text, l.pos); n > 0 {
+				l.nl += n
 				if l.nl >= 2 {
 					l.dq, l.sq = false, 0 // quotes never run over a paragraph
 				}
@@ -94,7 +101,8 @@ func (l *lexer) fill(n int) bool {
 			l.pos += k
 			continue
 		}
-		l.pos = l.chunk(l.pos)
+		l.cs, l.ce = l.pos, chunkEnd(text, l.pos)
+		l.hasAt = strings.IndexByte(text[l.cs:l.ce], '@') >= 0
 	}
 	return len(l.toks) >= n
 }
@@ -125,18 +133,40 @@ func spaceAt(text string, i int) int {
 	return 0
 }
 
+// newlines returns how many line breaks the space at text[i] makes: one
+// for a newline, vertical tab, form feed, NEL or line separator, two (a
+// paragraph) for the paragraph separator.
+func newlines(text string, i int) int {
+	switch c := text[i]; {
+	case c == '\n' || c == '\v' || c == '\f':
+		return 1
+	case c < utf8.RuneSelf:
+		return 0
+	}
+	switch r, _ := utf8.DecodeRuneInString(text[i:]); r {
+	case 0x85, 0x2028:
+		return 1
+	case 0x2029:
+		return 2
+	}
+	return 0
+}
+
 // chunkEnd returns the end of the run of non-space text starting at i.
 func chunkEnd(text string, i int) int {
 	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf { // the common case, kept inline
+			if c <= ' ' || c == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
 		if spaceAt(text, i) > 0 {
 			return i
 		}
-		if text[i] < utf8.RuneSelf {
-			i++
-		} else {
-			_, n := utf8.DecodeRuneInString(text[i:])
-			i += n
-		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		i += n
 	}
 	return i
 }
@@ -152,37 +182,32 @@ func (l *lexer) emit(start, end int, kind tokKind) *lexTok {
 	return &l.toks[len(l.toks)-1]
 }
 
-// chunk lexes the whitespace-free run starting at i and returns where it
-// ended (past its end when a number with spaced thousands ran on).
-func (l *lexer) chunk(i int) int {
-	text := l.text
-	cs, j := i, chunkEnd(text, i)
-	p := i
-	hasAt := strings.IndexByte(text[cs:j], '@') >= 0
-	for p < j {
-		prevAlnum := p > cs && alnumBefore(text, p)
-		if !prevAlnum {
-			if q := l.special(p, j, hasAt); q > p {
-				p = q
-				continue
-			}
-		}
-		r, n := decode(text, p)
-		switch {
-		case isAlnum(r) || (r == '.' && !prevAlnum && p+1 < j && isDigit(text[p+1])):
-			p = l.word(p, j)
-			if p > j { // "8 000": the number took the next chunk's digits
-				j = chunkEnd(text, p)
-			}
-		case r == '.' || r == '!' || r == '?' || r == '…':
-			p = l.stops(p, j)
-		case isQuote(r):
-			p = l.quote(p, j, cs, r, n)
-		default:
-			p = l.punct(p, j, cs, r, n)
+// item lexes one token (or one word span) at l.pos, inside the current
+// whitespace-free chunk l.cs:l.ce, and returns where lexing goes on. A
+// chunk is lexed an item at a time, so a megabyte without a space fills
+// the queue no faster than the builder empties it.
+func (l *lexer) item(p int) int {
+	text, cs, j := l.text, l.cs, l.ce
+	prevAlnum := p > cs && alnumBefore(text, p)
+	if !prevAlnum {
+		if q := l.special(p, j, l.hasAt); q > p {
+			return q
 		}
 	}
-	return j
+	r, n := decode(text, p)
+	switch {
+	case isAlnum(r) || (r == '.' && !prevAlnum && p+1 < j && isDigit(text[p+1])):
+		p = l.word(p, j)
+		if p > j { // "8 000": the number took the next chunk's digits
+			l.ce = chunkEnd(text, p)
+		}
+		return p
+	case r == '.' || r == '!' || r == '?' || r == '…':
+		return l.stops(p, j)
+	case isQuote(r):
+		return l.quote(p, j, cs, r, n)
+	}
+	return l.punct(p, j, cs, r, n)
 }
 
 // special lexes a token that must not be cut at its inner punctuation: a
@@ -344,28 +369,31 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 	for q < j && q-p < 16 && strings.HasPrefix(text[q:], text[p:p+n]) {
 		q += n // '' and ``, written for one double quote
 	}
+	// The spacing says whether a quote opens or closes; between two marks,
+	// what touches it does; the glyph decides only when neither can (“
+	// closes in „German“ quotes, ” opens in Swedish ones).
 	before, after := p > cs, q < j
+	curlyOpen := r == '“' || r == '«' || r == '„' || r == '‚' || r == '‘' || r == '‹' || r == '`'
+	curlyClose := r == '”' || r == '»' || r == '’' || r == '›'
 	var open bool
-	switch r {
-	case '“', '«', '„', '‚', '‘', '‹', '`':
-		open = true
-	case '”', '»', '’', '›':
+	switch {
+	case before && !after:
 		open = false
-	default: // straight quotes: the spacing says which
-		switch {
-		case before && !after:
-			open = false
-		case !before && after:
-			open = true
-		case before && after:
-			pr, _ := utf8.DecodeLastRuneInString(text[:p])
-			open = strings.ContainsRune("([{<-–—", pr)
-		default:
-			open = !l.dq
-			if r == '\'' {
-				open = l.sq == 0
-			}
-		}
+	case !before && after:
+		open = true
+	case before && after && !isAlnumAt(text[:j], q): // “farce“.  "no",
+		open = false
+	case before && after && !alnumBefore(text, p) && !curlyOpen && !curlyClose:
+		pr, _ := utf8.DecodeLastRuneInString(text[:p])
+		open = !strings.ContainsRune(".,;:!?", pr) // ("Hi  but  said."Then
+	case curlyOpen:
+		open = true
+	case curlyClose:
+		open = false
+	case r == '\'':
+		open = l.sq == 0
+	default:
+		open = !l.dq
 	}
 	kind := kClose
 	if open {

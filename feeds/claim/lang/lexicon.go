@@ -16,10 +16,11 @@ var dataFS embed.FS
 type abbrClass uint8
 
 const (
-	abbrNone  abbrClass = iota
-	abbrPlain           // may end a sentence ("Inc.", "etc.")
-	abbrTitle           // before a name or number, never ends one ("Mr.", "Feb.")
-	abbrNum             // keeps its stop only before a number ("No. 10")
+	abbrNone    abbrClass = iota
+	abbrPlain             // may end a sentence ("Inc.", "etc.")
+	abbrTitle             // before a name or number, never ends one ("Mr.", "Feb.")
+	abbrNum               // keeps its stop only before a number ("No. 10")
+	abbrInitial           // one capital letter: a name's initial, or "Plan B." at the end
 )
 
 // abbrEntry is one line of data/abbreviations.txt.
@@ -38,7 +39,7 @@ type lexicon struct {
 	starters     map[string]bool      // capitalised sentence openers
 	emoticons    []string             // longest first
 	tlds         map[string]bool
-	units        map[string]bool // split off a number written before them
+	numSuffixes  map[string]bool // letters that stay on a number ("9th")
 }
 
 var theLexicon = sync.OnceValue(loadLexicon)
@@ -49,7 +50,7 @@ var theLexicon = sync.OnceValue(loadLexicon)
 func loadLexicon() *lexicon {
 	lx := &lexicon{
 		abbrevs:      map[string]abbrEntry{},
-		units:        map[string]bool{},
+		numSuffixes:  map[string]bool{},
 		contractions: map[string][]int{},
 		prefixes:     map[string]bool{},
 		starters:     map[string]bool{},
@@ -96,8 +97,8 @@ func loadLexicon() *lexicon {
 			lx.emoticons[j], lx.emoticons[j-1] = lx.emoticons[j-1], lx.emoticons[j]
 		}
 	}
-	for _, f := range dataLines("units.txt") {
-		lx.units[f[0]] = true
+	for _, f := range dataLines("number_suffixes.txt") {
+		lx.numSuffixes[f[0]] = true
 	}
 	for _, f := range dataLines("tlds.txt") {
 		lx.tlds[f[0]] = true

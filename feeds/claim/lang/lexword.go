@@ -46,6 +46,11 @@ func (l *lexer) word(p, j int) int {
 		if l.joins(segs, k) {
 			continue
 		}
+		if c := text[segs[k].end]; c == ':' || c == '/' || c == ',' || c == '&' {
+			// Lex afresh after a mark like these: "contact:john@example.com"
+			// holds an address, which only a token start can find.
+			return l.lastWord(ts, segs[k].end, j, false)
+		}
 		l.emitWord(ts, segs[k].end)
 		c, cn := segs[k].end, segs[k+1].start
 		l.emit(c, cn, connectorKind(text[c]))
@@ -96,8 +101,8 @@ func (l *lexer) joins(segs []span, k int) bool {
 			return true // alt.animals.cat: a name, not a sentence end with a lost space
 		}
 		return l.isDomain(segs, k)
-	case ',': // 8,000 but not "1,2"
-		return isDigit(L[len(L)-1]) && len(R) == 3 && allDigits(R)
+	case ',': // 8,000 and 8,000MW but not "1,2"
+		return isDigit(L[len(L)-1]) && leadingDigits(R) == 3
 	case ':': // 5:00, 01:39:56
 		return isDigit(L[len(L)-1]) && isDigit(R[0])
 	case '/': // 9/11, 11/28/2000, l/c; "and/or" is split
@@ -108,7 +113,9 @@ func (l *lexer) joins(segs []span, k int) bool {
 		if allDigits(L) && allDigits(R) {
 			return l.phoneLike(segs, k)
 		}
-		return l.lx.prefixes[string(lowerKey(&buf, L))]
+		// A prefix opens a compound ("e-mail"), it does not sit inside one
+		// ("Lashkar-e-Toiba").
+		return (k == 0 || text[segs[k-1].end] != '-') && l.lx.prefixes[string(lowerKey(&buf, L))]
 	}
 	return false
 }
@@ -235,9 +242,9 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 		}
 		return abbrPlain // U.S., a.m., Ph.D.
 	case utf8.RuneCountInString(w) == 1 && unicode.IsUpper(first):
-		return abbrTitle // an initial: "J. Smith", "N. Korea"
-	case len(w) > 8:
-		return abbrNone
+		return abbrInitial // "J. Smith", "N. Korea"
+	case len(w) > 8 || allUpper(w):
+		return abbrNone // "EST.", "NATO.": an acronym that ends the sentence
 	}
 	var buf [16]byte
 	ent, ok := l.lx.abbrevs[string(lowerKey(&buf, w))]
@@ -250,8 +257,9 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 	return ent.class
 }
 
-// emitWord emits a word token, cutting off a unit written against a number
-// ("5pm") and marking the multiword tokens of clitics and contractions.
+// emitWord emits a word token, cutting off the letters written against a
+// number ("5pm", "40mins") and marking the multiword tokens of clitics and
+// contractions.
 func (l *lexer) emitWord(s, e int) *lexTok {
 	text := l.text
 	if isDigit(text[s]) {
@@ -260,7 +268,8 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 			d++
 		}
 		var buf [16]byte
-		if d < e && e-d <= 3 && allLetters(text[d:e]) && l.lx.units[string(lowerKey(&buf, text[d:e]))] {
+		if d < e && allLetters(text[d:e]) && !l.lx.numSuffixes[string(lowerKey(&buf, text[d:e]))] &&
+			!(e-d == 1 && text[d] >= 'A' && text[d] <= 'Z' && !l.afterCurrency(s)) {
 			l.emit(s, d, kNumber)
 			return l.emit(d, e, kWord)
 		}
@@ -269,6 +278,16 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 	t := l.emit(s, e, kWord)
 	t.cuts = l.mwtCuts(text[s:e])
 	return t
+}
+
+// afterCurrency reports whether a currency sign is written just before s:
+// then a capital after the number is an amount ("$136M"), not a name ("5G").
+func (l *lexer) afterCurrency(s int) bool {
+	if len(l.toks) == 0 || l.toks[len(l.toks)-1].end != s {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(l.text[:s])
+	return unicode.Is(unicode.Sc, r)
 }
 
 // mwtCuts returns where a word divides into syntactic words: before a
@@ -359,6 +378,14 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	return n
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) {
@@ -371,6 +398,15 @@ func allDigits(s string) bool {
 func allLetters(s string) bool {
 	for _, r := range s {
 		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
 			return false
 		}
 	}

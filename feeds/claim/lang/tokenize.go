@@ -88,7 +88,7 @@ func (b *builder) split() {
 // returns the sentence's new length.
 func (b *builder) splitFinalStop(z int) int {
 	t := &b.toks[z-1]
-	if t.kind != kWord || t.abbr != abbrPlain || t.cuts[0] != 0 || t.end-t.start < 2 {
+	if t.kind != kWord || (t.abbr != abbrPlain && t.abbr != abbrInitial) || t.cuts[0] != 0 || t.end-t.start < 2 {
 		return z
 	}
 	t.end--
@@ -188,6 +188,11 @@ func (b *builder) endsSentence(i int) bool {
 		if !nt.space && m == i && b.lowerWord(nt) {
 			return false // "alt.animals": a name with a stop inside
 		}
+		if k > 0 && b.lowerWord(&b.toks[k-1]) && b.toks[k-1].end-b.toks[k-1].start == 1 {
+			// "4 p. m. ET": a spaced-out abbreviation ends a sentence only
+			// before a usual opener, as abbreviations do.
+			return nt.kind == kWord && b.lx.starters[b.firstWord(nt)]
+		}
 		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
 	case kQuestion:
 		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
@@ -198,8 +203,14 @@ func (b *builder) endsSentence(i int) bool {
 	case kEllipsis:
 		return b.upperWord(nt)
 	case kWord:
-		if fin.abbr == abbrPlain && nt.kind == kWord {
+		if nt.kind != kWord {
+			return false
+		}
+		switch fin.abbr {
+		case abbrPlain:
 			return b.lx.starters[b.text[nt.start:nt.end]] || b.lx.starters[b.firstWord(nt)]
+		case abbrInitial: // "J. A. Smith" goes on, "Plan B. The" does not
+			return nt.end-nt.start > 1 && b.lx.starters[b.firstWord(nt)]
 		}
 	}
 	return false

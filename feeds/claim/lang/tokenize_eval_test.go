@@ -176,6 +176,7 @@ func TestTokenizeTreebanks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := readGold(t, filepath.Join(corpusDir, tc.path), tc.runOn)
 			doc := Tokenize(g.text)
+			checkDoc(t, doc)
 			sents, toks, words := systemUnits(doc)
 			ts, ws, ss := match(g.tokens, toks), match(g.words, words), match(g.sentences, sents)
 			t.Logf("%s from raw text: tokens %v, words %v, sentences %v", tc.name, ts, ws, ss)

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -40,21 +41,33 @@ func benchText(b *testing.B, size int, withStops bool) string {
 	return text
 }
 
-// BenchmarkTokenize measures throughput on news prose, and on a 10 MB text
-// with no full stop (one run-on sentence cut at MaxWords), which must cost
-// no more per byte than prose does.
+// garbage returns size bytes of pseudo-random binary, the same every run.
+func garbage(size int) string {
+	r := rand.New(rand.NewPCG(1, 2))
+	buf := make([]byte, size)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	return string(buf)
+}
+
+// BenchmarkTokenize measures throughput on news prose, and on input built
+// to be slow: 10 MB with no full stop (one run-on sentence cut at
+// MaxWords), binary garbage, and one 1 MB "word" of inner marks. None may
+// cost much more per byte than prose does.
 func BenchmarkTokenize(b *testing.B) {
 	for _, bc := range []struct {
-		name      string
-		size      int
-		withStops bool
+		name string
+		text func(b *testing.B) string
 	}{
-		{"prose_1KB", 1 << 10, true},
-		{"prose_1MB", 1 << 20, true},
-		{"no_stop_10MB", 10 << 20, false},
+		{"prose_1KB", func(b *testing.B) string { return benchText(b, 1<<10, true) }},
+		{"prose_1MB", func(b *testing.B) string { return benchText(b, 1<<20, true) }},
+		{"no_stop_10MB", func(b *testing.B) string { return benchText(b, 10<<20, false) }},
+		{"garbage_1MB", func(b *testing.B) string { return garbage(1 << 20) }},
+		{"no_space_1MB", func(b *testing.B) string { return strings.Repeat("U.S.-led-e-mail's-8,000:1/2&x.On", 1<<15)[:1<<20] }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			text := benchText(b, bc.size, bc.withStops)
+			text := bc.text(b)
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			tokens := 0

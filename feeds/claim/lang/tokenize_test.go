@@ -13,7 +13,13 @@ func render(doc *Doc) []string {
 	var out []string
 	for _, s := range doc.Sentences {
 		var parts []string
-		for _, tk := range s.Tokens {
+		tokens := s.Tokens
+		if tokens == nil { // read from CoNLL-U without multiword tokens
+			for i, w := range s.Words {
+				tokens = append(tokens, Token{Form: w.Form, First: i, Last: i})
+			}
+		}
+		for _, tk := range tokens {
 			var ws []string
 			for i := tk.First; i <= tk.Last; i++ {
 				ws = append(ws, s.Words[i].Form)
@@ -92,9 +98,21 @@ func TestTokenizeWireCopy(t *testing.T) {
 		{"an abbreviation that ends a paragraph gives up its stop, as EWT writes it",
 			"They sell apples, pears etc.\n\nPrices rose.",
 			[]string{"They | sell | apples | , | pears | etc | .", "Prices | rose | ."}},
+		{"AP state abbreviations keep their stop",
+			"Rep. John Lewis, D-Ga., and Sen. Ann Lee, R-Calif., voted no.",
+			[]string{"Rep. | John | Lewis | , | D | - | Ga. | , | and | Sen. | Ann | Lee | , | R | - | Calif. | , | voted | no | ."}},
+		{"an acronym before a stop ends the sentence",
+			"They met at 3 p.m. EST. Gov. Newsom left. See p. 12 of the report.",
+			[]string{"They | met | at | 3 | p.m. | EST | .", "Gov. | Newsom | left | .", "See | p. | 12 | of | the | report | ."}},
+		{"a spaced-out abbreviation does not end a sentence",
+			"Updated 4:08 p. m. ET on Monday.",
+			[]string{"Updated | 4:08 | p | . | m | . | ET | on | Monday | ."}},
 		{"initials do not end a sentence",
 			"N. Korea and J. R. Smith agreed.",
 			[]string{"N. | Korea | and | J. | R. | Smith | agreed | ."}},
+		{"an initial before a usual opener ends the sentence",
+			"They chose Plan B. The vote was close.",
+			[]string{"They | chose | Plan | B | .", "The | vote | was | close | ."}},
 		{"numbers stay whole, hyphens are split",
 			"The 6.1-magnitude quake killed 8,000 people, 3.5 percent of 1.2 million in Al-Zaman.",
 			[]string{"The | 6.1 | - | magnitude | quake | killed | 8,000 | people | , | 3.5 | percent | of | 1.2 | million | in | Al | - | Zaman | ."}},
@@ -117,6 +135,12 @@ func TestTokenizeWireCopy(t *testing.T) {
 		{"a question inside quotes goes on with a lower-case word",
 			"\"Why now?\" she asked. ‘Because,’ he said. «Enough!» Nobody answered.",
 			[]string{"\" | Why | now | ? | \" | she | asked | .", "‘ | Because | , | ’ | he | said | .", "« | Enough | ! | »", "Nobody | answered | ."}},
+		{"a straight quote between marks closes after a stop and opens after a bracket",
+			"He said \"no.\"Then (\"maybe\") he left.",
+			[]string{"He | said | \" | no | . | \"", "Then | ( | \" | maybe | \" | ) | he | left | ."}},
+		{"low and guillemet quotes open and close by their spacing",
+			"He called it „a farce“. Others said »no more«. ”Enough,” one wrote.",
+			[]string{"He | called | it | „ | a | farce | “ | .", "Others | said | » | no | more | « | .", "” | Enough | , | ” | one | wrote | ."}},
 		{"dashes and brackets are tokens of their own",
 			"The vote — delayed twice – was held; results--due (on Friday) [or later]--were not.",
 			[]string{"The | vote | — | delayed | twice | – | was | held | ; | results | -- | due | ( | on | Friday | ) | [ | or | later | ] | -- | were | not | ."}},
@@ -148,9 +172,18 @@ func TestTokenizeWireCopy(t *testing.T) {
 		{"URLs, e-mail addresses, handles and hashtags stay whole",
 			"Write to press@example.org or see https://example.com/news?id=5, follow @Reuters_World, #Quake2023 and bbc.co.uk.",
 			[]string{"Write | to | press@example.org | or | see | https://example.com/news?id=5 | , | follow | @Reuters_World | , | #Quake2023 | and | bbc.co.uk | ."}},
-		{"units written against a number are split off it",
-			"It costs $5m, or £1.4bn, at 5pm.",
-			[]string{"It | costs | $ | 5 | m | , | or | £ | 1.4 | bn | , | at | 5 | pm | ."}},
+		{"an address after a colon is found",
+			"Contact:press@example.org, tips/leads and and/or.",
+			[]string{"Contact | : | press@example.org | , | tips | / | leads | and | and | / | or | ."}},
+		{"Unicode line and paragraph separators break lines",
+			"Storm nears coast\u2028Residents flee.\u2029the end",
+			[]string{"Storm | nears | coast", "Residents | flee | .", "the | end"}},
+		{"letters written against a number are split off it, but for ordinals and decades",
+			"It costs $5m, or £1.4bn, at 5pm on the 9th after 40mins, as in the 1990s on 5G for $136M.",
+			[]string{"It | costs | $ | 5 | m | , | or | £ | 1.4 | bn | , | at | 5 | pm | on | the | 9th | after | 40 | mins | , | as | in | the | 1990s | on | 5G | for | $ | 136 | M | ."}},
+		{"a prefix inside a hyphenated name is split",
+			"Lashkar-e-Toiba claimed the e-mail.",
+			[]string{"Lashkar | - | e | - | Toiba | claimed | the | e-mail | ."}},
 		{"an emoticon or emoji after the final mark stays with the sentence",
 			"What a win! :) Fans cheered 🎉 Then they left. 👋",
 			[]string{"What | a | win | ! | :)", "Fans | cheered | 🎉 | Then | they | left | . | 👋"}},
@@ -259,5 +292,24 @@ func TestTokenizeOddInput(t *testing.T) {
 				t.Errorf("tokens cover %d non-space bytes of %d", covered, want)
 			}
 		})
+	}
+}
+
+// TestTokenizeCoNLLURoundTrip writes Tokenize's output as CoNLL-U and reads
+// it back: the same sentences, words and multiword tokens must come out, so
+// the tokenization can be handed to UD tools and back.
+func TestTokenizeCoNLLURoundTrip(t *testing.T) {
+	text := "SEOUL, Feb. 4 (Yonhap) -- North Korea's envoy didn't come.\n\n\"We cannot wait,\" he said. Officials meet at 10 a.m. Monday."
+	doc := Tokenize(text)
+	var buf strings.Builder
+	if err := WriteCoNLLU(&buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCoNLLU(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatalf("reading back what WriteCoNLLU wrote: %v\n%s", err, buf.String())
+	}
+	if got, want := render(back), render(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("after a CoNLL-U round trip:\ngot  %q\nwant %q", got, want)
 	}
 }
