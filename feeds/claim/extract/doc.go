@@ -1,0 +1,16 @@
+// Package extract reads claims out of news articles over the language
+// layer's analysis (package lang): which noun a number counts, which
+// predicate governs it, who reports it, where and when.
+//
+// What words make a claim is data: frames (frames/*.yaml, one file per beat,
+// and any a desk adds) name predicates and measure nouns by lemma and their
+// arguments by Universal Dependencies relation; measures.yaml is the measure
+// taxonomy; attribution.yaml the reporting verbs and nouns; modality.yaml
+// what makes a predicate no claim (plans, possibility, negation,
+// conditions); subjects.yaml what is counted. The claimant registry is
+// package registry. The engine names no person, place, outlet or war.
+//
+// Extraction is pure and deterministic: an Extractor is immutable and safe
+// for concurrent use; no I/O, no clock (the article's publication time
+// anchors every date).
+package extract

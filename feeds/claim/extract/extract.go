@@ -1,0 +1,289 @@
+package extract
+
+import (
+	"strings"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/claim/lang"
+	"github.com/crosscheck-news/crosscheck/feeds/claim/registry"
+)
+
+// Config tunes an Extractor.
+type Config struct {
+	// Hedges turn hedged figures into intervals; the zero value means
+	// claim.DefaultHedges().
+	Hedges claim.Hedges
+	// Frames are a desk's own beat files (name → contents), read after the
+	// embedded ones.
+	Frames map[string][]byte
+	// Registry names claimants; nil means registry.Default().
+	Registry *registry.Registry
+	// Pipeline is the language layer; nil means lang.Load().
+	Pipeline *lang.Pipeline
+}
+
+// Extractor turns articles into claims. It is immutable and safe for
+// concurrent use.
+type Extractor struct {
+	k      *knowledge
+	reg    *registry.Registry
+	lang   *lang.Pipeline
+	hedges claim.Hedges
+}
+
+// New builds an Extractor; the error names the data file and line at fault.
+func New(cfg Config) (*Extractor, error) {
+	k, err := loadKnowledge(cfg.Frames)
+	if err != nil {
+		return nil, err
+	}
+	x := &Extractor{k: k, reg: cfg.Registry, lang: cfg.Pipeline, hedges: cfg.Hedges}
+	if x.reg == nil {
+		x.reg = registry.Default()
+	}
+	if x.lang == nil {
+		if x.lang, err = lang.Load(); err != nil {
+			return nil, err
+		}
+	}
+	if len(x.hedges.Phrases) == 0 {
+		x.hedges = claim.DefaultHedges()
+	}
+	if err := x.hedges.Validate(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// article is what one Extract call knows of the article as it reads it.
+type article struct {
+	x       *Extractor
+	a       claim.Article
+	text    string // plain text; offsets index it
+	place   string // the dateline's or headline's place
+	persons []string
+	orgs    []string
+	said    []speakerRef
+	// quoteSpeaker speaks the sentence being read when it lies inside a
+	// quotation that a later sentence attributes ("… he said").
+	quoteSpeaker string
+	claims       []claim.Claim
+	seen         map[[3]int]bool // sentence start, claim start, kind: one claim per reading
+}
+
+// Extract returns the claims of an article, in text order.
+func (x *Extractor) Extract(a claim.Article) []claim.Claim {
+	ar := &article{x: x, a: a, text: claim.Plain(a.Text), seen: map[[3]int]bool{}}
+	// The dateline names a place, not a subject: it is read for the place
+	// and blanked (offsets kept) before the text is parsed.
+	var dateline int
+	ar.place, dateline = datelinePlace(ar.text)
+	doc := x.lang.Analyze(strings.Repeat(" ", dateline) + ar.text[dateline:])
+	doc.Text = ar.text
+	if ar.place == "" && a.Title != "" {
+		title := x.lang.Analyze(a.Title)
+		for i := range title.Sentences {
+			if p := placeIn(newSent(&title.Sentences[i], title.Text), x.k, -1); p != "" {
+				ar.place = p
+				break
+			}
+		}
+	}
+	sents := make([]*sent, len(doc.Sentences))
+	for i := range doc.Sentences {
+		sents[i] = newSent(&doc.Sentences[i], ar.text)
+	}
+	quoted := ar.quoteSpeakers(sents)
+	for i, st := range sents {
+		ar.quoteSpeaker = quoted[i]
+		ar.read(st)
+		ar.remember(st)
+	}
+	return ar.claims
+}
+
+// quoteSpeakers finds who speaks each sentence of a quotation that runs
+// over several sentences: the speaker named after the closing mark ("…,"
+// Vasiliou said) speaks every sentence back to the opening one.
+func (ar *article) quoteSpeakers(sents []*sent) []string {
+	out := make([]string, len(sents))
+	inQuote, open := false, -1
+	for i, st := range sents {
+		closed := false
+		for _, r := range ar.text[st.s.Start:st.s.End] {
+			switch r {
+			case '“', '«':
+				inQuote = true
+			case '”', '»':
+				closed, inQuote = closed || inQuote, false
+			case '"':
+				closed, inQuote = closed || inQuote, !inQuote
+			}
+		}
+		switch {
+		case inQuote && open < 0:
+			open = i
+		case !inQuote && open >= 0 && closed:
+			// The quotation closes here: its speaker is this sentence's.
+			if speaker := ar.sentenceSpeaker(st); speaker != "" {
+				for k := open; k <= i; k++ {
+					out[k] = speaker
+				}
+			}
+			open = -1
+		}
+	}
+	return out
+}
+
+// sentenceSpeaker returns who a sentence's reporting verb names, or "".
+func (ar *article) sentenceSpeaker(st *sent) string {
+	for j := range st.s.Words {
+		if ar.x.k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
+			if s := subjectOf(st, j); s >= 0 {
+				return ar.claimantName(st, s)
+			}
+		}
+	}
+	return ""
+}
+
+// read finds the claims of one sentence.
+func (ar *article) read(st *sent) {
+	start := st.s.Start
+	qs := claim.FindQuantities(ar.text[start:st.s.End], &ar.x.hedges)
+	for _, q := range qs {
+		if q.Money || q.Fraction {
+			continue
+		}
+		n := quantityWord(st, start+q.Start, start+q.End)
+		if n < 0 {
+			continue
+		}
+		ar.figure(st, n, q)
+	}
+	for i := range st.s.Words {
+		if frs := ar.x.k.statuses[st.lemmas[i]]; len(frs) > 0 {
+			ar.status(st, i, frs)
+		}
+	}
+}
+
+// quantityWord returns the word of a quantity's span that the tree hangs
+// it by: the one whose head lies outside the span.
+func quantityWord(st *sent, a, b int) int {
+	outside, num, last := -1, -1, -1
+	for i := range st.s.Words {
+		w := st.w(i)
+		if w.Start < a || w.End > b {
+			continue
+		}
+		last = i
+		if w.UPOS != "NUM" {
+			continue
+		}
+		num = i
+		if h := w.Head; h < 0 || st.w(h).Start < a || st.w(h).End > b {
+			outside = i
+		}
+	}
+	switch {
+	case outside >= 0:
+		return outside
+	case num >= 0:
+		return num
+	}
+	return last
+}
+
+// remember keeps the people and organisations a sentence names, for the
+// pronouns and descriptions of later ones.
+func (ar *article) remember(st *sent) {
+	for i := range st.s.Words {
+		if st.upos(i) != "PROPN" || st.rel(i) == "flat" || st.rel(i) == "compound" {
+			continue
+		}
+		n := st.name(i)
+		if n == "" {
+			continue
+		}
+		if strings.Contains(n, " ") && st.child(i, "flat", "flat:name") >= 0 {
+			ar.persons = append(ar.persons, n)
+		} else if r := st.rel(i); r == "nsubj" {
+			ar.orgs = append(ar.orgs, n)
+		}
+	}
+}
+
+// add records a claim once per sentence and reading.
+func (ar *article) add(st *sent, c claim.Claim, at int) {
+	key := [3]int{st.s.Start, at, int(c.Kind)}
+	if ar.seen[key] {
+		return
+	}
+	ar.seen[key] = true
+	c.Outlet, c.URL, c.Published = ar.a.Outlet, ar.a.URL, ar.a.Published
+	if c.AsOf.IsZero() {
+		c.AsOf = ar.a.Published
+	}
+	if c.Place == "" {
+		c.Place = ar.place
+	}
+	c.Sentence = strings.TrimSpace(ar.text[st.s.Start:st.s.End])
+	c.Start, c.End = st.s.Start, st.s.End
+	if c.Validate() != nil {
+		return
+	}
+	ar.claims = append(ar.claims, c)
+}
+
+// asOf dates a claim by the time words of its predicate's clause: a
+// weekday, "yesterday", "last week", a month and day; publication
+// otherwise.
+func (ar *article) asOf(st *sent, p int) time.Time {
+	pub := ar.a.Published
+	if pub.IsZero() {
+		return pub
+	}
+	k := ar.x.k
+	for _, c := range st.kids[p] {
+		l := st.lemmas[c]
+		if d, ok := k.weekday[l]; ok {
+			back := (int(pub.Weekday()) - d + 7) % 7
+			return pub.AddDate(0, 0, -back)
+		}
+		if d, ok := k.relDays[l]; ok {
+			return pub.AddDate(0, 0, -d)
+		}
+		if d, ok := k.lastDays[l]; ok && st.child(c, "amod") >= 0 && st.lemmas[st.child(c, "amod")] == "last" {
+			return pub.AddDate(0, 0, -d)
+		}
+		if m, ok := k.month[l]; ok {
+			if day := st.child(c, "nummod"); day >= 0 {
+				if t, ok := monthDay(pub, time.Month(m), st.w(day).Form); ok {
+					return t
+				}
+			}
+		}
+	}
+	return pub
+}
+
+func monthDay(pub time.Time, m time.Month, day string) (time.Time, bool) {
+	d := 0
+	for _, r := range day {
+		if r < '0' || r > '9' {
+			return time.Time{}, false
+		}
+		d = d*10 + int(r-'0')
+	}
+	if d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(pub.Year(), m, d, pub.Hour(), pub.Minute(), 0, 0, pub.Location())
+	if t.After(pub.AddDate(0, 0, 1)) {
+		t = t.AddDate(-1, 0, 0)
+	}
+	return t, true
+}

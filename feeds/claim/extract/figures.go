@@ -1,0 +1,272 @@
+package extract
+
+import (
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+)
+
+// reading is how a number was read: the measure, the word that names what
+// is counted (-1 for none), and the predicate the claim hangs from.
+type reading struct {
+	measure string
+	counted int
+	pred    int
+	needs   string // the subject class the frame asks for
+	percent bool   // the frame counts a share
+}
+
+// figure reads the number at word n with quantity q.
+func (ar *article) figure(st *sent, n int, q claim.Quantity) {
+	k := ar.x.k
+	rd, ok := ar.readNumber(st, n)
+	if !ok {
+		return
+	}
+	if q.Percent != (rd.percent || k.measures[rd.measure].Unit == "percent") {
+		return
+	}
+	if ar.notAClaim(st, rd.pred) {
+		return
+	}
+	subject := ar.subject(st, rd.counted, rd.measure)
+	if rd.needs != "" && !k.classOf[rd.needs][subject.head] {
+		return
+	}
+	c := claim.Claim{
+		Kind: claim.Figure, Subject: subject.String(), Measure: rd.measure,
+		Value: q.Value, ValueText: q.Text,
+		Place:    ar.placeOf(st, rd.pred, rd.counted),
+		Claimant: ar.attribute(st, rd.pred),
+		AsOf:     ar.asOf(st, rd.pred),
+	}
+	ar.add(st, c, st.w(n).Start)
+}
+
+// readNumber finds what the number at n counts and which frame says so.
+func (ar *article) readNumber(st *sent, n int) (reading, bool) {
+	counted := n
+	if st.rel(n) == "nummod" || st.rel(n) == "nummod:gov" {
+		counted = st.head(n)
+	}
+	// "300 of the soldiers", "12 of them": the noun after "of" is counted.
+	of := -1
+	if counted == n {
+		for _, c := range st.kids[n] {
+			if st.rel(c) == "nmod" && st.caseOf(c) == "of" {
+				of = c
+			}
+		}
+	}
+	// A measure noun counted by the number: "4,300 deaths", "900 casualties".
+	if counted != n {
+		if fr := ar.nounFrame(st, counted); fr != nil {
+			who := ar.nounSubject(st, counted)
+			return reading{measure: fr.Measure, counted: who, pred: ar.predOf(st, counted), percent: fr.Percent}, true
+		}
+	}
+	// A predicate the counted phrase is an argument of.
+	for _, cand := range []int{counted, n} {
+		if rd, ok := ar.predicateFrame(st, cand); ok {
+			if of >= 0 {
+				rd.counted = of
+			} else if cand == n && counted != n {
+				rd.counted = counted
+			}
+			return rd, true
+		}
+	}
+	// The value a predicate gives a measure noun: "the toll rose to 45",
+	// "put the turnout at 61%", "the toll is 45", "a toll of 45".
+	if rd, ok := ar.valueFrame(st, n); ok {
+		return rd, true
+	}
+	return reading{}, false
+}
+
+// predicateFrame reads word i as an argument of a frame's predicate, its
+// head, or of a predicate under it (a participle or adjective that
+// describes a counted noun in a headline: "4,300 people killed").
+func (ar *article) predicateFrame(st *sent, i int) (reading, bool) {
+	k := ar.x.k
+	rel, p := st.rel(i), st.head(i)
+	// Coordinated counts share their head's predicate: "300 killed and 2,700
+	// wounded" reads each with its own participle, handled below.
+	if p >= 0 {
+		if rd, ok := ar.frameAt(st, p, rel, i); ok {
+			return rd, true
+		}
+		// "12 people remain missing": the adjective is the verb's xcomp.
+		for _, x := range st.kids[p] {
+			if st.rel(x) == "xcomp" {
+				if rd, ok := ar.frameAt(st, x, rel, i); ok {
+					rd.pred = p
+					return rd, true
+				}
+			}
+		}
+	}
+	// A tally participle or adjective hanging from the counted word:
+	// "4,300 people killed", "300 killed and 2,700 wounded", "12 dead".
+	for _, c := range st.kids[i] {
+		r := st.rel(c)
+		if r != "acl" && r != "amod" && r != "conj" {
+			continue
+		}
+		for _, fr := range k.figures[st.lemmas[c]] {
+			if k.measures[fr.Measure].Kind != "tally" {
+				continue
+			}
+			if r == "amod" && st.w(c).Start < st.w(i).Start {
+				continue // "the dead soldiers": a description, not a count
+			}
+			if r == "conj" && st.upos(c) != "VERB" && st.upos(c) != "ADJ" {
+				continue
+			}
+			return reading{measure: fr.Measure, counted: i, pred: c, needs: fr.SubjectNeeds}, true
+		}
+	}
+	return reading{}, false
+}
+
+// frameAt checks whether predicate p has a figure frame that takes an
+// argument at relation rel.
+func (ar *article) frameAt(st *sent, p int, rel string, arg int) (reading, bool) {
+	for _, fr := range ar.x.k.figures[st.lemmas[p]] {
+		for _, r := range fr.Count {
+			if r == rel || (r == "nsubj" && rel == "nsubj:outer") {
+				if r == "obl:agent" && st.caseOf(arg) != "by" {
+					continue
+				}
+				return reading{measure: fr.Measure, counted: arg, pred: p, needs: fr.SubjectNeeds}, true
+			}
+		}
+	}
+	return reading{}, false
+}
+
+// nounFrame returns the frame of a measure noun at i, checking its "with"
+// modifier ("death" in "death toll").
+func (ar *article) nounFrame(st *sent, i int) *nounFrame {
+	frs := ar.x.k.nouns[st.lemmas[i]]
+	for _, fr := range frs {
+		if len(fr.With) == 0 {
+			continue
+		}
+		if st.childLemma(i, setOf(fr.With)) {
+			return fr
+		}
+	}
+	for _, fr := range frs {
+		if len(fr.With) == 0 {
+			return fr
+		}
+	}
+	return nil
+}
+
+// nounSubject returns who a measure noun counts: "deaths among civilians",
+// "the toll of migrants"; -1 when it does not say.
+func (ar *article) nounSubject(st *sent, i int) int {
+	for _, c := range st.kids[i] {
+		if st.rel(c) == "nmod" {
+			switch st.caseOf(c) {
+			case "among", "of", "including":
+				return c
+			}
+		}
+	}
+	for _, fr := range ar.x.k.nouns[st.lemmas[i]] {
+		if fr.SubjectIsNoun {
+			return i
+		}
+	}
+	return -1
+}
+
+// predOf returns the predicate a noun phrase belongs to: its head while
+// the noun is an argument, the noun itself when it heads the sentence.
+func (ar *article) predOf(st *sent, i int) int {
+	switch st.rel(i) {
+	case "nsubj", "nsubj:pass", "obj", "obl", "iobj", "nsubj:outer":
+		if h := st.head(i); h >= 0 {
+			return h
+		}
+	}
+	return i
+}
+
+// valueFrame reads the number at n as the value of a measure noun.
+func (ar *article) valueFrame(st *sent, n int) (reading, bool) {
+	k := ar.x.k
+	try := func(noun, pred int) (reading, bool) {
+		if noun < 0 {
+			return reading{}, false
+		}
+		if fr := ar.nounFrame(st, noun); fr != nil {
+			return reading{measure: fr.Measure, counted: ar.nounSubject(st, noun), pred: pred, percent: fr.Percent}, true
+		}
+		return reading{}, false
+	}
+	// "a toll of 45", "turnout of 61%": the number hangs from the noun.
+	if h := st.head(n); h >= 0 && st.rel(n) == "nmod" {
+		if rd, ok := try(h, ar.predOf(st, h)); ok {
+			return rd, true
+		}
+	}
+	// "the toll is 45": the number is the predicate, the noun its subject.
+	if rd, ok := try(st.child(n, "nsubj"), n); ok && st.child(n, "cop") >= 0 {
+		return rd, true
+	}
+	// "rose to 45", "put the toll at 45", "stood at 45", "reached 45".
+	p := st.head(n)
+	if p < 0 || !k.values[st.lemmas[p]] {
+		return reading{}, false
+	}
+	switch st.rel(n) {
+	case "obj", "obl", "xcomp", "advmod", "obl:npmod", "nsubj":
+	default:
+		return reading{}, false
+	}
+	for _, r := range []string{"nsubj", "nsubj:pass", "obj"} {
+		if c := st.child(p, r); c >= 0 && c != n {
+			if rd, ok := try(c, p); ok {
+				return rd, true
+			}
+		}
+	}
+	return reading{}, false
+}
+
+// notAClaim reports a predicate that asserts nothing checkable: negated,
+// possible, planned, conditional, or inside a relative clause that only
+// describes a noun.
+func (ar *article) notAClaim(st *sent, p int) bool {
+	k := ar.x.k
+	if p < 0 {
+		return false
+	}
+	for _, c := range st.kids[p] {
+		switch st.rel(c) {
+		case "aux":
+			if k.modals[st.lemmas[c]] {
+				return true
+			}
+		case "advmod", "det":
+			if k.negations[st.lemmas[c]] {
+				return true
+			}
+		case "mark":
+			if k.conditions[st.lemmas[c]] {
+				return true
+			}
+		}
+	}
+	switch st.rel(p) {
+	case "acl:relcl":
+		return true
+	case "xcomp", "ccomp", "advcl":
+		if h := st.head(p); h >= 0 && k.plans[st.lemmas[h]] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+)
+
+// status reads predicate i as a status claim under one of its frames.
+func (ar *article) status(st *sent, i int, frs []*statusFrame) {
+	k := ar.x.k
+	for _, fr := range frs {
+		s := st.child(i, fr.Subject...)
+		if s < 0 {
+			continue
+		}
+		if len(fr.Needs) > 0 && !hasBelow(st, i, setOf(fr.Needs), 2) {
+			continue
+		}
+		subject, ok := ar.statusSubject(st, s, fr.SubjectNeeds)
+		if !ok {
+			continue
+		}
+		if ar.notAClaimStatus(st, i) {
+			continue
+		}
+		pol := claim.Present
+		if fr.Polarity == "absent" {
+			pol = claim.Absent
+		}
+		if ar.negated(st, i) {
+			pol = -pol
+		}
+		place := ""
+		if len(fr.PlaceFrom) > 0 {
+			pw := st.child(i, fr.PlaceFrom...)
+			if pw < 0 {
+				continue
+			}
+			if place = placeWord(st, k, pw); place == "" {
+				continue
+			}
+		} else {
+			place = ar.placeOf(st, i, s)
+		}
+		c := claim.Claim{
+			Kind: claim.Status, Subject: subject, Measure: fr.Measure, Place: place, Polarity: pol,
+			Claimant: ar.attribute(st, i), AsOf: ar.asOf(st, i),
+		}
+		ar.add(st, c, st.w(i).Start)
+		return
+	}
+}
+
+// statusSubject returns the canonical subject of a status, checked against
+// what the frame needs: a name, a vessel, a facility, soldiers.
+func (ar *article) statusSubject(st *sent, s int, needs string) (string, bool) {
+	k := ar.x.k
+	if st.upos(s) == "PRON" {
+		if needs != "name" {
+			return "", false
+		}
+		switch st.lemmas[s] {
+		case "he", "she":
+			if n := len(ar.persons); n > 0 {
+				return strings.ToLower(ar.persons[n-1]), true
+			}
+		}
+		return "", false
+	}
+	switch needs {
+	case "name":
+		if n := st.name(s); n != "" {
+			return strings.ToLower(n), true
+		}
+		return "", false
+	case "vessel", "facility":
+		if n := st.name(s); n != "" && needs == "vessel" {
+			return strings.ToLower(n), true
+		}
+		if k.thingOf[st.lemmas[s]] == needs {
+			return st.lemmas[s], true
+		}
+		return "", false
+	case "":
+		return ar.subject(st, s, "").String(), true
+	}
+	sb := ar.subject(st, s, "")
+	if !k.classOf[needs][sb.head] && st.upos(s) != "PROPN" {
+		return "", false
+	}
+	return sb.String(), true
+}
+
+// hasBelow reports whether a word with a lemma in want hangs under i within
+// depth levels.
+func hasBelow(st *sent, i int, want set, depth int) bool {
+	for _, c := range st.kids[i] {
+		if want[st.lemmas[c]] || (depth > 1 && hasBelow(st, c, want, depth-1)) {
+			return true
+		}
+	}
+	return false
+}
+
+// negated reports a predicate that says "not": a negation under it, or a
+// verb above it that ends it ("stopped functioning").
+func (ar *article) negated(st *sent, i int) bool {
+	k := ar.x.k
+	for _, c := range st.kids[i] {
+		if (st.rel(c) == "advmod" || st.rel(c) == "det" || st.rel(c) == "cc:preconj") && k.negations[st.lemmas[c]] {
+			return true
+		}
+	}
+	if h := st.head(i); h >= 0 && (st.rel(i) == "xcomp" || st.rel(i) == "ccomp") && k.stops[st.lemmas[h]] {
+		return true
+	}
+	return false
+}
+
+// notAClaimStatus is notAClaim without the negation test: a negated status
+// is a claim of the opposite polarity.
+func (ar *article) notAClaimStatus(st *sent, p int) bool {
+	k := ar.x.k
+	for _, c := range st.kids[p] {
+		switch st.rel(c) {
+		case "aux":
+			if k.modals[st.lemmas[c]] {
+				return true
+			}
+		case "mark":
+			if k.conditions[st.lemmas[c]] {
+				return true
+			}
+		}
+	}
+	switch st.rel(p) {
+	case "acl:relcl", "acl", "amod":
+		return true
+	case "xcomp", "ccomp", "advcl":
+		if h := st.head(p); h >= 0 && k.plans[st.lemmas[h]] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,136 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim/lang"
+)
+
+// sent is one analysed sentence with what the engine asks of it often:
+// each word's children and lower-cased lemma.
+type sent struct {
+	s      *lang.Sentence
+	text   string // the whole plain text; word offsets index it
+	kids   [][]int
+	lemmas []string
+}
+
+func newSent(s *lang.Sentence, text string) *sent {
+	st := &sent{s: s, text: text, kids: make([][]int, len(s.Words)), lemmas: make([]string, len(s.Words))}
+	for i := range s.Words {
+		w := &s.Words[i]
+		if h := w.Head; h >= 0 && h < len(s.Words) {
+			st.kids[h] = append(st.kids[h], i)
+		}
+		l := w.Lemma
+		if l == "" {
+			l = w.Form
+		}
+		st.lemmas[i] = strings.ToLower(l)
+	}
+	return st
+}
+
+func (st *sent) w(i int) *lang.Word { return &st.s.Words[i] }
+func (st *sent) rel(i int) string   { return st.s.Words[i].Rel }
+func (st *sent) head(i int) int     { return st.s.Words[i].Head }
+func (st *sent) upos(i int) string  { return st.s.Words[i].UPOS }
+
+// child returns the first child of i whose relation is one of rels, or -1.
+func (st *sent) child(i int, rels ...string) int {
+	for _, c := range st.kids[i] {
+		for _, r := range rels {
+			if st.rel(c) == r {
+				return c
+			}
+		}
+	}
+	return -1
+}
+
+// childLemma reports whether i has a child (of any relation) whose lemma
+// is in s.
+func (st *sent) childLemma(i int, s set) bool {
+	for _, c := range st.kids[i] {
+		if s[st.lemmas[c]] {
+			return true
+		}
+	}
+	return false
+}
+
+// caseOf returns the lemma of i's case marker ("in" for "in Kursk"), or "".
+func (st *sent) caseOf(i int) string {
+	for _, c := range st.kids[i] {
+		if st.rel(c) == "case" {
+			return st.lemmas[c]
+		}
+	}
+	return ""
+}
+
+// span returns the text of words [a, b] (inclusive).
+func (st *sent) span(a, b int) string {
+	return st.text[st.s.Words[a].Start:st.s.Words[b].End]
+}
+
+// name returns the proper name headed by i: i with its flat and compound
+// proper-noun children ("Kyrylo Budanov", "El Fasher"), or "" when i is no
+// proper noun.
+func (st *sent) name(i int) string {
+	if st.upos(i) != "PROPN" {
+		return ""
+	}
+	a, b := i, i
+	for _, c := range st.kids[i] {
+		r := st.rel(c)
+		if (r == "flat" || r == "compound" || r == "flat:name") && st.upos(c) == "PROPN" {
+			a, b = min(a, c), max(b, c)
+		}
+	}
+	return st.span(a, b)
+}
+
+// phrase returns the noun phrase headed by i without determiners, clauses
+// or punctuation: "Ukraine's military intelligence chief Kyrylo Budanov",
+// "the fire service" → "fire service".
+func (st *sent) phrase(i int) string {
+	a, b := i, i
+	var walk func(j int, depth int)
+	walk = func(j, depth int) {
+		for _, c := range st.kids[j] {
+			switch st.rel(c) {
+			case "compound", "flat", "amod", "nmod:poss", "case", "nummod", "fixed", "goeswith":
+				if st.rel(c) == "case" && j == i {
+					continue // the phrase's own preposition
+				}
+				a, b = min(a, c), max(b, c)
+				if depth < 3 {
+					walk(c, depth+1)
+				}
+			case "det":
+				if st.lemmas[c] != "the" && st.lemmas[c] != "a" && st.lemmas[c] != "an" {
+					a, b = min(a, c), max(b, c)
+				}
+			}
+		}
+	}
+	walk(i, 0)
+	// Keep the span contiguous from the head's side: a dropped word inside
+	// it is kept (the words between a and b are all the phrase's).
+	for a < i && (st.upos(a) == "PUNCT" || st.lemmas[a] == "the" || st.lemmas[a] == "a") {
+		a++
+	}
+	return strings.TrimSpace(st.span(a, b))
+}
+
+// clauseHeads walks from i up through the relations that stay inside one
+// claim's clause chain and calls f on each word until f returns false.
+func (st *sent) ancestors(i int, f func(j int) bool) {
+	for steps := 0; i >= 0 && steps < len(st.s.Words); steps++ {
+		if !f(i) {
+			return
+		}
+		i = st.head(i)
+	}
+}

@@ -1,0 +1,288 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+)
+
+// subj is a canonical subject: a nationality or other group modifier and
+// the canonical head noun ("north korean" + "soldiers").
+type subj struct{ mod, head string }
+
+func (s subj) String() string {
+	if s.mod == "" {
+		return s.head
+	}
+	return s.mod + " " + s.head
+}
+
+// subject returns what word i counts, canonical; i is -1 when the text
+// does not say, and the measure's unit stands in.
+func (ar *article) subject(st *sent, i int, measure string) subj {
+	k := ar.x.k
+	if i < 0 || st.upos(i) == "NUM" || st.upos(i) == "PRON" {
+		return subj{head: k.measures[measure].Unit}
+	}
+	head, ok := k.subjectHead(st, i)
+	if !ok {
+		if st.upos(i) == "PROPN" {
+			head = strings.ToLower(st.name(i))
+		} else {
+			head = strings.ToLower(st.w(i).Form)
+		}
+	}
+	return subj{mod: groupModifier(st, i), head: head}
+}
+
+// subjectHead returns the canonical subject of noun i, trying its lemma,
+// its form and the form without a plural s (a lemmatizer's miss on a rare
+// plural costs nothing here).
+func (k *knowledge) subjectHead(st *sent, i int) (string, bool) {
+	form := strings.ToLower(st.w(i).Form)
+	for _, l := range []string{st.lemmas[i], form, strings.TrimSuffix(form, "s")} {
+		if h, ok := k.subjectOf[l]; ok {
+			return h, true
+		}
+	}
+	return "", false
+}
+
+// groupModifier returns the capitalised modifier that says whose the
+// counted people are: "North Korean" troops, "Rohingya" refugees,
+// "Ukraine's" soldiers.
+func groupModifier(st *sent, i int) string {
+	for _, c := range st.kids[i] {
+		switch st.rel(c) {
+		case "amod", "compound", "nmod:poss":
+			w := st.w(c)
+			if w.Start > st.w(i).Start || !startsUpper(w.Form) {
+				continue
+			}
+			a := c
+			for _, g := range st.kids[c] {
+				if (st.rel(g) == "compound" || st.rel(g) == "flat") && st.w(g).Start < w.Start {
+					a = min(a, g)
+				}
+			}
+			return demonymOf(strings.ToLower(st.span(a, c)))
+		}
+	}
+	return ""
+}
+
+// demonymOf turns a country's possessive into its adjective's place in a
+// subject: "ukraine's" → "ukraine".
+func demonymOf(s string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(s, "'s"), "’s")
+}
+
+func startsUpper(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// attribute returns who asserts the claim whose predicate is p: the
+// subject of the reporting verb above it, the source of "according to",
+// or the outlet when the text names nobody.
+func (ar *article) attribute(st *sent, p int) string {
+	if s := ar.speaker(st, p); s >= 0 {
+		if name := ar.claimantName(st, s); name != "" {
+			ar.said = append(ar.said, speakerRef{head: st.lemmas[s], name: name})
+			return name
+		}
+	}
+	if ar.quoteSpeaker != "" {
+		return ar.quoteSpeaker
+	}
+	return ar.a.Outlet
+}
+
+// speakerRef is a claimant the article has named, by the head noun of the
+// phrase that named it, for the descriptions that come back to it.
+type speakerRef struct{ head, name string }
+
+// speaker finds the word naming who reports the clause of p, or -1: up
+// the tree from p, then, as parsers hang a sentence-final "X said" in many
+// places, the nearest reporting verb after p with a subject.
+func (ar *article) speaker(st *sent, p int) int {
+	if s := ar.speakerAbove(st, p); s >= 0 {
+		return s
+	}
+	k := ar.x.k
+	for j := range st.s.Words {
+		if st.w(j).Start > st.w(p).Start && k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" && !ar.notAClaimStatus(st, j) {
+			if s := subjectOf(st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
+				return s
+			}
+		}
+	}
+	return -1
+}
+
+func (ar *article) speakerAbove(st *sent, p int) int {
+	k := ar.x.k
+	found := -1
+	st.ancestors(p, func(j int) bool {
+		for _, c := range st.kids[j] {
+			switch st.rel(c) {
+			case "obl", "nmod", "advcl", "obl:agent":
+				if k.according[st.caseOf(c)] || (st.rel(c) != "obl:agent" && k.according[firstCase(st, c)]) {
+					found = c
+					return false
+				}
+			case "parataxis", "ccomp":
+				// "…, the ministry said": the reporting verb after the claim
+				// hangs from it (parataxis, or ccomp as parsers often have it).
+				if k.reporting[st.lemmas[c]] && st.w(c).Start > st.w(p).Start {
+					if s := subjectOf(st, c); s >= 0 {
+						found = s
+						return false
+					}
+				}
+			}
+		}
+		if k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
+			if s := subjectOf(st, j); s >= 0 {
+				found = s
+				return false
+			}
+		}
+		switch st.rel(j) {
+		case "root", "ccomp", "parataxis", "conj", "xcomp", "advcl", "csubj", "dep", "acl":
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+// firstCase returns the lemma of the first case-like child ("according"
+// in "according to", whose case is "to" with "according" before it).
+func firstCase(st *sent, i int) string {
+	for _, c := range st.kids[i] {
+		if st.rel(c) == "case" || st.rel(c) == "mark" {
+			return st.lemmas[c]
+		}
+	}
+	return ""
+}
+
+// subjectOf returns the one who speaks through a reporting verb: its
+// subject, or its agent when passive ("was reported by X").
+func subjectOf(st *sent, v int) int {
+	if s := st.child(v, "nsubj"); s >= 0 {
+		return s
+	}
+	return st.child(v, "obl:agent")
+}
+
+// claimantName turns the speaker's words into a claimant: a registry name,
+// a person's name, or the description ("fire service").
+func (ar *article) claimantName(st *sent, s int) string {
+	if st.upos(s) == "PRON" {
+		switch st.lemmas[s] {
+		case "he", "she":
+			if n := len(ar.persons); n > 0 {
+				return ar.canon(ar.persons[n-1])
+			}
+		case "it", "they":
+			if n := len(ar.orgs); n > 0 {
+				return ar.canon(ar.orgs[n-1])
+			}
+		}
+		return ""
+	}
+	// A description with the name beside it: "the mayor, Eleni Vasiliou",
+	// "the Paris metro operator RATP".
+	if st.upos(s) != "PROPN" {
+		for _, c := range st.kids[s] {
+			if st.upos(c) == "PROPN" && st.w(c).Start > st.w(s).Start {
+				switch st.rel(c) {
+				case "appos", "flat", "compound":
+					s = c
+				}
+				break
+			}
+		}
+	}
+	// A definite description of someone named before: "the agency" after
+	// "Portugal's civil protection agency".
+	if st.upos(s) == "NOUN" && st.child(s, "det") >= 0 && len(st.kids[s]) <= 2 {
+		for i := len(ar.said) - 1; i >= 0; i-- {
+			if ar.said[i].head == st.lemmas[s] {
+				return ar.said[i].name
+			}
+		}
+	}
+	if n := st.name(s); n != "" {
+		if e, ok := ar.x.reg.Lookup(n); ok {
+			return e.Name
+		}
+	}
+	ph := st.phrase(s)
+	if e, ok := ar.x.reg.Lookup(ph); ok {
+		return e.Name
+	}
+	if n := st.name(s); n != "" {
+		if role := roleOf(st, s); role != "" {
+			if e, ok := ar.x.reg.Lookup(role); ok && e.Short != "" {
+				role = e.Short
+			}
+			return n + " (" + role + ")"
+		}
+		return n
+	}
+	return ph
+}
+
+// roleOf returns the description a name carries before it: "Sea-Watch
+// spokeswoman" in "Sea-Watch spokeswoman Giulia Ferri", "regional governor"
+// in "regional governor Oleh Syniehubov".
+func roleOf(st *sent, s int) string {
+	a := -1
+	for _, c := range st.kids[s] {
+		if st.w(c).Start > st.w(s).Start {
+			continue
+		}
+		switch st.rel(c) {
+		case "compound", "amod", "nmod:poss":
+			if st.upos(c) == "PROPN" && st.rel(c) == "compound" && st.lemmas[c] == strings.ToLower(st.w(c).Form) && startsUpper(st.w(c).Form) {
+				// part of the name itself ("Kyrylo" in "Kyrylo Budanov")
+				if len(st.kids[c]) == 0 && c == s-1 {
+					continue
+				}
+			}
+			if a < 0 || c < a {
+				a = c
+			}
+		}
+	}
+	if a < 0 {
+		return ""
+	}
+	first := a
+	for _, g := range st.kids[a] {
+		if st.rel(g) != "case" && st.rel(g) != "det" && g < first {
+			first = g
+		}
+	}
+	last := s - 1
+	for last > first && st.upos(last) == "PROPN" && st.rel(last) == "flat" {
+		last--
+	}
+	role := strings.TrimSpace(st.span(first, last))
+	if role == "" || strings.EqualFold(role, st.name(s)) {
+		return ""
+	}
+	return role
+}
+
+// canon returns the registry's name for a phrase, or the phrase.
+func (ar *article) canon(s string) string {
+	if e, ok := ar.x.reg.Lookup(s); ok {
+		return e.Name
+	}
+	return s
+}
