@@ -198,22 +198,41 @@ func quantityWord(st *sent, a, b int) int {
 }
 
 // remember keeps the people and organisations a sentence names, for the
-// pronouns and descriptions of later ones.
+// pronouns and descriptions of later ones. A surname alone ("Peng") brings
+// back the person named in full before ("Peng Shuai").
 func (ar *article) remember(st *sent) {
 	for i := range st.s.Words {
 		if st.upos(i) != "PROPN" || st.rel(i) == "flat" || st.rel(i) == "compound" {
 			continue
 		}
 		n := st.name(i)
-		if n == "" {
+		if n == "" || ar.x.k.timeNoun(strings.ToLower(n)) {
+			continue
+		}
+		if full := ar.person(n); full != "" {
+			ar.persons = append(ar.persons, full)
 			continue
 		}
 		if strings.Contains(n, " ") && st.child(i, "flat", "flat:name") >= 0 {
-			ar.persons = append(ar.persons, n)
+			if e, ok := ar.x.reg.Lookup(n); !ok || e.Kind == "person" {
+				ar.persons = append(ar.persons, n)
+			}
 		} else if r := st.rel(i); r == "nsubj" {
 			ar.orgs = append(ar.orgs, n)
 		}
 	}
+}
+
+// person returns the full name of a person named before whose first or
+// last name n is, or "".
+func (ar *article) person(n string) string {
+	for i := len(ar.persons) - 1; i >= 0; i-- {
+		p := ar.persons[i]
+		if p == n || strings.HasSuffix(p, " "+n) || strings.HasPrefix(p, n+" ") {
+			return p
+		}
+	}
+	return ""
 }
 
 // add records a claim once per sentence and reading.

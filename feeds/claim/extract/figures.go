@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"slices"
+
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -17,18 +19,20 @@ type reading struct {
 // figure reads the number at word n with quantity q.
 func (ar *article) figure(st *sent, n int, q claim.Quantity) {
 	k := ar.x.k
-	rd, ok := ar.readNumber(st, n)
-	if !ok {
-		return
+	var rd reading
+	var subject subj
+	found := false
+	for _, cand := range ar.readNumber(st, n) {
+		if q.Percent != (cand.percent || k.measures[cand.measure].Unit == "percent") {
+			continue
+		}
+		subject = ar.subject(st, cand.counted, cand.measure)
+		if ar.countable(st, cand, subject) {
+			rd, found = cand, true
+			break
+		}
 	}
-	if q.Percent != (rd.percent || k.measures[rd.measure].Unit == "percent") {
-		return
-	}
-	if ar.notAClaim(st, rd.pred) {
-		return
-	}
-	subject := ar.subject(st, rd.counted, rd.measure)
-	if rd.needs != "" && !k.classOf[rd.needs][subject.head] {
+	if !found || ar.notAClaim(st, rd.pred) {
 		return
 	}
 	c := claim.Claim{
@@ -41,8 +45,27 @@ func (ar *article) figure(st *sent, n int, q claim.Quantity) {
 	ar.add(st, c, st.w(n).Start)
 }
 
-// readNumber finds what the number at n counts and which frame says so.
-func (ar *article) readNumber(st *sent, n int) (reading, bool) {
+// countable checks the counted noun against the frame: a frame that asks
+// for a class (jobs, soldiers) needs a noun of it, not the unit standing
+// in; a count of people needs people ("two earthquakes killed" counts no
+// one; "six miners" and "105 Rohingya" do).
+func (ar *article) countable(st *sent, rd reading, s subj) bool {
+	k := ar.x.k
+	named := rd.counted >= 0 && st.upos(rd.counted) != "NUM" && st.upos(rd.counted) != "PRON"
+	if rd.needs != "" {
+		return named && k.classOf[rd.needs][s.head]
+	}
+	if named && k.measures[rd.measure].Unit == "people" && !k.classOf["person"][s.head] {
+		return st.upos(rd.counted) == "PROPN" && k.thingOf[st.lemmas[rd.counted]] == ""
+	}
+	return true
+}
+
+// readNumber lists the readings of the number at n, the likeliest first:
+// a measure noun it counts, a frame's predicate it (or its noun) is an
+// argument of, the value a predicate gives a measure noun.
+func (ar *article) readNumber(st *sent, n int) []reading {
+	var out []reading
 	counted := n
 	if st.rel(n) == "nummod" || st.rel(n) == "nummod:gov" {
 		counted = st.head(n)
@@ -60,87 +83,84 @@ func (ar *article) readNumber(st *sent, n int) (reading, bool) {
 	if counted != n {
 		if fr := ar.nounFrame(st, counted); fr != nil {
 			who := ar.nounSubject(st, counted)
-			return reading{measure: fr.Measure, counted: who, pred: ar.predOf(st, counted), percent: fr.Percent}, true
+			out = append(out, reading{measure: fr.Measure, counted: who, pred: ar.predOf(st, counted), percent: fr.Percent})
 		}
 	}
 	// A predicate the counted phrase is an argument of.
 	for _, cand := range []int{counted, n} {
-		if rd, ok := ar.predicateFrame(st, cand); ok {
+		for _, rd := range ar.predicateFrames(st, cand) {
 			if of >= 0 {
 				rd.counted = of
 			} else if cand == n && counted != n {
 				rd.counted = counted
 			}
-			return rd, true
+			out = append(out, rd)
 		}
 	}
 	// The value a predicate gives a measure noun: "the toll rose to 45",
 	// "put the turnout at 61%", "the toll is 45", "a toll of 45".
 	if rd, ok := ar.valueFrame(st, n); ok {
-		return rd, true
+		out = append(out, rd)
 	}
-	return reading{}, false
+	return out
 }
 
-// predicateFrame reads word i as an argument of a frame's predicate, its
-// head, or of a predicate under it (a participle or adjective that
-// describes a counted noun in a headline: "4,300 people killed").
-func (ar *article) predicateFrame(st *sent, i int) (reading, bool) {
+// predicateFrames reads word i as an argument of a frame's predicate: its
+// head, an adjective under its head ("12 people remain missing"), or a
+// participle or adjective that describes it ("4,300 people killed", "760,000
+// Syrians registered", "300 killed and 2,700 wounded", "320 dead").
+func (ar *article) predicateFrames(st *sent, i int) []reading {
 	k := ar.x.k
+	var out []reading
 	rel, p := st.rel(i), st.head(i)
-	// Coordinated counts share their head's predicate: "300 killed and 2,700
-	// wounded" reads each with its own participle, handled below.
 	if p >= 0 {
-		if rd, ok := ar.frameAt(st, p, rel, i); ok {
-			return rd, true
-		}
-		// "12 people remain missing": the adjective is the verb's xcomp.
+		out = append(out, ar.framesAt(st, p, rel, i, p)...)
 		for _, x := range st.kids[p] {
 			if st.rel(x) == "xcomp" {
-				if rd, ok := ar.frameAt(st, x, rel, i); ok {
-					rd.pred = p
-					return rd, true
-				}
+				out = append(out, ar.framesAt(st, x, rel, i, p)...)
 			}
 		}
 	}
-	// A tally participle or adjective hanging from the counted word:
-	// "4,300 people killed", "300 killed and 2,700 wounded", "12 dead".
 	for _, c := range st.kids[i] {
 		r := st.rel(c)
 		if r != "acl" && r != "amod" && r != "conj" {
 			continue
 		}
+		if st.w(c).Start < st.w(i).Start {
+			continue // "the dead soldiers", "the registered refugees": a description
+		}
+		if r == "conj" && st.upos(c) != "VERB" && st.upos(c) != "ADJ" {
+			continue
+		}
+		if r == "acl" && st.w(c).XPOS != "VBN" && st.upos(c) != "ADJ" {
+			continue // "troops fighting for…" describes; "troops killed" counts
+		}
 		for _, fr := range k.figures[st.lemmas[c]] {
-			if k.measures[fr.Measure].Kind != "tally" {
+			if r != "conj" && !slices.Contains(fr.Count, "nsubj:pass") && st.upos(c) == "VERB" {
 				continue
 			}
-			if r == "amod" && st.w(c).Start < st.w(i).Start {
-				continue // "the dead soldiers": a description, not a count
-			}
-			if r == "conj" && st.upos(c) != "VERB" && st.upos(c) != "ADJ" {
-				continue
-			}
-			return reading{measure: fr.Measure, counted: i, pred: c, needs: fr.SubjectNeeds}, true
+			out = append(out, reading{measure: fr.Measure, counted: i, pred: c, needs: fr.SubjectNeeds})
 		}
 	}
-	return reading{}, false
+	return out
 }
 
-// frameAt checks whether predicate p has a figure frame that takes an
-// argument at relation rel.
-func (ar *article) frameAt(st *sent, p int, rel string, arg int) (reading, bool) {
+// framesAt lists the figure frames of predicate p that take an argument
+// at relation rel; pred is the predicate the claim hangs from.
+func (ar *article) framesAt(st *sent, p int, rel string, arg, pred int) []reading {
+	var out []reading
 	for _, fr := range ar.x.k.figures[st.lemmas[p]] {
 		for _, r := range fr.Count {
 			if r == rel || (r == "nsubj" && rel == "nsubj:outer") {
 				if r == "obl:agent" && st.caseOf(arg) != "by" {
 					continue
 				}
-				return reading{measure: fr.Measure, counted: arg, pred: p, needs: fr.SubjectNeeds}, true
+				out = append(out, reading{measure: fr.Measure, counted: arg, pred: pred, needs: fr.SubjectNeeds})
+				break
 			}
 		}
 	}
-	return reading{}, false
+	return out
 }
 
 // nounFrame returns the frame of a measure noun at i, checking its "with"

@@ -79,6 +79,7 @@ type subjectsFile struct {
 	Things     map[string][]string
 	PlaceCases []string `yaml:"place_cases"`
 	PlaceNouns []string `yaml:"place_nouns"`
+	EventNouns []string `yaml:"event_nouns"`
 }
 
 type calendarFile struct {
@@ -88,6 +89,7 @@ type calendarFile struct {
 	Last         map[string]int
 	Since        []string
 	Background   []string
+	TimeNouns    []string `yaml:"time_nouns"`
 }
 
 // knowledge is everything the engine reads from data, indexed for lookup
@@ -114,6 +116,15 @@ type knowledge struct {
 	lastDays   map[string]int
 	since      set
 	background set
+	timeNouns  set
+	events     set
+}
+
+// timeNoun reports a noun of time, which never speaks ("two weeks after").
+func (k *knowledge) timeNoun(l string) bool {
+	_, wd := k.weekday[l]
+	_, mo := k.month[l]
+	return wd || mo || k.timeNouns[l]
 }
 
 type set map[string]bool
@@ -198,6 +209,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 		}
 	}
 	k.relDays, k.lastDays, k.since, k.background = ca.RelativeDays, ca.Last, setOf(ca.Since), setOf(ca.Background)
+	k.timeNouns, k.events = setOf(ca.TimeNouns), setOf(su.EventNouns)
 
 	entries, err := fs.ReadDir(frameFiles, "frames")
 	if err != nil {

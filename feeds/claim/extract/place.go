@@ -61,9 +61,23 @@ func placeIn(st *sent, k *knowledge, i int) string {
 // proper-noun modifier ("Kursk region", "Hatay province").
 func placeWord(st *sent, k *knowledge, i int) string {
 	if st.upos(i) == "PROPN" {
+		if k.timeNoun(st.lemmas[i]) || k.events[st.lemmas[i]] {
+			return ""
+		}
+		for _, c := range st.kids[i] {
+			if k.events[st.lemmas[c]] || k.timeNoun(st.lemmas[c]) {
+				return "" // "Cyclone Mocha", "16 March"
+			}
+		}
 		return strings.ToLower(st.name(i))
 	}
 	if k.placeNouns[st.lemmas[i]] {
+		// "the city of Alexandroupoli"
+		for _, c := range st.kids[i] {
+			if st.rel(c) == "nmod" && st.caseOf(c) == "of" && st.upos(c) == "PROPN" {
+				return strings.ToLower(st.name(c))
+			}
+		}
 		for _, c := range st.kids[i] {
 			if (st.rel(c) == "compound" || st.rel(c) == "amod") && st.upos(c) == "PROPN" {
 				return strings.ToLower(st.name(c))
@@ -73,31 +87,50 @@ func placeWord(st *sent, k *knowledge, i int) string {
 	return ""
 }
 
-// datelinePlace reads the place of a wire dateline, the capitalised words
-// before the first comma or bracket of the text ("ALEXANDROUPOLI, Greece,
-// Aug. 21 --", "SEOUL, Feb. 4 (Yonhap) --"), and returns it with the
-// dateline's length up to its dash; "" and 0 when the text has none.
+// datelinePlace reads a wire dateline: a few capitalised words, a place
+// and perhaps a date or an agency in brackets, up to a dash or colon before
+// the story ("ALEXANDROUPOLI, Greece, Aug. 21 --", "SEOUL, Feb. 4 (Yonhap)
+// --", "Rabat —", "(AP) —"). It returns the place ("" for none) and the
+// dateline's length; 0 when the text opens with none.
 func datelinePlace(text string) (string, int) {
 	lead := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
 	t := text[lead:]
-	end := strings.IndexAny(t, ",(")
-	if end <= 0 || end > 40 {
+	window := t[:min(len(t), 80)]
+	end := -1
+	for _, d := range []string{" -- ", " — ", " – ", " - ", ": ", "—", "–"} {
+		if i := strings.Index(window, d); i > 0 && (end < 0 || i < end) {
+			end = i
+		}
+	}
+	if end < 0 {
 		return "", 0
 	}
-	for _, r := range t[:end] {
-		if unicode.IsLower(r) {
+	head := t[:end]
+	words := strings.Fields(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(head))
+	if len(words) == 0 || len(words) > 7 {
+		return "", 0
+	}
+	for _, w := range words {
+		r := []rune(w)[0]
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
 			return "", 0
 		}
 	}
-	window := t[:min(len(t), 100)]
-	dash := -1
-	for _, d := range []string{" -- ", " — ", " – ", " - "} {
-		if i := strings.Index(window, d); i > 0 && (dash < 0 || i < dash) {
-			dash = i + len(d)
-		}
+	size := lead + end
+	for size < len(text) && strings.ContainsRune(" -—–:", rune(text[size])) {
+		size++
 	}
-	if dash < 0 {
-		return "", 0
+	for size < len(text) && !utf8RuneStart(text[size]) {
+		size++
 	}
-	return strings.ToLower(strings.TrimSpace(t[:end])), lead + dash
+	place := head
+	if strings.HasPrefix(place, "(") {
+		return "", size
+	}
+	if i := strings.IndexAny(place, ",("); i >= 0 {
+		place = place[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(place)), size
 }
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

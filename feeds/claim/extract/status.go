@@ -70,10 +70,19 @@ func (ar *article) statusSubject(st *sent, s int, needs string) (string, bool) {
 	}
 	switch needs {
 	case "name":
-		if n := st.name(s); n != "" {
-			return strings.ToLower(n), true
+		// One person by name: not a group ("Palestinians"), an organisation
+		// or outlet the registry knows, or a place.
+		n := st.name(s)
+		if n == "" || st.w(s).XPOS == "NNPS" || placeIn(st, k, st.head(s)) == strings.ToLower(n) {
+			return "", false
 		}
-		return "", false
+		if e, ok := ar.x.reg.Lookup(n); ok && e.Kind != "person" {
+			return "", false
+		}
+		if full := ar.person(n); full != "" {
+			n = full
+		}
+		return strings.ToLower(n), true
 	case "vessel", "facility":
 		if n := st.name(s); n != "" && needs == "vessel" {
 			return strings.ToLower(n), true

@@ -85,9 +85,11 @@ func startsUpper(s string) bool {
 
 // attribute returns who asserts the claim whose predicate is p: the
 // subject of the reporting verb above it, the source of "according to",
-// or the outlet when the text names nobody.
+// the speaker of the quotation it is in, or the outlet when the text names
+// nobody. A speaker that cannot be named (an unresolved "it") gives way to
+// the next one up ("the ministry said it had counted …").
 func (ar *article) attribute(st *sent, p int) string {
-	if s := ar.speaker(st, p); s >= 0 {
+	for _, s := range ar.speakers(st, p) {
 		if name := ar.claimantName(st, s); name != "" {
 			ar.said = append(ar.said, speakerRef{head: st.lemmas[s], name: name})
 			return name
@@ -103,50 +105,33 @@ func (ar *article) attribute(st *sent, p int) string {
 // phrase that named it, for the descriptions that come back to it.
 type speakerRef struct{ head, name string }
 
-// speaker finds the word naming who reports the clause of p, or -1: up
-// the tree from p, then, as parsers hang a sentence-final "X said" in many
-// places, the nearest reporting verb after p with a subject.
-func (ar *article) speaker(st *sent, p int) int {
-	if s := ar.speakerAbove(st, p); s >= 0 {
-		return s
-	}
+// speakers lists the words that may name who reports the clause of p,
+// nearest first: up the tree from p, then the source of an "according to"
+// anywhere in the sentence, then (parsers hang a sentence-final "X said" in
+// many places) a top-level reporting verb after p.
+func (ar *article) speakers(st *sent, p int) []int {
 	k := ar.x.k
-	for j := range st.s.Words {
-		if st.w(j).Start > st.w(p).Start && k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" && !ar.notAClaimStatus(st, j) {
-			if s := subjectOf(st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
-				return s
-			}
-		}
-	}
-	return -1
-}
-
-func (ar *article) speakerAbove(st *sent, p int) int {
-	k := ar.x.k
-	found := -1
+	var out []int
 	st.ancestors(p, func(j int) bool {
 		for _, c := range st.kids[j] {
 			switch st.rel(c) {
 			case "obl", "nmod", "advcl", "obl:agent":
-				if k.according[st.caseOf(c)] || (st.rel(c) != "obl:agent" && k.according[firstCase(st, c)]) {
-					found = c
-					return false
+				if k.according[firstCase(st, c)] {
+					out = append(out, c)
 				}
 			case "parataxis", "ccomp":
 				// "…, the ministry said": the reporting verb after the claim
 				// hangs from it (parataxis, or ccomp as parsers often have it).
 				if k.reporting[st.lemmas[c]] && st.w(c).Start > st.w(p).Start {
 					if s := subjectOf(st, c); s >= 0 {
-						found = s
-						return false
+						out = append(out, s)
 					}
 				}
 			}
 		}
 		if k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
 			if s := subjectOf(st, j); s >= 0 {
-				found = s
-				return false
+				out = append(out, s)
 			}
 		}
 		switch st.rel(j) {
@@ -155,7 +140,23 @@ func (ar *article) speakerAbove(st *sent, p int) int {
 		}
 		return false
 	})
-	return found
+	for j := range st.s.Words {
+		if k.according[st.lemmas[j]] && st.rel(j) == "case" {
+			out = append(out, st.head(j))
+		}
+	}
+	for j := range st.s.Words {
+		if st.w(j).Start <= st.w(p).Start || !k.reporting[st.lemmas[j]] || st.upos(j) != "VERB" {
+			continue
+		}
+		if r := st.rel(j); r != "root" && r != "parataxis" && !(r == "ccomp" && st.rel(st.head(j)) == "root") {
+			continue
+		}
+		if s := subjectOf(st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // firstCase returns the lemma of the first case-like child ("according"
@@ -206,6 +207,22 @@ func (ar *article) claimantName(st *sent, s int) string {
 				break
 			}
 		}
+	}
+	// A report speaks for whoever made it: "a statement from the junta",
+	// "the latest statistics from the Observatory", "the ministry's data".
+	if ar.x.k.reportNouns[st.lemmas[s]] || st.lemmas[s] == "statistic" {
+		for _, c := range st.kids[s] {
+			switch {
+			case st.rel(c) == "nmod" && (st.caseOf(c) == "from" || st.caseOf(c) == "by" || st.caseOf(c) == "of" || st.caseOf(c) == "on"):
+				return ar.claimantName(st, c)
+			case st.rel(c) == "nmod:poss" && !ar.x.k.timeNoun(st.lemmas[c]):
+				return ar.claimantName(st, c)
+			}
+		}
+		return ""
+	}
+	if ar.x.k.timeNoun(st.lemmas[s]) {
+		return ""
 	}
 	// A definite description of someone named before: "the agency" after
 	// "Portugal's civil protection agency".
