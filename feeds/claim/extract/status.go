@@ -11,6 +11,11 @@ func (ar *article) status(st *sent, i int, frs []*statusFrame) {
 	k := ar.x.k
 	for _, fr := range frs {
 		s := st.child(i, fr.Subject...)
+		if s < 0 && st.rel(i) == "xcomp" {
+			// "remained afloat", "is said to be alive": the subject is the
+			// verb's above.
+			s = st.child(st.head(i), fr.Subject...)
+		}
 		if s < 0 {
 			continue
 		}
@@ -34,7 +39,7 @@ func (ar *article) status(st *sent, i int, frs []*statusFrame) {
 		place := ""
 		if len(fr.PlaceFrom) > 0 {
 			pw := st.child(i, fr.PlaceFrom...)
-			if pw < 0 {
+			if pw < 0 || (st.rel(pw) == "obl" && !k.placeCases[st.caseOf(pw)] && st.caseOf(pw) != "from") {
 				continue
 			}
 			if place = placeWord(st, k, pw); place == "" {
@@ -72,7 +77,7 @@ func (ar *article) statusSubject(st *sent, s int, needs string) (string, bool) {
 	case "name":
 		// One person by name: not a group ("Palestinians"), an organisation
 		// or outlet the registry knows, or a place.
-		n := st.name(s)
+		n := st.nameNear(s)
 		if n == "" || st.w(s).XPOS == "NNPS" || placeIn(st, k, st.head(s)) == strings.ToLower(n) {
 			return "", false
 		}
@@ -84,7 +89,7 @@ func (ar *article) statusSubject(st *sent, s int, needs string) (string, bool) {
 		}
 		return strings.ToLower(n), true
 	case "vessel", "facility":
-		if n := st.name(s); n != "" && needs == "vessel" {
+		if n := st.nameNear(s); n != "" && needs == "vessel" {
 			return strings.ToLower(n), true
 		}
 		if k.thingOf[st.lemmas[s]] == needs {

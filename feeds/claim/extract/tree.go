@@ -91,6 +91,24 @@ func (st *sent) name(i int) string {
 	return st.span(a, b)
 }
 
+// nameNear returns the proper name at i, or beside the description at i
+// ("the commander, Abu Karim al-Masri", "militia commander Abu Karim
+// al-Masri" parsed with the name below the noun).
+func (st *sent) nameNear(i int) string {
+	if n := st.name(i); n != "" {
+		return n
+	}
+	for _, c := range st.kids[i] {
+		switch st.rel(c) {
+		case "appos", "flat", "compound":
+			if st.upos(c) == "PROPN" && st.w(c).Start > st.w(i).Start {
+				return st.name(c)
+			}
+		}
+	}
+	return ""
+}
+
 // phrase returns the noun phrase headed by i without determiners, clauses
 // or punctuation: "Ukraine's military intelligence chief Kyrylo Budanov",
 // "the fire service" → "fire service".
