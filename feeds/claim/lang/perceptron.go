@@ -114,25 +114,34 @@ func (t *trainer) Model(prune float32) *model {
 }
 
 // model is a trained perceptron: sparse rows found through an
-// open-addressing table keyed by row number.
+// open-addressing table keyed by row number. A slot holds the row's span
+// of weights and a weight its class, so scoring a feature touches two
+// cache lines, not one per array.
 type model struct {
 	classes int
 	mask    uint64
 	rows    []uint32 // row numbers, in the order added
-	offs    []uint32 // rows[i]'s weights are cls/wts[offs[i]:offs[i+1]]
-	cls     []uint16
-	wts     []float32
-	slots   []int32 // open addressing: index into rows, -1 empty
+	offs    []uint32 // rows[i]'s weights are ents[offs[i]:offs[i+1]]
+	ents    []weight
+	slots   []slot // open addressing; n == 0 marks an empty slot
 }
+
+type weight struct {
+	c uint16
+	w float32
+}
+
+type slot struct{ row, lo, n uint32 }
 
 func (m *model) addRow(r uint32, cls []uint16, wts []float32) {
 	if len(m.offs) == 0 {
 		m.offs = append(m.offs, 0)
 	}
 	m.rows = append(m.rows, r)
-	m.cls = append(m.cls, cls...)
-	m.wts = append(m.wts, wts...)
-	m.offs = append(m.offs, uint32(len(m.cls)))
+	for k, c := range cls {
+		m.ents = append(m.ents, weight{c, wts[k]})
+	}
+	m.offs = append(m.offs, uint32(len(m.ents)))
 }
 
 // index builds the lookup table at a load factor of at most one half.
@@ -141,16 +150,13 @@ func (m *model) index() {
 	for n < 2*len(m.rows) {
 		n <<= 1
 	}
-	m.slots = make([]int32, n)
-	for i := range m.slots {
-		m.slots[i] = -1
-	}
+	m.slots = make([]slot, n)
 	for i, r := range m.rows {
 		s := slotOf(r, n)
-		for m.slots[s] >= 0 {
+		for m.slots[s].n != 0 {
 			s = (s + 1) & (n - 1)
 		}
-		m.slots[s] = int32(i)
+		m.slots[s] = slot{row: r, lo: m.offs[i], n: m.offs[i+1] - m.offs[i]}
 	}
 }
 
@@ -165,14 +171,13 @@ func (m *model) Score(feats []uint64, scores []float32) {
 	for _, f := range feats {
 		r := uint32(f & m.mask)
 		for s := slotOf(r, n); ; s = (s + 1) & (n - 1) {
-			i := m.slots[s]
-			if i < 0 {
+			sl := &m.slots[s]
+			if sl.n == 0 {
 				break
 			}
-			if m.rows[i] == r {
-				lo, hi := m.offs[i], m.offs[i+1]
-				for k := lo; k < hi; k++ {
-					scores[m.cls[k]] += m.wts[k]
+			if sl.row == r {
+				for _, e := range m.ents[sl.lo : sl.lo+sl.n] {
+					scores[e.c] += e.w
 				}
 				break
 			}
@@ -181,7 +186,7 @@ func (m *model) Score(feats []uint64, scores []float32) {
 }
 
 // Weights returns the number of weights the model keeps.
-func (m *model) Weights() int { return len(m.wts) }
+func (m *model) Weights() int { return len(m.ents) }
 
 const modelMagic = "XCPM1"
 
@@ -208,10 +213,10 @@ func (m *model) WriteTo(w io.Writer) (int64, error) {
 		lo, hi := m.offs[i], m.offs[i+1]
 		put(uint64(hi - lo))
 		pc := uint16(0)
-		for k := lo; k < hi; k++ {
-			put(uint64(m.cls[k] - pc))
-			pc = m.cls[k]
-			binary.LittleEndian.PutUint32(buf[:4], math.Float32bits(m.wts[k]))
+		for _, e := range m.ents[lo:hi] {
+			put(uint64(e.c - pc))
+			pc = e.c
+			binary.LittleEndian.PutUint32(buf[:4], math.Float32bits(e.w))
 			bw.Write(buf[:4])
 			n += 4
 		}
@@ -282,11 +287,10 @@ func readModel(r io.ByteReader) (*model, error) {
 					return bad("weight", err)
 				}
 			}
-			m.cls = append(m.cls, uint16(c))
-			m.wts = append(m.wts, math.Float32frombits(binary.LittleEndian.Uint32(w[:])))
+			m.ents = append(m.ents, weight{uint16(c), math.Float32frombits(binary.LittleEndian.Uint32(w[:]))})
 		}
 		m.rows = append(m.rows, uint32(row))
-		m.offs = append(m.offs, uint32(len(m.cls)))
+		m.offs = append(m.offs, uint32(len(m.ents)))
 	}
 	m.index()
 	return m, nil
