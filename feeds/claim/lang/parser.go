@@ -82,11 +82,6 @@ func rightClass(l int) int { return 2 + 2*l }
 // classLabel returns a class's relation, or -1 for SHIFT.
 func classLabel(c int) int { return (c - 1) / 2 }
 
-// scorer is a perceptron being trained or a trained one.
-type scorer interface {
-	Score(feats []uint64, scores []float32)
-}
-
 // parseState is one configuration plus the scratch the features and scores
 // need. Positions 0..n-1 are words, n is ROOT, n+1 is "none".
 type parseState struct {

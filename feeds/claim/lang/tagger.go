@@ -20,8 +20,10 @@ import (
 // use. Do not copy a Tagger.
 type Tagger struct {
 	classes []tagPair         // class number → tags, in sorted order
-	model   *model            // the perceptron
+	model   *model            // the first pass's perceptron
+	model2  *model            // the second pass's, or nil
 	dict    map[uint64]uint16 // shash(form) → class of frequent unambiguous words
+	amb     map[uint64]uint64 // shash(lower form) → its ambiguity class, for words seen often
 	morph   morphology        // features and lemmas
 	pool    sync.Pool         // *tagScratch
 }
@@ -43,6 +45,15 @@ type TaggerOptions struct {
 	// with one tag pair at least DictMinShare of the time (default 0.97).
 	DictMinCount int
 	DictMinShare float64
+	// AmbMinCount is how often a word must be seen for its ambiguity class
+	// (the tags it takes) to be a feature (default 3); rarer words would
+	// teach the perceptron to trust a class that is just their gold tag.
+	AmbMinCount int
+	// SinglePass drops the second pass; Folds is how many parts train is
+	// cut into to give the second pass realistic first-pass classes
+	// (default 4).
+	SinglePass bool
+	Folds      int
 }
 
 func (o TaggerOptions) withDefaults() TaggerOptions {
@@ -57,6 +68,12 @@ func (o TaggerOptions) withDefaults() TaggerOptions {
 	}
 	if o.DictMinCount <= 0 {
 		o.DictMinCount = 20
+	}
+	if o.Folds < 2 {
+		o.Folds = 4
+	}
+	if o.AmbMinCount <= 0 {
+		o.AmbMinCount = 3
 	}
 	if o.DictMinShare <= 0 {
 		o.DictMinShare = 0.97
@@ -91,14 +108,29 @@ const (
 	fShapeP1
 	fShapeM1
 	fSuf2P1
+	fAmb
+	fAmbP1
+	fAmbP2
+	fAmbM1P1
 	nStatic // static templates end here: the rest use predicted tags
-	fTagM1  = iota - 1
+)
+
+const (
+	fTagM1 = nStatic + iota
 	fTagM2M1
 	fTagM1Lower
 	fTagM2
 	fTagM1Suf3
 	fTagM1LowerP1
-	nFeats = fTagM1LowerP1 + 1
+	nFeats1 // the second pass adds the first pass's classes
+	fR0     = nStatic + iota - 1
+	fR1
+	fR2
+	fR1R2
+	fTagM1R1
+	fR1Lower
+	fR0Lower
+	nFeats2
 )
 
 // Word flags, folded into one feature.
@@ -116,6 +148,7 @@ const (
 type wordInfo struct {
 	form, lower, shape uint64
 	pre, suf           [4]uint64 // of the lower-cased form, 1–4 bytes
+	amb                uint64    // ambiguity class, hRare if unseen
 	flags              uint8
 	lo, hi             int32 // its lower-cased form in tagScratch.low
 }
@@ -123,6 +156,7 @@ type wordInfo struct {
 var (
 	hStart = shash("\x00-START-")
 	hEnd   = shash("\x00-END-")
+	hRare  = shash("\x00-RARE-")
 )
 
 // tagScratch is the per-call working memory of Tag, reused through the
@@ -133,6 +167,7 @@ type tagScratch struct {
 	feats   []uint64
 	scores  []float32
 	tags    []int
+	first   []int // the first pass's classes
 	low     []byte
 	arena   []byte // lemmas built this call
 	pending []pendingLemma
@@ -142,20 +177,25 @@ func (t *Tagger) scratch() *tagScratch {
 	if s, ok := t.pool.Get().(*tagScratch); ok {
 		return s
 	}
-	return &tagScratch{feats: make([]uint64, nFeats), scores: make([]float32, len(t.classes))}
+	return t.newScratch()
 }
 
 // prepare fills sc.info and sc.static for the words.
-func (sc *tagScratch) prepare(words []Word) {
+func (sc *tagScratch) prepare(words []Word, amb map[uint64]uint64) {
 	n := len(words)
 	sc.info = slices.Grow(sc.info[:0], n+4)[:n+4]
-	pad := wordInfo{form: hStart, lower: hStart, shape: hStart, pre: [4]uint64{hStart, hStart, hStart, hStart}, suf: [4]uint64{hStart, hStart, hStart, hStart}}
+	pad := wordInfo{form: hStart, amb: hStart, lower: hStart, shape: hStart, pre: [4]uint64{hStart, hStart, hStart, hStart}, suf: [4]uint64{hStart, hStart, hStart, hStart}}
 	sc.info[0], sc.info[1] = pad, pad
-	pad = wordInfo{form: hEnd, lower: hEnd, shape: hEnd, pre: [4]uint64{hEnd, hEnd, hEnd, hEnd}, suf: [4]uint64{hEnd, hEnd, hEnd, hEnd}}
+	pad = wordInfo{form: hEnd, amb: hEnd, lower: hEnd, shape: hEnd, pre: [4]uint64{hEnd, hEnd, hEnd, hEnd}, suf: [4]uint64{hEnd, hEnd, hEnd, hEnd}}
 	sc.info[n+2], sc.info[n+3] = pad, pad
 	sc.low = sc.low[:0]
 	for i := range words {
 		sc.info[i+2] = sc.word(words[i].Form, i == 0)
+		a, ok := amb[sc.info[i+2].lower]
+		if !ok {
+			a = hRare
+		}
+		sc.info[i+2].amb = a
 	}
 	sc.static = slices.Grow(sc.static[:0], n*nStatic)[:n*nStatic]
 	for i := range words {
@@ -260,13 +300,18 @@ func staticFeats(win []wordInfo, out []uint64) {
 	out[fShapeP1] = fhash(tmpl(fShapeP1), win[3].shape)
 	out[fShapeM1] = fhash(tmpl(fShapeM1), win[1].shape)
 	out[fSuf2P1] = fhash(tmpl(fSuf2P1), win[3].suf[1])
+	out[fAmb] = fhash(tmpl(fAmb), w.amb)
+	out[fAmbP1] = fhash(tmpl(fAmbP1), win[3].amb)
+	out[fAmbP2] = fhash(tmpl(fAmbP2), win[4].amb)
+	out[fAmbM1P1] = fhash(fhash(tmpl(fAmbM1P1), win[1].amb), win[3].amb)
 }
 
-// feats fills sc.feats for word i given the classes predicted before it.
-func (sc *tagScratch) featsAt(i int) []uint64 {
-	f := sc.feats[:nFeats]
+// featsAt fills sc.feats for word i given the classes predicted before it
+// and, in the second pass, the first pass's classes (right, else nil).
+func (sc *tagScratch) featsAt(i int, right []int) []uint64 {
+	f := sc.feats[:nFeats1]
 	copy(f, sc.static[i*nStatic:(i+1)*nStatic])
-	p1, p2 := uint64(1<<16), uint64(1<<16) // "no tag": before the sentence
+	p1, p2 := noTag, noTag
 	if i > 0 {
 		p1 = uint64(sc.tags[i-1])
 	}
@@ -280,8 +325,32 @@ func (sc *tagScratch) featsAt(i int) []uint64 {
 	f[fTagM2] = fhash(tmpl(fTagM2), p2)
 	f[fTagM1Suf3] = fhash(fhash(tmpl(fTagM1Suf3), p1), w.suf[2])
 	f[fTagM1LowerP1] = fhash(fhash(tmpl(fTagM1LowerP1), p1), sc.info[i+3].lower)
+	if right == nil {
+		return f
+	}
+	f = sc.feats[:nFeats2]
+	r0, r1, r2 := uint64(right[i]), endTag, endTag
+	if i+1 < len(right) {
+		r1 = uint64(right[i+1])
+	}
+	if i+2 < len(right) {
+		r2 = uint64(right[i+2])
+	}
+	f[fR0] = fhash(tmpl(fR0), r0)
+	f[fR1] = fhash(tmpl(fR1), r1)
+	f[fR2] = fhash(tmpl(fR2), r2)
+	f[fR1R2] = fhash(fhash(tmpl(fR1R2), r1), r2)
+	f[fTagM1R1] = fhash(fhash(tmpl(fTagM1R1), p1), r1)
+	f[fR1Lower] = fhash(fhash(tmpl(fR1Lower), r1), w.lower)
+	f[fR0Lower] = fhash(fhash(tmpl(fR0Lower), r0), w.lower)
 	return f
 }
+
+// Pseudo-classes for the tag features beyond the sentence's ends.
+const (
+	noTag  = uint64(1 << 16)
+	endTag = uint64(1<<16 + 1)
+)
 
 // Tag fills UPOS, XPOS, Feats and Lemma of every word of s from its Form.
 func (t *Tagger) Tag(s *Sentence) {
@@ -300,24 +369,55 @@ func (t *Tagger) Tag(s *Sentence) {
 	t.morph.annotate(sc, s.Words)
 }
 
-// tagClasses predicts the class of every word into sc.tags.
+// tagClasses predicts the class of every word into sc.tags: a first
+// greedy pass, then, with a second model, a second pass that also sees
+// the first pass's classes to the right.
 func (t *Tagger) tagClasses(sc *tagScratch, words []Word) {
-	sc.prepare(words)
-	sc.tags = slices.Grow(sc.tags[:0], len(words))[:len(words)]
-	for i := range words {
+	sc.prepare(words, t.amb)
+	t.greedy(sc, t.model, nil, nil, nil)
+	if t.model2 == nil {
+		return
+	}
+	sc.first = append(sc.first[:0], sc.tags...)
+	t.greedy(sc, t.model2, sc.first, nil, nil)
+}
+
+// scorer is a trainer or a model.
+type scorer interface {
+	Score(feats []uint64, scores []float32)
+}
+
+// greedy tags the prepared sentence left to right into sc.tags, with the
+// first pass's classes when right is not nil. When gold is not nil it
+// trains tr (which is also s) on every word scored.
+func (t *Tagger) greedy(sc *tagScratch, s scorer, right, gold []int, tr *trainer) {
+	n := len(sc.info) - 4
+	sc.tags = slices.Grow(sc.tags[:0], n)[:n]
+	for i := range n {
 		if c, ok := t.dict[sc.info[i+2].form]; ok {
 			sc.tags[i] = int(c)
 			continue
 		}
 		clear(sc.scores)
-		t.model.Score(sc.featsAt(i), sc.scores)
-		sc.tags[i] = argmax(sc.scores, nil)
+		f := sc.featsAt(i, right)
+		s.Score(f, sc.scores)
+		guess := argmax(sc.scores, nil)
+		if gold != nil {
+			tr.Update(f, gold[i], guess)
+			tr.Tick()
+		}
+		sc.tags[i] = guess
 	}
 }
 
 // TrainTagger trains a tagger on train, logging each epoch's accuracy on
 // dev (when dev is not nil) through logf (when not nil). Training is
 // deterministic for a given train and options.
+//
+// The second pass learns from first-pass classes as they will be at run
+// time, not as good as on the first pass's own training data: train is
+// cut into Folds, and each fold is tagged by a first pass trained on the
+// others (jackknifing).
 func TrainTagger(train, dev *Doc, opt TaggerOptions, logf func(format string, args ...any)) (*Tagger, error) {
 	opt = opt.withDefaults()
 	if logf == nil {
@@ -329,6 +429,7 @@ func TrainTagger(train, dev *Doc, opt TaggerOptions, logf func(format string, ar
 		return nil, err
 	}
 	t.learnDict(train, index, opt)
+	t.learnAmb(train, index, opt)
 	gold := make([][]int, len(train.Sentences))
 	for si := range train.Sentences {
 		ws := train.Sentences[si].Words
@@ -337,57 +438,84 @@ func TrainTagger(train, dev *Doc, opt TaggerOptions, logf func(format string, ar
 			gold[si][i] = index[tagPair{ws[i].UPOS, ws[i].XPOS}]
 		}
 	}
-	tr := newTrainer(opt.Bits, len(t.classes))
-	sc := &tagScratch{feats: make([]uint64, nFeats), scores: make([]float32, len(t.classes))}
-	order := make([]int, len(train.Sentences))
-	for i := range order {
-		order[i] = i
+	all := make([]int, len(train.Sentences))
+	for i := range all {
+		all[i] = i
 	}
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x746167676572))
-	for epoch := 1; epoch <= opt.Epochs; epoch++ {
-		right, total := 0, 0
-		for _, si := range order {
-			r, n := t.trainSentence(tr, sc, train.Sentences[si].Words, gold[si])
-			right += r
-			total += n
-		}
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		if dev != nil && (epoch == opt.Epochs || epoch%2 == 0) {
-			t.model = tr.Model(opt.Prune)
-			logf("tagger epoch %d: train %.2f%%, dev UPOS %.2f%%, %d weights", epoch, pct(right, total), t.devUPOS(dev), t.model.Weights())
-		} else {
-			logf("tagger epoch %d: train %.2f%%", epoch, pct(right, total))
+	var first [][]int
+	if !opt.SinglePass {
+		first = make([][]int, len(train.Sentences))
+		sc := t.newScratch()
+		for k := range opt.Folds {
+			var in, out []int
+			for _, si := range all {
+				if si%opt.Folds == k {
+					out = append(out, si)
+				} else {
+					in = append(in, si)
+				}
+			}
+			m := t.trainPass(train, gold, in, nil, nil, opt, func(string, ...any) {})
+			right, total := 0, 0
+			for _, si := range out {
+				sc.prepare(train.Sentences[si].Words, t.amb)
+				t.greedy(sc, m, nil, nil, nil)
+				first[si] = slices.Clone(sc.tags)
+				for i, c := range sc.tags {
+					right += b2i(c == gold[si][i])
+				}
+				total += len(sc.tags)
+			}
+			logf("tagger fold %d/%d: first pass %.2f%% on the held-out fold", k+1, opt.Folds, pct(right, total))
 		}
 	}
-	t.model = tr.Model(opt.Prune)
+	t.model = t.trainPass(train, gold, all, nil, dev, opt, logf)
+	if first != nil {
+		t.model2 = t.trainPass(train, gold, all, first, dev, opt, logf)
+	}
 	t.morph.learn(train, t, index)
 	return t, nil
 }
 
-// trainSentence tags one sentence greedily with the trainer's current
-// weights, updating them on every mistake; it returns the words right and
-// the words seen.
-func (t *Tagger) trainSentence(tr *trainer, sc *tagScratch, words []Word, gold []int) (right, total int) {
-	sc.prepare(words)
-	sc.tags = slices.Grow(sc.tags[:0], len(words))[:len(words)]
-	for i := range words {
-		if c, ok := t.dict[sc.info[i+2].form]; ok {
-			sc.tags[i] = int(c)
-		} else {
-			clear(sc.scores)
-			f := sc.featsAt(i)
-			tr.Score(f, sc.scores)
-			guess := argmax(sc.scores, nil)
-			tr.Update(f, gold[i], guess)
-			tr.Tick()
-			sc.tags[i] = guess
-		}
-		if sc.tags[i] == gold[i] {
-			right++
-		}
-		total++
+func (t *Tagger) newScratch() *tagScratch {
+	return &tagScratch{feats: make([]uint64, nFeats2), scores: make([]float32, len(t.classes))}
+}
+
+// trainPass trains one pass's perceptron on the sentences of train listed
+// in which, the first pass's classes being first (nil when training the
+// first pass).
+func (t *Tagger) trainPass(train *Doc, gold [][]int, which []int, first [][]int, dev *Doc, opt TaggerOptions, logf func(string, ...any)) *model {
+	tr := newTrainer(opt.Bits, len(t.classes))
+	sc := t.newScratch()
+	order := slices.Clone(which)
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x746167676572))
+	pass := 1
+	if first != nil {
+		pass = 2
 	}
-	return right, total
+	for epoch := 1; epoch <= opt.Epochs; epoch++ {
+		right, total := 0, 0
+		for _, si := range order {
+			sc.prepare(train.Sentences[si].Words, t.amb)
+			var r []int
+			if first != nil {
+				r = first[si]
+			}
+			t.greedy(sc, tr, r, gold[si], tr)
+			for i, c := range sc.tags {
+				right += b2i(c == gold[si][i])
+			}
+			total += len(sc.tags)
+		}
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		if dev != nil && (epoch == opt.Epochs || epoch%2 == 0) {
+			m := tr.Model(opt.Prune)
+			logf("tagger pass %d epoch %d: train %.2f%%, dev UPOS %.2f%%, %d weights", pass, epoch, pct(right, total), t.devUPOS(dev, m, pass), m.Weights())
+		} else {
+			logf("tagger pass %d epoch %d: train %.2f%%", pass, epoch, pct(right, total))
+		}
+	}
+	return tr.Model(opt.Prune)
 }
 
 func pct(a, b int) float64 {
@@ -397,17 +525,22 @@ func pct(a, b int) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
-// devUPOS is the UPOS accuracy of the current model on dev.
-func (t *Tagger) devUPOS(dev *Doc) float64 {
-	sc := &tagScratch{feats: make([]uint64, nFeats), scores: make([]float32, len(t.classes))}
+// devUPOS is the UPOS accuracy on dev of the tagger with m as its pass
+// (the first pass being t.model when pass is 2).
+func (t *Tagger) devUPOS(dev *Doc, m *model, pass int) float64 {
+	u := &Tagger{classes: t.classes, model: t.model, dict: t.dict, amb: t.amb}
+	if pass == 1 {
+		u.model, u.model2 = m, nil
+	} else {
+		u.model2 = m
+	}
+	sc := u.newScratch()
 	right, total := 0, 0
 	for si := range dev.Sentences {
 		ws := dev.Sentences[si].Words
-		t.tagClasses(sc, ws)
+		u.tagClasses(sc, ws)
 		for i := range ws {
-			if t.classes[sc.tags[i]].UPOS == ws[i].UPOS {
-				right++
-			}
+			right += b2i(u.classes[sc.tags[i]].UPOS == ws[i].UPOS)
 			total++
 		}
 	}
@@ -470,5 +603,46 @@ func (t *Tagger) learnDict(train *Doc, index map[tagPair]int, opt TaggerOptions)
 		if total >= opt.DictMinCount && float64(best) >= opt.DictMinShare*float64(total) {
 			t.dict[shash(form)] = uint16(bc)
 		}
+	}
+}
+
+// learnAmb gives every word seen at least AmbMinCount times its ambiguity
+// class: the set of classes it takes at least 5% of the time.
+func (t *Tagger) learnAmb(train *Doc, index map[tagPair]int, opt TaggerOptions) {
+	counts := map[string]map[int]int{}
+	var buf []byte
+	for si := range train.Sentences {
+		for _, w := range train.Sentences[si].Words {
+			buf = appendLower(buf[:0], w.Form)
+			m := counts[string(buf)]
+			if m == nil {
+				m = map[int]int{}
+				counts[string(buf)] = m
+			}
+			m[index[tagPair{w.UPOS, w.XPOS}]]++
+		}
+	}
+	t.amb = map[uint64]uint64{}
+	var set []int
+	for low, m := range counts {
+		total := 0
+		for _, n := range m {
+			total += n
+		}
+		if total < opt.AmbMinCount {
+			continue
+		}
+		set = set[:0]
+		for c, n := range m {
+			if 20*n >= total {
+				set = append(set, c)
+			}
+		}
+		slices.Sort(set)
+		h := uint64(0x616d62)
+		for _, c := range set {
+			h = fhash(h, uint64(c))
+		}
+		t.amb[shash(low)] = h
 	}
 }

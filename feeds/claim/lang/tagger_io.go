@@ -33,6 +33,11 @@ func (t *Tagger) WriteTo(w io.Writer) (int64, error) {
 		e.u64(k)
 		e.uint(uint64(t.dict[k]))
 	}
+	e.uint(uint64(len(t.amb)))
+	for _, k := range slices.Sorted(maps.Keys(t.amb)) {
+		e.u64(k)
+		e.u64(t.amb[k])
+	}
 	m := &t.morph
 	e.uint(uint64(len(m.strs)))
 	for _, s := range m.strs {
@@ -59,14 +64,26 @@ func (t *Tagger) WriteTo(w io.Writer) (int64, error) {
 		e.u64(k)
 		e.edit(m.rules[k])
 	}
+	passes := []*model{t.model}
+	if t.model2 != nil {
+		passes = append(passes, t.model2)
+	}
+	e.uint(uint64(len(passes)))
 	if e.err == nil {
 		e.err = e.w.Flush()
 	}
 	if e.err != nil {
 		return e.n, fmt.Errorf("lang: write tagger: %w", e.err)
 	}
-	n, err := t.model.WriteTo(w)
-	return e.n + n, err
+	total := e.n
+	for _, m := range passes {
+		n, err := m.WriteTo(w)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // ReadTagger reads a tagger written by WriteTo.
@@ -86,6 +103,12 @@ func ReadTagger(r io.Reader) (*Tagger, error) {
 	for i := 0; i < nd && d.err == nil; i++ {
 		k := d.u64()
 		t.dict[k] = uint16(d.index(nc))
+	}
+	na := d.count(maxTableLen)
+	t.amb = make(map[uint64]uint64, min(na, 1<<16))
+	for i := 0; i < na && d.err == nil; i++ {
+		k := d.u64()
+		t.amb[k] = d.u64()
 	}
 	m := &t.morph
 	ns := d.count(maxTableLen)
@@ -116,20 +139,30 @@ func ReadTagger(r io.Reader) (*Tagger, error) {
 		k := d.u64()
 		m.rules[k] = d.edit(ns)
 	}
+	passes := d.index(3)
+	if d.err == nil && passes == 0 {
+		d.err = errors.New("no perceptron")
+	}
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF
 		}
 		return nil, fmt.Errorf("lang: read tagger: %w", d.err)
 	}
-	model, err := readModel(br)
-	if err != nil {
-		return nil, err
+	for p := range passes {
+		m, err := readModel(br)
+		if err != nil {
+			return nil, err
+		}
+		if m.classes != nc {
+			return nil, fmt.Errorf("lang: read tagger: perceptron has %d classes, tagger %d", m.classes, nc)
+		}
+		if p == 0 {
+			t.model = m
+		} else {
+			t.model2 = m
+		}
 	}
-	if model.classes != nc {
-		return nil, fmt.Errorf("lang: read tagger: perceptron has %d classes, tagger %d", model.classes, nc)
-	}
-	t.model = model
 	return t, nil
 }
 
