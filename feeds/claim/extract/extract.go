@@ -28,6 +28,7 @@ type Config struct {
 type Extractor struct {
 	k      *knowledge
 	reg    *registry.Registry
+	nats   *registry.Nationalities
 	lang   *lang.Pipeline
 	hedges claim.Hedges
 }
@@ -38,7 +39,7 @@ func New(cfg Config) (*Extractor, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Extractor{k: k, reg: cfg.Registry, lang: cfg.Pipeline, hedges: cfg.Hedges}
+	x := &Extractor{k: k, reg: cfg.Registry, nats: registry.DefaultNationalities(), lang: cfg.Pipeline, hedges: cfg.Hedges}
 	if x.reg == nil {
 		x.reg = registry.Default()
 	}
@@ -97,8 +98,8 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	quoted := ar.quoteSpeakers(sents)
 	for i, st := range sents {
 		ar.quoteSpeaker = quoted[i]
+		ar.remember(st) // first: "Peng … says she is safe"
 		ar.read(st)
-		ar.remember(st)
 	}
 	return ar.claims
 }
@@ -249,8 +250,14 @@ func (ar *article) add(st *sent, c claim.Claim, at int) {
 	if c.Place == "" {
 		c.Place = ar.place
 	}
-	c.Sentence = strings.TrimSpace(ar.text[st.s.Start:st.s.End])
-	c.Start, c.End = st.s.Start, st.s.End
+	// The evidence starts at the sentence's first word: a blanked dateline
+	// is no part of it.
+	first := st.s.Start
+	if len(st.s.Words) > 0 {
+		first = st.s.Words[0].Start
+	}
+	c.Sentence = strings.TrimSpace(ar.text[first:st.s.End])
+	c.Start, c.End = first, st.s.End
 	if c.Validate() != nil {
 		return
 	}

@@ -50,7 +50,10 @@ func placeIn(st *sent, k *knowledge, i int) string {
 		return found
 	}
 	for j := range st.s.Words {
-		if pl := placeWord(st, k, j); pl != "" && k.placeCases[st.caseOf(j)] {
+		if st.caseOf(j) != "in" {
+			continue
+		}
+		if pl := placeWord(st, k, j); pl != "" {
 			return pl
 		}
 	}

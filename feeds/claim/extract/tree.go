@@ -26,7 +26,8 @@ func newSent(s *lang.Sentence, text string) *sent {
 		if l == "" {
 			l = w.Form
 		}
-		st.lemmas[i] = strings.ToLower(l)
+		// "Feb." and "feb" are one word to the data files.
+		st.lemmas[i] = strings.TrimSuffix(strings.ToLower(l), ".")
 	}
 	return st
 }

@@ -26,12 +26,20 @@ func (ar *article) subject(st *sent, i int, measure string) subj {
 	head, ok := k.subjectHead(st, i)
 	if !ok {
 		if st.upos(i) == "PROPN" {
+			// "105 Rohingya", "Ukrainians", "Russia" (captured the town).
+			if n, ok := ar.x.nats.Lookup(st.name(i)); ok {
+				noun := n.NounOf
+				if noun == "" || measure == "" {
+					noun = "soldiers"
+				}
+				return subj{mod: n.Name, head: noun}
+			}
 			head = strings.ToLower(st.name(i))
 		} else {
 			head = strings.ToLower(st.w(i).Form)
 		}
 	}
-	return subj{mod: groupModifier(st, i), head: head}
+	return subj{mod: ar.groupModifier(st, i), head: head}
 }
 
 // subjectHead returns the canonical subject of noun i, trying its lemma,
@@ -50,7 +58,7 @@ func (k *knowledge) subjectHead(st *sent, i int) (string, bool) {
 // groupModifier returns the capitalised modifier that says whose the
 // counted people are: "North Korean" troops, "Rohingya" refugees,
 // "Ukraine's" soldiers.
-func groupModifier(st *sent, i int) string {
+func (ar *article) groupModifier(st *sent, i int) string {
 	for _, c := range st.kids[i] {
 		switch st.rel(c) {
 		case "amod", "compound", "nmod:poss":
@@ -64,7 +72,11 @@ func groupModifier(st *sent, i int) string {
 					a = min(a, g)
 				}
 			}
-			return demonymOf(strings.ToLower(st.span(a, c)))
+			mod := st.span(a, c)
+			if n, ok := ar.x.nats.Lookup(mod); ok {
+				return n.Name
+			}
+			return demonymOf(strings.ToLower(mod))
 		}
 	}
 	return ""
@@ -141,15 +153,17 @@ func (ar *article) speakers(st *sent, p int) []int {
 		return false
 	})
 	for j := range st.s.Words {
-		if k.according[st.lemmas[j]] && st.rel(j) == "case" {
-			out = append(out, st.head(j))
+		if k.according[st.lemmas[j]] {
+			if s := accordingSource(st, j); s >= 0 {
+				out = append(out, s)
+			}
 		}
 	}
 	for j := range st.s.Words {
 		if st.w(j).Start <= st.w(p).Start || !k.reporting[st.lemmas[j]] || st.upos(j) != "VERB" {
 			continue
 		}
-		if r := st.rel(j); r != "root" && r != "parataxis" && !(r == "ccomp" && st.rel(st.head(j)) == "root") {
+		if embedded(st, j) {
 			continue
 		}
 		if s := subjectOf(st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
@@ -157,6 +171,43 @@ func (ar *article) speakers(st *sent, p int) []int {
 		}
 	}
 	return out
+}
+
+// accordingSource returns the head of the noun phrase after "according
+// to" (or "per", "citing") at j, however the parser attached the words.
+func accordingSource(st *sent, j int) int {
+	if st.rel(j) == "case" && st.head(j) > j {
+		return st.head(j)
+	}
+	n := len(st.s.Words)
+	k := j + 1
+	if k < n && st.lemmas[k] == "to" {
+		k++
+	}
+	// The phrase's head: the first noun after, climbed while its head is
+	// a noun a few words on ("the Interior Ministry": Ministry).
+	for ; k < n && k <= j+4; k++ {
+		if u := st.upos(k); u == "NOUN" || u == "PROPN" || u == "PRON" {
+			for h := st.head(k); h > k && h <= k+6 && (st.upos(h) == "NOUN" || st.upos(h) == "PROPN"); h = st.head(h) {
+				k = h
+			}
+			return k
+		}
+	}
+	return -1
+}
+
+// embedded reports a word inside a clause that only modifies something
+// (a relative or adverbial clause: "after Russian troops said …").
+func embedded(st *sent, j int) bool {
+	for steps := 0; j >= 0 && steps < len(st.s.Words); steps++ {
+		switch st.rel(j) {
+		case "acl", "acl:relcl", "advcl", "csubj":
+			return true
+		}
+		j = st.head(j)
+	}
+	return false
 }
 
 // firstCase returns the lemma of the first case-like child ("according"
