@@ -6,34 +6,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds/claim/registry"
 	"go.yaml.in/yaml/v3"
 )
 
 // The extractor's knowledge of words and names lives in data files, so a
-// desk covering another beat changes data, not code: claimants.yaml (who
-// says things) and lexicon.yaml (what is counted, measures, places, status
-// cues, dates, word classes).
-var (
-	//go:embed data/claimants.yaml
-	claimantsYAML []byte
-	//go:embed data/lexicon.yaml
-	lexiconYAML []byte
-)
-
-type claimantData struct {
-	Organisations []struct {
-		Name, Short, Side string
-		Aliases           []string
-	}
-	Outlets []struct {
-		Name    string
-		Aliases []string
-	}
-	People []struct {
-		Name, Side string
-		Aliases    []string
-	}
-}
+// desk covering another beat changes data, not code: the claimant registry
+// (package registry: who says things) and lexicon.yaml (what is counted,
+// measures, places, status cues, dates, word classes).
+//
+//go:embed data/lexicon.yaml
+var lexiconYAML []byte
 
 type lexiconData struct {
 	Nationalities []struct {
@@ -100,10 +83,6 @@ func addData(lx *lexicon) error {
 	if err := decodeStrict("data/lexicon.yaml", lexiconYAML, &words); err != nil {
 		return err
 	}
-	var who claimantData
-	if err := decodeStrict("data/claimants.yaml", claimantsYAML, &who); err != nil {
-		return err
-	}
 	// The order matters where phrases take several roles ("fighting" is a
 	// measure and a presence cue): later roles merge into earlier ones.
 	for name, ws := range words.Classes {
@@ -116,7 +95,7 @@ func addData(lx *lexicon) error {
 	if err := addSubjects(lx, &words); err != nil {
 		return err
 	}
-	addClaimants(lx, &who)
+	addClaimants(lx, registry.Default())
 	if err := addStatusCues(lx, &words); err != nil {
 		return err
 	}
@@ -169,23 +148,14 @@ func addSubjects(lx *lexicon, d *lexiconData) error {
 	return nil
 }
 
-func addClaimants(lx *lexicon, d *claimantData) {
-	for _, o := range d.Organisations {
-		for _, a := range o.Aliases {
+// claimantKinds are the scanner's mark kinds of the registry's entries.
+var claimantKinds = map[registry.Kind]int{registry.Organisation: kOrg, registry.Outlet: kOutlet, registry.Person: kPerson}
+
+func addClaimants(lx *lexicon, r *registry.Registry) {
+	for _, c := range r.Entries() {
+		for _, a := range c.Aliases {
 			e := lx.entry(a)
-			e.claimant, e.ckind, e.short, e.side = o.Name, kOrg, o.Short, o.Side
-		}
-	}
-	for _, o := range d.Outlets {
-		for _, a := range o.Aliases {
-			e := lx.entry(a)
-			e.claimant, e.ckind = o.Name, kOutlet
-		}
-	}
-	for _, p := range d.People {
-		for _, a := range p.Aliases {
-			e := lx.entry(a)
-			e.claimant, e.ckind, e.side = p.Name, kPerson, p.Side
+			e.claimant, e.ckind, e.short, e.side = c.Name, claimantKinds[c.Kind], c.Short, c.Side
 		}
 	}
 }
