@@ -2426,3 +2426,8 @@ func currencyWordAfter(s string, end int) bool {
 	}
 	return false
 }
+
+// FindQuantities returns the counts, shares and amounts in text, as
+// findQuantities does; the extraction engine over the language layer reads
+// its figures with it.
+func FindQuantities(text string, h *Hedges) []Quantity { return findQuantities(text, h) }
