@@ -249,14 +249,15 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, ev s
 	}
 }
 
-// dispatch hands a decoded request to a worker.
-func (b *Bot) dispatch(data any, fallbackID string) {
+// dispatch hands a decoded request to a worker; envelopeID identifies the
+// delivery (Slack resends an unacknowledged envelope under the same ID).
+func (b *Bot) dispatch(data any, envelopeID string) {
 	var ok bool
 	switch d := data.(type) {
 	case slack.SlashCommand:
-		ok = b.spawn(func(ctx context.Context) { b.handleCommand(ctx, d) })
+		ok = b.spawn(func(ctx context.Context) { b.handleCommand(ctx, d, envelopeID) })
 	case slack.InteractionCallback:
-		ok = b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, d, fallbackID) })
+		ok = b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, d, envelopeID) })
 	case eventEnvelope:
 		ok = b.spawn(func(ctx context.Context) { b.handleEvent(ctx, d) })
 	default:

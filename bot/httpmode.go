@@ -99,7 +99,8 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable command", http.StatusBadRequest)
 		return
 	}
-	if !b.spawn(func(ctx context.Context) { b.handleCommand(ctx, cmd) }) {
+	reqTS := r.Header.Get("X-Slack-Request-Timestamp") // signed, so a retry repeats it
+	if !b.spawn(func(ctx context.Context) { b.handleCommand(ctx, cmd, reqTS) }) {
 		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "Crosscheck is busy or restarting; try again in a moment."})
 		return
 	}
@@ -121,7 +122,8 @@ func (b *Bot) serveInteractivity(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable payload", http.StatusBadRequest)
 		return
 	}
-	if !b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, cb, "") }) {
+	reqTS := r.Header.Get("X-Slack-Request-Timestamp")
+	if !b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, cb, reqTS) }) {
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}

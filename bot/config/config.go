@@ -84,7 +84,8 @@ type Slack struct {
 	// APIURL is Slack's Web API base, always ending in "/".
 	APIURL string `yaml:"api_url"`
 	// GroupInterval holds the alerts of one poll back this long so related
-	// ones arrive together.
+	// ones arrive together. 0s means no wait: the default is filled in by
+	// Default before the file is read, so an explicit 0s stays 0.
 	GroupInterval time.Duration `yaml:"group_interval"`
 }
 
