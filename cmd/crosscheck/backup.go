@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/ops"
 	"github.com/crosscheck-news/crosscheck/state"
 	"github.com/crosscheck-news/crosscheck/state/safefile"
 )
@@ -254,6 +255,10 @@ func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	start := time.Now()
+	// A large store takes longer to stream than the server's write
+	// timeout; each write gets the timeout afresh instead, so only a
+	// reader that stops reading is cut off.
+	w = ops.ExtendWrites(w, r)
 	n, err := b.store.WriteBackup(r.Context(), w, func(size int64) {
 		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	})
