@@ -49,7 +49,7 @@ const backupPath = "/backup"
 func backupTokenPath(storePath string) string { return storePath + ".backup-token" }
 
 func runBackup(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE")
+	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE|DIR/")
 	configPath := fs.configFlag()
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	rest, err := fs.parse(args)
@@ -57,7 +57,7 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)")
+		return usagef("backup: want one destination file or folder (usage: crosscheck backup [--config FILE] FILE|DIR/)")
 	}
 	cfg, err := loadConfig(*configPath)
 	if err != nil {
@@ -105,6 +105,9 @@ const backupFileLayout = "crosscheck-20060102-150405.db"
 // ARG is a folder (or ends in a slash), a file inside it named for the
 // time (UTC), which must not exist yet.
 func backupDest(arg string, now time.Time) (string, error) {
+	if arg == "" {
+		return "", usagef("backup: empty destination; name a file or a folder")
+	}
 	fi, err := os.Stat(arg)
 	isDir := err == nil && fi.IsDir()
 	if !isDir && !os.IsPathSeparator(arg[len(arg)-1]) {

@@ -118,14 +118,23 @@ func TestBackupIntoFolder(t *testing.T) {
 			}
 		})
 	}
-	t.Run("missing folder", func(t *testing.T) {
-		dir, cfgPath, stop := backupFixture(t, false, nil)
-		defer stop()
-		code, _, errOut := cliRun(t, "", "backup", "--config", cfgPath, filepath.Join(dir, "absent")+"/")
-		if code != 2 || !strings.Contains(oneLine(t, errOut), "no folder") {
-			t.Errorf("exit %d: %s", code, errOut)
-		}
-	})
+	for _, tc := range []struct{ name, arg, want string }{
+		{"missing folder", "absent/", "no folder"},
+		{"empty name", "", "empty destination"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, cfgPath, stop := backupFixture(t, false, nil)
+			defer stop()
+			arg := tc.arg
+			if arg != "" {
+				arg = filepath.Join(dir, arg) + "/"
+			}
+			code, _, errOut := cliRun(t, "", "backup", "--config", cfgPath, arg)
+			if code != 2 || !strings.Contains(oneLine(t, errOut), tc.want) {
+				t.Errorf("exit %d: %s", code, errOut)
+			}
+		})
+	}
 }
 
 // TestBackupFailureLeavesNothing: a transfer cut short or a damaged copy

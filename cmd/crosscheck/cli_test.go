@@ -257,7 +257,7 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 		{"remove unknown feed", []string{"feeds", "remove", "zz", "--config", good},
 			`crosscheck: feeds remove: no feed named "zz" (see crosscheck feeds list)`},
 		{"backup without file", []string{"backup", "--config", good},
-			"crosscheck: backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)"},
+			"crosscheck: backup: want one destination file or folder (usage: crosscheck backup [--config FILE] FILE|DIR/)"},
 		{"backup onto the store", []string{"backup", "--config", good, filepath.Join(dir, "crosscheck.db")},
 			"crosscheck: backup: " + filepath.Join(dir, "crosscheck.db") + " is the store itself; name another file"},
 	}
