@@ -209,10 +209,9 @@ func (b *Bot) spawn(fn func(ctx context.Context)) bool {
 // runSocket keeps a Socket Mode connection and acks every envelope at
 // once, before the work it asks for.
 func (b *Bot) runSocket(ctx context.Context) error {
-	// slack-go reads websocket messages of any size unless told; Slack's
-	// envelopes are the HTTP-mode bodies, wrapped.
+	// slack-go reads websocket messages of any size unless told.
 	client := socketmode.New(b.api, socketmode.OptionLog(log.New(io.Discard, "", 0)),
-		socketmode.OptionReadLimit(2*MaxRequestBody))
+		socketmode.OptionReadLimit(MaxSocketMessage))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)

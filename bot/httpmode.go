@@ -18,6 +18,13 @@ import (
 // under this.
 const MaxRequestBody = 512 << 10
 
+// MaxSocketMessage caps one Socket Mode message. It is larger than
+// MaxRequestBody because an oversized command must still arrive to be
+// answered "too long" (a message over the cap drops the connection, and
+// Slack would resend it forever), yet bounded, so a peer cannot make the
+// bot buffer without end.
+const MaxSocketMessage = 4 << 20
+
 // Handler serves Slack's requests in HTTP mode: /slack/events,
 // /slack/commands and /slack/interactivity. Each request is verified
 // against the signing secret (timestamps over five minutes off are
