@@ -209,7 +209,9 @@ func (b *Bot) spawn(fn func(ctx context.Context)) bool {
 // runSocket keeps a Socket Mode connection and acks every envelope at
 // once, before the work it asks for.
 func (b *Bot) runSocket(ctx context.Context) error {
-	client := socketmode.New(b.api, socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	// slack-go reads websocket messages of any size unless told.
+	client := socketmode.New(b.api, socketmode.OptionLog(log.New(io.Discard, "", 0)),
+		socketmode.OptionReadLimit(MaxSocketMessage))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
@@ -249,14 +251,15 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, ev s
 	}
 }
 
-// dispatch hands a decoded request to a worker.
-func (b *Bot) dispatch(data any, fallbackID string) {
+// dispatch hands a decoded request to a worker; envelopeID identifies the
+// delivery (Slack resends an unacknowledged envelope under the same ID).
+func (b *Bot) dispatch(data any, envelopeID string) {
 	var ok bool
 	switch d := data.(type) {
 	case slack.SlashCommand:
-		ok = b.spawn(func(ctx context.Context) { b.handleCommand(ctx, d) })
+		ok = b.spawn(func(ctx context.Context) { b.handleCommand(ctx, d, envelopeID) })
 	case slack.InteractionCallback:
-		ok = b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, d, fallbackID) })
+		ok = b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, d, envelopeID) })
 	case eventEnvelope:
 		ok = b.spawn(func(ctx context.Context) { b.handleEvent(ctx, d) })
 	default:

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -29,9 +31,40 @@ func asEventEnvelope(data any) (eventEnvelope, bool) {
 	return env, true
 }
 
+// requestKey names one Slack request for dedupe: by its trigger_id when
+// Slack sent one, or else by a digest of everything that tells it from
+// another request, so that two different requests never share a key and a
+// retry of one always does. reqID is the delivery's own identity: the
+// signed request timestamp in HTTP mode, the envelope ID in Socket Mode.
+func requestKey(kind, triggerID string, parts ...string) string {
+	if triggerID != "" {
+		return kind + ":" + triggerID
+	}
+	h := sha256.New()
+	for _, p := range parts {
+		// Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return kind + ":sum:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func commandKey(cmd slack.SlashCommand, reqID string) string {
+	return requestKey("cmd", cmd.TriggerID,
+		cmd.EnterpriseID, cmd.TeamID, cmd.UserID, cmd.ChannelID, cmd.Command, cmd.Text, reqID)
+}
+
+func interactionKey(cb slack.InteractionCallback, reqID string) string {
+	parts := []string{cb.Enterprise.ID, cb.Team.ID, cb.User.ID, cb.Channel.ID, cb.Container.MessageTs, reqID}
+	for _, a := range cb.ActionCallback.BlockActions {
+		parts = append(parts, a.ActionID, a.Value, a.ActionTs)
+	}
+	return requestKey("act", cb.TriggerID, parts...)
+}
+
 // handleCommand answers /crosscheck, privately unless asked to share.
-func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
-	if !b.first(ctx, "cmd:"+cmd.TriggerID) {
+// reqID is as for requestKey.
+func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand, reqID string) {
+	if !b.first(ctx, commandKey(cmd, reqID)) {
 		return
 	}
 	reply, share := b.Execute(ctx, cmd.UserID, cmd.Text)
@@ -50,7 +83,7 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 		if share {
 			typ = slack.ResponseTypeInChannel
 		}
-		werr := slack.PostWebhookContext(ctx, cmd.ResponseURL, &slack.WebhookMessage{Text: reply, ResponseType: typ})
+		werr := slack.PostWebhookCustomHTTPContext(ctx, cmd.ResponseURL, b.opts.HTTPClient, &slack.WebhookMessage{Text: reply, ResponseType: typ})
 		if werr == nil {
 			err = nil
 		}
@@ -61,16 +94,12 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
 }
 
 // handleInteraction applies a button on an alert: the effect is stored
-// first, then shown on the parent at once.
-func (b *Bot) handleInteraction(ctx context.Context, cb slack.InteractionCallback, fallbackID string) {
+// first, then shown on the parent at once. reqID is as for requestKey.
+func (b *Bot) handleInteraction(ctx context.Context, cb slack.InteractionCallback, reqID string) {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return
 	}
-	key := cb.TriggerID
-	if key == "" {
-		key = fallbackID
-	}
-	if !b.first(ctx, "act:"+key) {
+	if !b.first(ctx, interactionKey(cb, reqID)) {
 		return
 	}
 	for _, a := range cb.ActionCallback.BlockActions {

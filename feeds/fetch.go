@@ -59,8 +59,8 @@ func (e *PrivateAddressError) Error() string {
 	if host != e.Addr.String() {
 		host = fmt.Sprintf("%s (%s)", e.Host, e.Addr)
 	}
-	return fmt.Sprintf("refusing to connect to %s: %s is a %s address, and private networks are not allowed "+
-		"(set allow_private_networks: true in the configuration to allow it)", host, e.Addr, addrKind(e.Addr))
+	return fmt.Sprintf("refusing to connect to %s: %s is a %s, and private networks are not allowed "+
+		"(set allow_private_networks: true in the configuration to allow it)", host, e.Addr, describeAddr(e.Addr))
 }
 
 func (e *PrivateAddressError) Unwrap() error { return ErrPrivateAddress }
@@ -391,37 +391,6 @@ func (f *Fetcher) control(network, address string, _ syscall.RawConn) error {
 		return &PrivateAddressError{Host: ip.String(), Addr: ip}
 	}
 	return nil
-}
-
-var (
-	sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
-	thisNetwork        = netip.MustParsePrefix("0.0.0.0/8")
-)
-
-func isPublic(ip netip.Addr) bool {
-	return addrKind(ip) == ""
-}
-
-// addrKind names why an address is not public, or "" if it is.
-func addrKind(ip netip.Addr) string {
-	ip = ip.Unmap()
-	switch {
-	case !ip.IsValid():
-		return "invalid"
-	case ip.IsLoopback():
-		return "loopback"
-	case ip.IsPrivate():
-		return "private"
-	case ip.IsLinkLocalUnicast():
-		return "link-local"
-	case ip.IsUnspecified(), thisNetwork.Contains(ip):
-		return "unspecified"
-	case ip.IsMulticast(), ip.IsLinkLocalMulticast(), ip.IsInterfaceLocalMulticast():
-		return "multicast"
-	case sharedAddressSpace.Contains(ip):
-		return "carrier-grade NAT"
-	}
-	return ""
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP-date; zero if absent or

@@ -33,10 +33,15 @@ const (
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxBodyBytes   = 10 << 20
-	DefaultTolerance      = 0.10
-	DefaultWindow         = 14 * 24 * time.Hour
-	DefaultHedgeAbout     = 0.10
-	DefaultHedgeNearly    = 0.10
+	// The listen address's limits (README.md, "Security and limits").
+	DefaultHTTPReadTimeout    = 30 * time.Second
+	DefaultHTTPWriteTimeout   = 60 * time.Second
+	DefaultHTTPIdleTimeout    = 60 * time.Second
+	DefaultHTTPConnsPerClient = 64
+	DefaultTolerance          = 0.10
+	DefaultWindow             = 14 * 24 * time.Hour
+	DefaultHedgeAbout         = 0.10
+	DefaultHedgeNearly        = 0.10
 )
 
 // Slack connection modes.
@@ -84,11 +89,12 @@ type Slack struct {
 	// APIURL is Slack's Web API base, always ending in "/".
 	APIURL string `yaml:"api_url"`
 	// GroupInterval holds the alerts of one poll back this long so related
-	// ones arrive together.
+	// ones arrive together. 0s means no wait: the default is filled in by
+	// Default before the file is read, so an explicit 0s stays 0.
 	GroupInterval time.Duration `yaml:"group_interval"`
 }
 
-// Limits bound what polling may cost.
+// Limits bound what polling, and clients of the listen address, may cost.
 type Limits struct {
 	// Workers is the number of feeds polled at once.
 	Workers int `yaml:"workers"`
@@ -100,6 +106,17 @@ type Limits struct {
 	// MaxBodyBytes caps a feed or article body (after decompression).
 	// The file may say "10MiB".
 	MaxBodyBytes int64 `yaml:"max_body_bytes,size"`
+	// HTTPReadTimeout bounds how long a client of the listen address may
+	// take to send a whole request, body included.
+	HTTPReadTimeout time.Duration `yaml:"http_read_timeout"`
+	// HTTPWriteTimeout bounds writing an answer (a backup: each write).
+	HTTPWriteTimeout time.Duration `yaml:"http_write_timeout"`
+	// HTTPIdleTimeout closes kept-alive connections that send nothing.
+	HTTPIdleTimeout time.Duration `yaml:"http_idle_timeout"`
+	// HTTPConnsPerClient caps the connections one client (an IPv4 address,
+	// an IPv6 /64) holds open at once; Slack and a reverse proxy in front
+	// each count as one client.
+	HTTPConnsPerClient int `yaml:"http_conns_per_client"`
 }
 
 // Claims tunes extraction and comparison. It is plain data; the claim
@@ -141,6 +158,11 @@ func Default() *Config {
 			ConnectTimeout: DefaultConnectTimeout,
 			RequestTimeout: DefaultRequestTimeout,
 			MaxBodyBytes:   DefaultMaxBodyBytes,
+
+			HTTPReadTimeout:    DefaultHTTPReadTimeout,
+			HTTPWriteTimeout:   DefaultHTTPWriteTimeout,
+			HTTPIdleTimeout:    DefaultHTTPIdleTimeout,
+			HTTPConnsPerClient: DefaultHTTPConnsPerClient,
 		},
 		Claims: Claims{
 			Hedges:    Hedges{About: DefaultHedgeAbout, Nearly: DefaultHedgeNearly},
@@ -741,6 +763,22 @@ func (d *decoder) checkLimits(l Limits) error {
 		return d.errAt("limits.request_timeout", fmt.Errorf("%v: want more than 0s", l.RequestTimeout))
 	case l.MaxBodyBytes < 1<<10:
 		return d.errAt("limits.max_body_bytes", fmt.Errorf("%d: want at least 1KiB", l.MaxBodyBytes))
+	case l.HTTPConnsPerClient < 1 || l.HTTPConnsPerClient > 100_000:
+		return d.errAt("limits.http_conns_per_client", fmt.Errorf("%d: want 1 to 100000", l.HTTPConnsPerClient))
+	}
+	for _, t := range []struct {
+		path string
+		v    time.Duration
+	}{
+		{"limits.http_read_timeout", l.HTTPReadTimeout},
+		{"limits.http_write_timeout", l.HTTPWriteTimeout},
+		{"limits.http_idle_timeout", l.HTTPIdleTimeout},
+	} {
+		// Under a second is a typo; over ten minutes holds connections
+		// as long as having no timeout would.
+		if t.v < time.Second || t.v > 10*time.Minute {
+			return d.errAt(t.path, fmt.Errorf("%v: want between 1s and 10m", t.v))
+		}
 	}
 	return nil
 }

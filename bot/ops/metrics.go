@@ -29,6 +29,7 @@ type Metrics struct {
 	alertsSent   prometheus.Counter
 	alertsFailed prometheus.Counter
 	slackLatency *prometheus.HistogramVec
+	connsRefused prometheus.Counter
 }
 
 // NewMetrics registers Crosscheck's collectors, and the Go runtime and
@@ -46,6 +47,7 @@ func NewMetrics() *Metrics {
 		alertsQueued: counter("crosscheck_alerts_queued_total", "Alerts queued in the outbox."),
 		alertsSent:   counter("crosscheck_alerts_sent_total", "Alerts delivered to Slack."),
 		alertsFailed: counter("crosscheck_alerts_failed_total", "Delivery attempts that failed (the alert stays queued and is retried)."),
+		connsRefused: counter("crosscheck_http_connections_refused_total", "Connections to the listen address refused because their client already held limits.http_conns_per_client."),
 		slackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "crosscheck_slack_api_duration_seconds",
 			Help:    "Slack Web API call latency, by method and outcome.",
@@ -54,7 +56,7 @@ func NewMetrics() *Metrics {
 	}
 	reg.MustRegister(
 		m.polls, m.pollErrors, m.httpStatus, m.items, m.claims, m.conflicts,
-		m.alertsQueued, m.alertsSent, m.alertsFailed, m.slackLatency,
+		m.alertsQueued, m.alertsSent, m.alertsFailed, m.slackLatency, m.connsRefused,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -75,6 +77,14 @@ func (m *Metrics) Registry() *prometheus.Registry {
 		return nil
 	}
 	return m.reg
+}
+
+// ConnRefused counts one connection refused over the per-client cap.
+func (m *Metrics) ConnRefused() {
+	if m == nil {
+		return
+	}
+	m.connsRefused.Inc()
 }
 
 // Poll counts one poll of feed, and a poll error when err is not nil.

@@ -293,7 +293,7 @@ func TestServeStopsWithContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, NewHandler(HandlerOptions{}), nil) }()
+	go func() { done <- Serve(ctx, ln, NewHandler(HandlerOptions{}), ServeOptions{}) }()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
 	if err != nil {
 		t.Fatal(err)

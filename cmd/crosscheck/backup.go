@@ -1,7 +1,10 @@
 package main
 
 // `crosscheck backup FILE` copies the store consistently, whether or not the
-// bot is running.
+// bot is running; `crosscheck backup DIR/` writes DIR/crosscheck-YYYYMMDD-
+// HHMMSS.db (UTC). Either way the copy is written as package safefile
+// writes: mode 0600, a fresh temporary name, renamed into place, nothing
+// left behind on failure.
 //
 // bbolt's file lock makes this a two-way choice. When no process holds the
 // store, backup opens it read-only and copies it in one read transaction.
@@ -35,7 +38,9 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/ops"
 	"github.com/crosscheck-news/crosscheck/state"
+	"github.com/crosscheck-news/crosscheck/state/safefile"
 )
 
 // backupPath is where the endpoint is mounted on the listen address.
@@ -44,7 +49,7 @@ const backupPath = "/backup"
 func backupTokenPath(storePath string) string { return storePath + ".backup-token" }
 
 func runBackup(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE")
+	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE|DIR/")
 	configPath := fs.configFlag()
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	rest, err := fs.parse(args)
@@ -52,10 +57,13 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)")
+		return usagef("backup: want one destination file or folder (usage: crosscheck backup [--config FILE] FILE|DIR/)")
 	}
-	dest := rest[0]
 	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	dest, err := backupDest(rest[0], time.Now())
 	if err != nil {
 		return err
 	}
@@ -87,6 +95,32 @@ func runBackup(ctx context.Context, e env, args []string) error {
 	default:
 		return fmt.Errorf("backup: %w", err)
 	}
+}
+
+// backupFileLayout names a backup written into a folder: sorted by name
+// is sorted by time.
+const backupFileLayout = "crosscheck-20060102-150405.db"
+
+// backupDest is where `crosscheck backup ARG` writes: ARG itself, or, when
+// ARG is a folder (or ends in a slash), a file inside it named for the
+// time (UTC), which must not exist yet.
+func backupDest(arg string, now time.Time) (string, error) {
+	if arg == "" {
+		return "", usagef("backup: empty destination; name a file or a folder")
+	}
+	fi, err := os.Stat(arg)
+	isDir := err == nil && fi.IsDir()
+	if !isDir && !os.IsPathSeparator(arg[len(arg)-1]) {
+		return arg, nil
+	}
+	if !isDir {
+		return "", usagef("backup: no folder %s (create it first)", arg)
+	}
+	dest := filepath.Join(arg, now.UTC().Format(backupFileLayout))
+	if _, err := os.Lstat(dest); err == nil {
+		return "", usagef("backup: %s exists already (one backup a second into a folder); try again", dest)
+	}
+	return dest, nil
 }
 
 // backupFromRunningBot fetches the copy from the bot's /backup endpoint
@@ -122,20 +156,17 @@ func backupFromRunningBot(ctx context.Context, cfg *config.Config, dest string) 
 		return 0, fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(msg)))
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*.tmp")
+	tmp, err := safefile.Create(dest)
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	defer tmp.Abort() // after the commit, a no-op
 	n, err := io.Copy(tmp, resp.Body)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
 		err = fmt.Errorf("transfer cut short: %d of %d bytes", n, resp.ContentLength)
 	}
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+		err = tmp.Close()
 	}
 	if err != nil {
 		return n, err
@@ -151,10 +182,7 @@ func backupFromRunningBot(ctx context.Context, cfg *config.Config, dest string) 
 	if err != nil {
 		return n, fmt.Errorf("the copy is damaged: %w", err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return n, err
-	}
-	return n, os.Rename(tmp.Name(), dest)
+	return n, tmp.Commit()
 }
 
 func sameFile(a, b string) (bool, error) {
@@ -193,13 +221,10 @@ func newBackupEndpoint(store *state.Store, log *slog.Logger) (*backupEndpoint, e
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	// Write then rename, so a reader never sees half a token.
-	tmp := b.tokenPath + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.token+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("backup endpoint: %w", err)
-	}
-	if err := os.Rename(tmp, b.tokenPath); err != nil {
-		os.Remove(tmp)
+	// Mode 0600 whatever the umask or a leftover's mode, a fresh name so
+	// nothing planted is followed, renamed so a reader never sees half a
+	// token.
+	if err := safefile.WriteFile(b.tokenPath, []byte(b.token+"\n")); err != nil {
 		return nil, fmt.Errorf("backup endpoint: %w", err)
 	}
 	return b, nil
@@ -233,6 +258,10 @@ func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	start := time.Now()
+	// A large store takes longer to stream than the server's write
+	// timeout; each write gets the timeout afresh instead, so only a
+	// reader that stops reading is cut off.
+	w = ops.ExtendWrites(w, r)
 	n, err := b.store.WriteBackup(r.Context(), w, func(size int64) {
 		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	})

@@ -257,7 +257,7 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 		{"remove unknown feed", []string{"feeds", "remove", "zz", "--config", good},
 			`crosscheck: feeds remove: no feed named "zz" (see crosscheck feeds list)`},
 		{"backup without file", []string{"backup", "--config", good},
-			"crosscheck: backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)"},
+			"crosscheck: backup: want one destination file or folder (usage: crosscheck backup [--config FILE] FILE|DIR/)"},
 		{"backup onto the store", []string{"backup", "--config", good, filepath.Join(dir, "crosscheck.db")},
 			"crosscheck: backup: " + filepath.Join(dir, "crosscheck.db") + " is the store itself; name another file"},
 	}
@@ -397,15 +397,7 @@ func TestBackupFromRunningBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ctx := context.Background()
-	st, _ := store.FeedState(ctx, "kyiv")
-	st.Feed, st.Polled, st.Items = "kyiv", true, 3
-	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
-		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
-		{Item: state.ItemRecord{ID: "2", Feed: "kyiv", URL: "https://kyiv.example/2", Title: "two", ContentHash: "h2"}},
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	seedItems(t, store)
 	be, err := newBackupEndpoint(store, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -500,6 +492,20 @@ func TestSameMachine(t *testing.T) {
 		if got := sameMachine(r); got != tc.want {
 			t.Errorf("sameMachine(%s → %s) = %v", tc.remote, tc.local, got)
 		}
+	}
+}
+
+// seedItems commits one poll of feed kyiv with two items.
+func seedItems(t *testing.T, store *state.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, _ := store.FeedState(ctx, "kyiv")
+	st.Feed, st.Polled, st.Items = "kyiv", true, 3
+	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
+		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
+		{Item: state.ItemRecord{ID: "2", Feed: "kyiv", URL: "https://kyiv.example/2", Title: "two", ContentHash: "h2"}},
+	}}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	stdlog "log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -72,7 +73,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 			ln.Close()
 		}
 	}()
-	slackHTTP := &http.Client{Timeout: 30 * time.Second, Transport: metrics.SlackTransport(nil)}
+	slackHTTP := &http.Client{Timeout: slackCallTimeout, Transport: metrics.SlackTransport(slackTransport())}
 	if err := authenticate(ctx, secrets, slackHTTP, cfg); err != nil {
 		return err
 	}
@@ -161,7 +162,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer stopSrv()
 	served = true
 	wg.Go(func() {
-		if err := ops.Serve(srvCtx, ln, mux, log); err != nil {
+		if err := ops.Serve(srvCtx, ln, mux, serveOptions(cfg, metrics, log)); err != nil {
 			log.Error("ops server stopped", "error", err.Error())
 		}
 	})
@@ -230,6 +231,39 @@ func runRun(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("run: %w", runErr)
 	}
 	return nil
+}
+
+// serveOptions are the listen address's limits from the configuration.
+func serveOptions(cfg *config.Config, m *ops.Metrics, log *slog.Logger) ops.ServeOptions {
+	return ops.ServeOptions{
+		ReadTimeout:       cfg.Limits.HTTPReadTimeout,
+		WriteTimeout:      cfg.Limits.HTTPWriteTimeout,
+		IdleTimeout:       cfg.Limits.HTTPIdleTimeout,
+		MaxConnsPerClient: cfg.Limits.HTTPConnsPerClient,
+		Log:               log.With("component", "http"),
+		OnRefused:         m.ConnRefused,
+	}
+}
+
+// slackCallTimeout bounds one Slack Web API call, answer included.
+const slackCallTimeout = 30 * time.Second
+
+// slackTransport gives every step of a Slack call its own deadline, so a
+// Slack (or proxy) that accepts the connection and then stalls costs a
+// bounded wait at each step, not the whole call's budget; idle
+// connections are kept for reuse, and not forever.
+func slackTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 20 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          16,
+		MaxIdleConnsPerHost:   8,
+	}
 }
 
 // authenticate asks Slack whether the bot token is good before anything
