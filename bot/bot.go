@@ -72,6 +72,8 @@ type Bot struct {
 	api      *slack.Client
 	notifier *Notifier
 	now      func() time.Time
+	// phrases are the thread questions the bot understands.
+	phrases *threadPhrases
 
 	// userID and botID are the bot's own, from auth.test, so it never
 	// answers itself.
@@ -120,6 +122,10 @@ func New(opts Options) (*Bot, error) {
 		slack.OptionHTTPClient(opts.HTTPClient),
 		slack.OptionLog(log.New(io.Discard, "", 0)),
 	)
+	phrases, err := parseThreadPhrases(threadPhrasesData)
+	if err != nil {
+		return nil, err
+	}
 	n, err := NewNotifier(NotifierOptions{
 		Store: opts.Store, API: api, Channel: cfg.Slack.Channel,
 		GroupInterval: cfg.Slack.GroupInterval, Log: opts.Log.With("component", "notifier"),
@@ -129,7 +135,7 @@ func New(opts Options) (*Bot, error) {
 		return nil, err
 	}
 	return &Bot{
-		opts: opts, cfg: cfg, log: opts.Log, api: api, notifier: n, now: opts.Now,
+		opts: opts, cfg: cfg, log: opts.Log, api: api, notifier: n, now: opts.Now, phrases: phrases,
 		sem: make(chan struct{}, opts.Workers),
 	}, nil
 }

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -100,6 +102,8 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 		c, err = b.opts.Store.SetConflictStatus(ctx, id, state.StatusResolved, user)
 	case ActionDismiss:
 		c, err = b.opts.Store.SetConflictStatus(ctx, id, state.StatusDismissed, user)
+	case ActionChart:
+		return b.chartButton(ctx, id)
 	default:
 		return nil
 	}
@@ -121,6 +125,24 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 		return fmt.Errorf("stored, but the alert could not be updated: %w", err)
 	}
 	b.log.Info("alert button", "action", a.ActionID, "conflict_id", id, "user", user)
+	return nil
+}
+
+// chartButton posts the chart into the alert's thread; the parent is
+// left as it is.
+func (b *Bot) chartButton(ctx context.Context, id string) error {
+	th, ok, err := b.opts.Store.ThreadOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no thread for %s", id)
+	}
+	c, err := b.opts.Store.Conflict(ctx, id)
+	if err != nil {
+		return err
+	}
+	b.postChart(ctx, c, th)
 	return nil
 }
 
@@ -147,15 +169,18 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 		return
 	}
 	var channel, user, botID, subtype, text, ts, threadTS string
+	var mentioned bool
 	switch e := ev.Inner.(type) {
 	case *slackevents.MessageEvent:
 		channel, user, botID, subtype, text, ts, threadTS = e.Channel, e.User, e.BotID, e.SubType, e.Text, e.TimeStamp, e.ThreadTimeStamp
 	case *slackevents.AppMentionEvent:
 		channel, user, botID, text, ts, threadTS = e.Channel, e.User, e.BotID, e.Text, e.TimeStamp, e.ThreadTimeStamp
+		mentioned = true
 	default:
 		return
 	}
 	selfUser, selfBot := b.self()
+	mentioned = mentioned || selfUser != "" && strings.Contains(text, "<@"+selfUser+">")
 	switch {
 	case threadTS == "" || threadTS == ts:
 		return // not a reply in a thread
@@ -181,13 +206,42 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 		b.log.Warn("conflict of thread unreadable", "conflict_id", id, "error", err)
 		return
 	}
-	answer := b.answerThread(ctx, c, stripMention(text, selfUser))
-	if answer == "" {
-		return
+	answer := b.answerThread(ctx, c, stripMention(text, selfUser), mentioned)
+	if answer.text == "" {
+		return // not a question for the bot: people talking
 	}
 	// MsgOptionTS without MsgOptionBroadcast: the answer stays in the thread.
-	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(clip(answer, 39000), false), slack.MsgOptionTS(threadTS)); err != nil {
+	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(clip(answer.text, 39000), false), slack.MsgOptionTS(threadTS)); err != nil {
 		b.log.Warn("thread answer not delivered", "conflict_id", id, "error", err)
+	}
+	if answer.chart {
+		b.postChart(ctx, c, state.Thread{Channel: channel, TS: threadTS})
+	}
+}
+
+// postChart uploads the dispute's chart into its thread, or says there
+// is nothing to draw.
+func (b *Bot) postChart(ctx context.Context, c state.Conflict, th state.Thread) {
+	png, err := ChartPNG(c, b.timelineClaims(ctx, c))
+	if errors.Is(err, ErrNoFigures) {
+		msg := "No chart: this dispute is about a status (" + escape(Headline(c)) + "), with no figures to draw."
+		if _, _, err := b.api.PostMessageContext(ctx, th.Channel, slack.MsgOptionText(msg, false), slack.MsgOptionTS(th.TS)); err != nil {
+			b.log.Warn("thread answer not delivered", "conflict_id", c.ID, "error", err)
+		}
+		return
+	}
+	if err != nil {
+		b.log.Warn("chart not drawn", "conflict_id", c.ID, "error", err)
+		return
+	}
+	name := "crosscheck-" + c.ID + ".png"
+	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(png), FileSize: len(png), Filename: name,
+		Title: "Timeline of " + Headline(c), AltTxt: "Chart of the figures in " + Headline(c) + " over time",
+		Channel: th.Channel, ThreadTimestamp: th.TS,
+	})
+	if err != nil {
+		b.log.Warn("chart not uploaded", "conflict_id", c.ID, "error", err)
 	}
 }
 

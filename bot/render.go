@@ -17,6 +17,8 @@ const (
 	ActionMute    = "crosscheck_mute"
 	ActionResolve = "crosscheck_resolve"
 	ActionDismiss = "crosscheck_dismiss"
+	// ActionChart posts the dispute's chart into its thread.
+	ActionChart = "crosscheck_chart"
 )
 
 // MuteButtonDuration is how long the Mute button silences a conflict.
@@ -271,8 +273,8 @@ func RenderAlert(v View) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewContextBlock("status",
 			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
 	}
+	var buttons []slack.BlockElement
 	if c.Status == state.StatusOpen || c.Status == "" {
-		var buttons []slack.BlockElement
 		if v.MutedUntil.IsZero() {
 			buttons = append(buttons, slack.NewButtonBlockElement(ActionMute, c.ID,
 				slack.NewTextBlockObject(slack.PlainTextType, "Mute 24h", false, false)))
@@ -283,6 +285,14 @@ func RenderAlert(v View) (string, []slack.Block) {
 			slack.NewButtonBlockElement(ActionDismiss, c.ID,
 				slack.NewTextBlockObject(slack.PlainTextType, "Not a contradiction", false, false)).WithStyle(slack.StyleDanger),
 		)
+	}
+	// A chart stays useful after the dispute is settled; a status
+	// dispute has no figures to draw.
+	if c.Kind == claim.Figure {
+		buttons = append(buttons, slack.NewButtonBlockElement(ActionChart, c.ID,
+			slack.NewTextBlockObject(slack.PlainTextType, "Chart", false, false)))
+	}
+	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("actions", buttons...))
 	}
 	return FallbackText(c), blocks
