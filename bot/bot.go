@@ -32,7 +32,9 @@ func (e *authError) Error() string {
 
 func (e *authError) Unwrap() error { return ErrInvalidAuth }
 
-func isAuthCode(code string) bool {
+// IsAuthCode reports whether a Slack error code means the token itself
+// was refused, not the request.
+func IsAuthCode(code string) bool {
 	switch code {
 	case "invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired", "not_allowed_token_type":
 		return true
@@ -167,7 +169,7 @@ func (b *Bot) start(ctx context.Context) error {
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
 		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && isAuthCode(se.Err) {
+		if errors.As(err, &se) && IsAuthCode(se.Err) {
 			return &authError{variable: config.EnvBotToken, code: se.Err}
 		}
 		return fmt.Errorf("bot: reach Slack at %s: %w", b.cfg.Slack.APIURL, err)
@@ -226,7 +228,7 @@ func (b *Bot) runSocket(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err != nil && isAuthCode(err.Error()) {
+			if err != nil && IsAuthCode(err.Error()) {
 				return &authError{variable: config.EnvAppToken, code: err.Error()}
 			}
 			return fmt.Errorf("bot: socket mode: %w", err)

@@ -43,9 +43,14 @@ func SideColor(i int) color.RGBA {
 // ChartPNG draws claims, figures of dispute c over time, as a PNG: one
 // series per claimant and outlet, in its side's colour; an exact figure a
 // dot, a hedged one a bar over its interval, an open end a bar to the top
-// of the chart with an arrow head. It returns ErrNoFigures when no claim
-// is a figure.
+// of the chart with an arrow head. It returns ErrNoFigures for a status
+// dispute and when no claim is a figure.
 func ChartPNG(c state.Conflict, claims []claim.Claim) ([]byte, error) {
+	if c.Kind == claim.Status {
+		// A figure that joined a status dispute ("8,000 still fighting")
+		// has no counterpart on the other side to draw against.
+		return nil, ErrNoFigures
+	}
 	figs := slices.DeleteFunc(slices.Clone(claims), func(cl claim.Claim) bool {
 		return cl.Kind != claim.Figure || !cl.Value.Valid() || claimTime(cl).IsZero()
 	})
@@ -56,7 +61,6 @@ func ChartPNG(c state.Conflict, claims []claim.Claim) ([]byte, error) {
 	p.Title.Text = Headline(c)
 	p.X.Label.Text = "as of"
 	p.Y.Label.Text = yLabel(c)
-	p.X.Tick.Marker = plot.TimeTicks{Format: "Jan 2\n2006"}
 	p.Y.Tick.Marker = numberTicks{}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Add(plotter.NewGrid())
@@ -66,6 +70,12 @@ func ChartPNG(c state.Conflict, claims []claim.Claim) ([]byte, error) {
 	lo, hi := timeSpan(figs)
 	pad := max(hi.Sub(lo)/12, 12*time.Hour)
 	p.X.Min, p.X.Max = unix(lo.Add(-pad)), unix(hi.Add(pad))
+	// Ticks within a few days of each other need the hour to differ.
+	format := "Jan 2\n2006"
+	if hi.Sub(lo)+2*pad <= 4*24*time.Hour {
+		format = "Jan 2\n15:04 MST"
+	}
+	p.X.Tick.Marker = plot.TimeTicks{Format: format, Time: func(t float64) time.Time { return time.Unix(int64(t), 0).UTC() }}
 
 	series := groupSeries(c, figs)
 	// Series on the same day would hide one another: each is nudged a

@@ -70,15 +70,16 @@ func sources(c state.Conflict) string {
 	return sb.String()
 }
 
-// timelineClaims are the conflict's claims and, beyond its two sides,
-// the ledger's others on the topic, oldest first; the conflict's own are
-// always there even if the query fails.
-func (b *Bot) timelineClaims(ctx context.Context, c state.Conflict) []claim.Claim {
+// TimelineClaims are the conflict's claims and, beyond its two sides,
+// the store's others on the topic, oldest first. On an error the
+// conflict's own claims are still returned.
+func TimelineClaims(ctx context.Context, s interface {
+	ClaimsOnTopic(ctx context.Context, topic string, limit int) ([]state.StoredClaim, error)
+}, c state.Conflict) ([]claim.Claim, error) {
 	cls := allClaims(c)
-	more, err := b.opts.Store.ClaimsOnTopic(ctx, c.Topic, 50)
+	more, err := s.ClaimsOnTopic(ctx, c.Topic, 50)
 	if err != nil {
-		b.log.Warn("claims on topic unreadable", "conflict_id", c.ID, "error", err)
-		return cls
+		return cls, err
 	}
 	seen := map[string]bool{}
 	for _, cl := range cls {
@@ -92,6 +93,16 @@ func (b *Bot) timelineClaims(ctx context.Context, c state.Conflict) []claim.Clai
 		}
 	}
 	slices.SortStableFunc(cls, func(a, b claim.Claim) int { return claimTime(a).Compare(claimTime(b)) })
+	return cls, nil
+}
+
+// timelineClaims is TimelineClaims from the bot's store; a failed query
+// is logged, and the conflict's own claims are still shown.
+func (b *Bot) timelineClaims(ctx context.Context, c state.Conflict) []claim.Claim {
+	cls, err := TimelineClaims(ctx, b.opts.Store, c)
+	if err != nil {
+		b.log.Warn("claims on topic unreadable", "conflict_id", c.ID, "error", err)
+	}
 	return cls
 }
 
