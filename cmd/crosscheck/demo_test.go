@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,19 @@ func TestDemoWritesTheChart(t *testing.T) {
 	}
 	if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("%s is not a PNG", path)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, stdout, stderr := cliRun(t, "", args...)
+			if code != exitOK || stderr != "" {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !regexp.MustCompile(`^crosscheck \S+ \(revision \S+.*, go1\.\d+`).MatchString(stdout) {
+				t.Errorf("version prints %q, want the module version, revision and Go version", stdout)
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/ops"
 )
 
 // Exit codes are part of the command-line contract.
@@ -57,6 +58,7 @@ func commands() []command {
 		{"feeds", "manage feeds (feeds import FILE.opml)", runFeeds},
 		{"backup", "copy the store consistently while the bot runs", runBackup},
 		{"healthcheck", "probe a running bot's /healthz", runHealthcheck},
+		{"version", "print the module version and VCS revision", runVersion},
 	}
 }
 
@@ -74,6 +76,9 @@ func run(ctx context.Context, e env, args []string) int {
 			return exitUsage
 		}
 		return exitOK
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {
@@ -93,6 +98,16 @@ func run(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "crosscheck: unknown command %q (try crosscheck help)\n", args[0])
 	return exitUsage
+}
+
+// runVersion is `crosscheck version` (and `--version`): which build this
+// is, from the build information the Go toolchain embeds.
+func runVersion(_ context.Context, e env, args []string) error {
+	if len(args) > 0 {
+		return usagef("version: unexpected argument %q (usage: crosscheck version)", args[0])
+	}
+	fmt.Fprintln(e.stdout, ops.ReadBuild())
+	return nil
 }
 
 func usage(w io.Writer) {
