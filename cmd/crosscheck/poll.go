@@ -74,7 +74,7 @@ func runPoll(ctx context.Context, e env, args []string) error {
 		return usagef("poll: no feeds in %s or the store; add some under feeds:, or run crosscheck feeds import FILE.opml", cfg.File)
 	}
 
-	fetcher := newFetcher(cfg, nil)
+	fetcher := newFetcher(cfg, e.getenv, nil)
 	defer fetcher.Close()
 	dk := newDesk(store, extractor, fetcher, log)
 

@@ -55,6 +55,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.RequireChannel(); err != nil {
+		return usageError{err}
+	}
 	secrets := config.SecretsFromEnv(e.getenv)
 	if err := secrets.Check(cfg.Slack.Mode); err != nil {
 		return err
@@ -87,7 +90,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
-	fetcher := newFetcher(cfg, metrics.HTTPStatus)
+	fetcher := newFetcher(cfg, e.getenv, metrics.HTTPStatus)
 	defer fetcher.Close()
 	dk := newDesk(store, extractor, fetcher, log)
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -211,14 +212,26 @@ func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
 
 // newFetcher builds the fetcher the configuration asks for; onResponse,
 // when set, sees each response's status code.
-func newFetcher(cfg *config.Config, onResponse func(code int)) *feeds.Fetcher {
+func newFetcher(cfg *config.Config, getenv func(string) string, onResponse func(code int)) *feeds.Fetcher {
 	return feeds.NewFetcher(feeds.FetcherConfig{
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 		ConnectTimeout:       cfg.Limits.ConnectTimeout,
 		RequestTimeout:       cfg.Limits.RequestTimeout,
 		MaxBodyBytes:         cfg.Limits.MaxBodyBytes,
 		OnResponse:           onResponse,
+		Proxy:                fetchProxy(cfg.Limits, getenv),
 	})
+}
+
+// fetchProxy is limits.proxy as the fetcher takes it.
+func fetchProxy(l config.Limits, getenv func(string) string) func(*url.URL) (*url.URL, error) {
+	switch {
+	case l.Proxy == config.ProxyEnvironment:
+		return feeds.ProxyFromEnvironment(getenv)
+	case l.ProxyURL() != nil:
+		return feeds.ProxyURL(l.ProxyURL())
+	}
+	return nil
 }
 
 // newDesk joins the fetcher, the extractor and the store: a poll through
