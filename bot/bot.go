@@ -82,6 +82,9 @@ type Bot struct {
 	mu     sync.Mutex
 	userID string
 	botID  string
+	// settleMu applies Resolved and Not a contradiction clicks one at a
+	// time (settle).
+	settleMu sync.Mutex
 
 	// ctx is the running bot's; work started by a request runs under it
 	// and stops with it.

@@ -91,6 +91,7 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 	)
 	now := b.now()
 	var mutedUntil time.Time
+	var was string
 	switch a.ActionID {
 	case ActionMute:
 		mutedUntil = now.Add(MuteButtonDuration)
@@ -98,10 +99,18 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 			return err
 		}
 		c, err = b.opts.Store.Conflict(ctx, id)
-	case ActionResolve:
-		c, err = b.opts.Store.SetConflictStatus(ctx, id, state.StatusResolved, user)
-	case ActionDismiss:
-		c, err = b.opts.Store.SetConflictStatus(ctx, id, state.StatusDismissed, user)
+	case ActionResolve, ActionDismiss:
+		status := state.StatusResolved
+		if a.ActionID == ActionDismiss {
+			status = state.StatusDismissed
+		}
+		var st settlement
+		st, err = b.settle(ctx, id, status, user)
+		if err == nil && st.refused != "" {
+			b.tellUser(ctx, cb.Channel.ID, user, st.refused)
+			return nil
+		}
+		c, was = st.conflict, st.was
 	case ActionChart:
 		return b.chartButton(ctx, id)
 	default:
@@ -120,12 +129,65 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 	if th, ok, err := b.opts.Store.ThreadOf(ctx, id); err == nil && ok {
 		channel, ts = th.Channel, th.TS
 	}
-	text, blocks := RenderAlert(View{Conflict: c, MutedUntil: mutedUntil, By: user})
+	by := user
+	if c.ChangedBy != "" && c.Status != state.StatusOpen {
+		by = c.ChangedBy // a repeated click leaves the first settler named
+	}
+	text, blocks := RenderAlert(View{Conflict: c, MutedUntil: mutedUntil, By: by, Was: was})
 	if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		return fmt.Errorf("stored, but the alert could not be updated: %w", err)
 	}
 	b.log.Info("alert button", "action", a.ActionID, "conflict_id", id, "user", user)
 	return nil
+}
+
+// settlement is what a Resolved or Not a contradiction click did: the
+// conflict after it, what it replaced ("marked not a contradiction by
+// <@U1>") or, when the click changed nothing, why (refused), for the
+// clicker alone.
+type settlement struct {
+	conflict state.Conflict
+	was      string
+	refused  string
+}
+
+// settle applies the buttons' rule, which README.md states: anyone may
+// settle an open conflict or change a settlement a non-admin made; an
+// admin's settlement stands against a non-admin's click, so a
+// "Not a contradiction" from the desk never silently undoes an admin's
+// "Resolved" (nor the reverse). Clicks are applied one at a time, so two
+// people clicking at once cannot both read the conflict as open.
+func (b *Bot) settle(ctx context.Context, id string, status state.ConflictStatus, user string) (settlement, error) {
+	b.settleMu.Lock()
+	defer b.settleMu.Unlock()
+	cur, err := b.opts.Store.Conflict(ctx, id)
+	if err != nil {
+		return settlement{}, err
+	}
+	settled := cur.Status == state.StatusResolved || cur.Status == state.StatusDismissed
+	switch {
+	case settled && cur.Status == status:
+		return settlement{conflict: cur}, nil
+	case settled && b.isAdmin(cur.ChangedBy) && !b.isAdmin(user):
+		return settlement{conflict: cur, refused: fmt.Sprintf(
+			"%s by <@%s>, an admin, stands: only an admin can change it.", statusWords(cur.Status), cur.ChangedBy)}, nil
+	}
+	c, err := b.opts.Store.SetConflictStatus(ctx, id, status, user)
+	if err != nil {
+		return settlement{}, err
+	}
+	st := settlement{conflict: c}
+	if settled && cur.ChangedBy != "" {
+		st.was = strings.ToLower(statusWords(cur.Status)[:1]) + statusWords(cur.Status)[1:] + " by <@" + cur.ChangedBy + ">"
+	}
+	return st, nil
+}
+
+func statusWords(s state.ConflictStatus) string {
+	if s == state.StatusDismissed {
+		return "Marked not a contradiction"
+	}
+	return "Resolved"
 }
 
 // chartButton posts the chart into the alert's thread; the parent is

@@ -234,3 +234,66 @@ func TestChartPNG(t *testing.T) {
 		}
 	})
 }
+
+// TestButtonRule: an admin's settlement stands against a non-admin's
+// click, which is told why; an admin may change anyone's, and the parent
+// shows who did what.
+func TestButtonRule(t *testing.T) {
+	h := newHarness(t, config.ModeSocket)
+	ctx := context.Background()
+	click := func(user string, parent slacktest.Message, action, id string) {
+		t.Helper()
+		eid := h.fake.SendBlockAction(user, parent.Channel, parent.TS, action, id)
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if _, err := h.fake.WaitAck(wctx, eid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status := func(parent slacktest.Message) string {
+		m, _ := h.fake.Message(parent.Channel, parent.TS)
+		return blocksText(m)
+	}
+
+	t.Run("an admin's resolution stands", func(t *testing.T) {
+		c, parent := h.postAlert(200)
+		click(admin, parent, ActionResolve, c.ID)
+		h.eventually("resolved", func() bool { return strings.Contains(status(parent), jsonEscape("Resolved by <@U0ADMIN>")) })
+		edits := len(h.fake.Updates())
+		before := len(h.fake.Ephemerals())
+		click(editor, parent, ActionDismiss, c.ID)
+		var told string
+		h.eventually("the editor told why", func() bool {
+			es := h.fake.Ephemerals()
+			if len(es) > before {
+				told = es[len(es)-1].Text
+				return true
+			}
+			return false
+		})
+		if !strings.Contains(told, "Resolved by <@U0ADMIN>, an admin, stands") {
+			t.Errorf("editor told %q", told)
+		}
+		stored, err := h.store.Conflict(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.Status != state.StatusResolved || stored.ChangedBy != admin {
+			t.Errorf("stored %s by %s, want resolved by the admin", stored.Status, stored.ChangedBy)
+		}
+		if fb, _ := h.store.Feedbacks(ctx); len(fb) != 0 {
+			t.Errorf("a refused dismissal left feedback: %+v", fb)
+		}
+		if n := len(h.fake.Updates()); n != edits {
+			t.Errorf("parent edited %d times by a refused click", n-edits)
+		}
+	})
+	t.Run("an admin changes a non-admin's", func(t *testing.T) {
+		c, parent := h.postAlert(201)
+		click(editor, parent, ActionResolve, c.ID)
+		h.eventually("resolved", func() bool { return strings.Contains(status(parent), jsonEscape("Resolved by <@U0EDITOR>")) })
+		click(admin, parent, ActionDismiss, c.ID)
+		want := jsonEscape("Marked not a contradiction by <@U0ADMIN> (was resolved by <@U0EDITOR>)")
+		h.eventually("dismissed, saying what it replaced", func() bool { return strings.Contains(status(parent), want) })
+	})
+}
