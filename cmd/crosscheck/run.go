@@ -156,6 +156,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 		},
 	})
 	mux.Handle("GET "+backupPath, backup)
+	mux.Handle("POST "+adminPath, &adminEndpoint{
+		auth: backup, held: &heldStore{store: store, cfg: cfg, sched: schedRef}, log: log.With("component", "admin"),
+	})
 	if cfg.Slack.Mode == config.ModeHTTP {
 		mux.Handle("/slack/", b.Handler())
 	}
