@@ -417,24 +417,7 @@ func TestThreadFollowUps(t *testing.T) {
 		})
 	}
 
-	t.Run("never answers bots or itself", func(t *testing.T) {
-		before := len(h.fake.Messages())
-		for _, ev := range []map[string]any{
-			{"type": "message", "channel": parent.Channel, "user": "UBOT", "text": "sources?", "ts": "1.000001", "thread_ts": parent.TS},
-			{"type": "message", "channel": parent.Channel, "bot_id": "BOTHER", "subtype": "bot_message", "text": "sources?", "ts": "1.000002", "thread_ts": parent.TS},
-			{"type": "message", "channel": parent.Channel, "user": editor, "text": "sources?", "ts": "1.000003"},
-			{"type": "message", "channel": parent.Channel, "user": editor, "text": "sources?", "ts": "1.000004", "thread_ts": "1.000000"},
-		} {
-			id := h.fake.Send("events_api", h.fake.EventCallback(ev))
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			h.fake.WaitAck(ctx, id)
-			cancel()
-		}
-		time.Sleep(300 * time.Millisecond)
-		if after := len(h.fake.Messages()); after != before {
-			t.Errorf("the bot answered %d of messages it must ignore", after-before)
-		}
-	})
+	// Bots, the bot itself and people talking: TestThreadEtiquette.
 
 	t.Run("a retried event is answered once", func(t *testing.T) {
 		p, _ := h.fake.UserMessage(parent.Channel, editor, "latest", parent.TS)

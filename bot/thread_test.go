@@ -297,3 +297,98 @@ func TestButtonRule(t *testing.T) {
 		h.eventually("dismissed, saying what it replaced", func() bool { return strings.Contains(status(parent), want) })
 	})
 }
+
+// FuzzUnderstand: whatever is typed in a thread, reading it never
+// panics, yields a known question or none, and a mention only ever
+// widens what is understood.
+func FuzzUnderstand(f *testing.F) {
+	p, err := parseThreadPhrases(threadPhrasesData)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"sources?", "thanks all", "what did the Defence Ministry say?", "show me the timeline", "", "?", "why why why", "ünïcödé?", "what did  say"} {
+		f.Add(s)
+	}
+	known := map[string]bool{"": true, askWhatSaid: true}
+	for _, k := range askOrder {
+		known[k] = true
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		plain, mentioned := p.understand(msg, false), p.understand(msg, true)
+		if !known[plain.kind] || !known[mentioned.kind] {
+			t.Fatalf("understand(%q) = %q / %q, not a known question", msg, plain.kind, mentioned.kind)
+		}
+		if plain.kind != "" && mentioned.kind != plain.kind {
+			t.Fatalf("a mention changed %q from %q to %q", msg, plain.kind, mentioned.kind)
+		}
+		if plain.kind == askWhatSaid && !strings.Contains(strings.ToLower(msg), strings.ToLower(plain.name)) {
+			t.Fatalf("name %q is not in %q", plain.name, msg)
+		}
+	})
+}
+
+func BenchmarkChartPNG(b *testing.B) {
+	at := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+	c := state.Conflict{ID: "c1", Kind: claim.Figure, Topic: claim.TopicKey("soldiers", "deployed", "kursk"),
+		Sides: [2]state.Side{{Claimant: "HUR"}, {Claimant: "NIS"}}}
+	var claims []claim.Claim
+	for i := range 40 {
+		who := []string{"HUR", "NIS", "Pentagon"}[i%3]
+		claims = append(claims, claim.Claim{Kind: claim.Figure, Subject: "soldiers", Measure: "deployed", Place: "kursk",
+			Value: claim.Interval{Low: float64(10000 + 100*i), High: float64(11000 + 100*i)}, Claimant: who, Outlet: "Wire", AsOf: at.AddDate(0, 0, i)})
+	}
+	var size int
+	for b.Loop() {
+		png, err := ChartPNG(c, claims)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(png)
+	}
+	b.ReportMetric(float64(size), "png_bytes")
+	b.ReportMetric(float64(len(claims)), "figures/chart")
+}
+
+// TestTimelineOfAStatusDispute: no figures, no empty chart: the bot says
+// so in the thread.
+func TestTimelineOfAStatusDispute(t *testing.T) {
+	h := newHarness(t, config.ModeSocket)
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	status := func(id, claimant, outlet string, p claim.Polarity) state.PolledItem {
+		u := "https://" + id + ".example/front"
+		return state.PolledItem{
+			Item: state.ItemRecord{ID: id, Feed: "wire-" + id, Outlet: outlet, URL: u, Published: at},
+			Claims: []claim.Claim{{Kind: claim.Status, Subject: "north korean soldiers", Measure: "at the front", Place: "kursk",
+				Polarity: p, Claimant: claimant, Outlet: outlet, URL: u, Published: at, AsOf: at,
+				Sentence: claimant + " spoke of the soldiers at the front in Kursk."}},
+		}
+	}
+	rec, err := h.store.Record(context.Background(), status("a", "Kyrylo Budanov (HUR)", "Kyiv Wire", claim.Present), status("b", "media reports", "World Desk", claim.Absent))
+	if err != nil || len(rec.Opened) != 1 {
+		t.Fatalf("recorded %+v, %v; want one status conflict", rec, err)
+	}
+	c := rec.Opened[0]
+	h.bot.Notifier().Wake()
+	var th state.Thread
+	h.eventually("alert posted", func() bool {
+		var ok bool
+		th, ok, _ = h.store.ThreadOf(context.Background(), c.ID)
+		return ok
+	})
+	parent, _ := h.fake.Message(th.Channel, th.TS)
+	if strings.Contains(blocksText(parent), ActionChart) {
+		t.Error("a status alert has a Chart button")
+	}
+	_, qts := h.fake.SendUserMessage(th.Channel, editor, "timeline", th.TS)
+	h.eventually("the bot says there is no chart", func() bool {
+		for _, m := range h.fake.Thread(th.Channel, th.TS) {
+			if m.TS > qts && m.User == "" && strings.Contains(m.Text, "No chart: this dispute is about a status") {
+				return true
+			}
+		}
+		return false
+	})
+	if fs := h.fake.Files(); len(fs) != 0 {
+		t.Errorf("%d files uploaded for a status dispute", len(fs))
+	}
+}
