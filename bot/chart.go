@@ -59,7 +59,7 @@ func ChartPNG(c state.Conflict, claims []claim.Claim) ([]byte, error) {
 	}
 	p := plot.New()
 	p.Title.Text = Headline(c)
-	p.X.Label.Text = "as of"
+	p.X.Label.Text = "as of (UTC)"
 	p.Y.Label.Text = yLabel(c)
 	p.Y.Tick.Marker = numberTicks{}
 	p.Legend.Top, p.Legend.Left = true, true
@@ -70,20 +70,16 @@ func ChartPNG(c state.Conflict, claims []claim.Claim) ([]byte, error) {
 	lo, hi := timeSpan(figs)
 	pad := max(hi.Sub(lo)/12, 12*time.Hour)
 	p.X.Min, p.X.Max = unix(lo.Add(-pad)), unix(hi.Add(pad))
-	// Ticks within a few days of each other need the hour to differ.
-	format := "Jan 2\n2006"
-	if hi.Sub(lo)+2*pad <= 4*24*time.Hour {
-		format = "Jan 2\n15:04 MST"
-	}
-	p.X.Tick.Marker = plot.TimeTicks{Format: format, Time: func(t float64) time.Time { return time.Unix(int64(t), 0).UTC() }}
+	p.X.Tick.Marker = timeTicks{}
 
 	series := groupSeries(c, figs)
 	// Series on the same day would hide one another: each is nudged a
 	// little sideways, by its order.
 	nudge := float64(pad) / float64(time.Second) / 4 / float64(max(len(series), 1))
+	capWidth := (p.X.Max - p.X.Min) / 120
 	for i, s := range series {
 		dx := (float64(i) - float64(len(series)-1)/2) * nudge
-		if err := s.add(p, dx, top); err != nil {
+		if err := s.add(p, dx, top, capWidth); err != nil {
 			return nil, fmt.Errorf("bot: chart: %w", err)
 		}
 	}
@@ -175,55 +171,109 @@ func groupSeries(c state.Conflict, figs []claim.Claim) []*series {
 	return out
 }
 
-// add draws the series: its bars, then its dots and arrow heads over them.
-func (s *series) add(p *plot.Plot, dx, top float64) error {
+// add draws the series: an exact figure as a dot; a hedged one as a bar
+// over its interval, with caps, and no dot, since no single value was
+// said; an open end as a bar from the stated bound (a dot) to the top of
+// the chart, with an arrow head.
+func (s *series) add(p *plot.Plot, dx, top, capWidth float64) error {
 	var dots, arrows plotter.XYs
 	for _, cl := range s.figs {
 		x := unix(claimTime(cl)) + dx
 		v := cl.Value
 		switch {
 		case !v.Bounded():
-			if err := s.bar(p, x, v.Low, top); err != nil {
+			if err := s.bar(p, x, v.Low, top, 0); err != nil {
 				return err
 			}
 			dots = append(dots, plotter.XY{X: x, Y: v.Low})
 			arrows = append(arrows, plotter.XY{X: x, Y: top})
 		case v.Low != v.High:
-			if err := s.bar(p, x, v.Low, v.High); err != nil {
+			if err := s.bar(p, x, v.Low, v.High, capWidth); err != nil {
 				return err
 			}
-			dots = append(dots, plotter.XY{X: x, Y: (v.Low + v.High) / 2})
 		default:
 			dots = append(dots, plotter.XY{X: x, Y: v.Low})
 		}
 	}
-	sc, err := plotter.NewScatter(dots)
-	if err != nil {
-		return err
-	}
-	sc.GlyphStyle = draw.GlyphStyle{Color: s.color, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-	p.Add(sc)
-	p.Legend.Add(s.label, sc)
-	if len(arrows) > 0 {
-		ar, err := plotter.NewScatter(arrows)
+	// The legend's swatch: a dot with a bar through it, in the colour.
+	swatch := &plotter.Line{LineStyle: s.lineStyle()}
+	glyph := &plotter.Scatter{GlyphStyle: s.dotStyle()}
+	p.Legend.Add(s.label, swatch, glyph)
+	for _, g := range []struct {
+		xys   plotter.XYs
+		style draw.GlyphStyle
+	}{{dots, s.dotStyle()}, {arrows, draw.GlyphStyle{Color: s.color, Radius: vg.Points(6), Shape: draw.PyramidGlyph{}}}} {
+		if len(g.xys) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(g.xys)
 		if err != nil {
 			return err
 		}
-		ar.GlyphStyle = draw.GlyphStyle{Color: s.color, Radius: vg.Points(5), Shape: draw.TriangleGlyph{}}
-		p.Add(ar)
+		sc.GlyphStyle = g.style
+		p.Add(sc)
 	}
 	return nil
 }
 
-// bar is a hedged figure's interval, from lo to hi, with caps.
-func (s *series) bar(p *plot.Plot, x, lo, hi float64) error {
-	l, err := plotter.NewLine(plotter.XYs{{X: x, Y: lo}, {X: x, Y: hi}})
-	if err != nil {
-		return err
+func (s *series) lineStyle() draw.LineStyle {
+	return draw.LineStyle{Color: s.color, Width: vg.Points(3)}
+}
+
+func (s *series) dotStyle() draw.GlyphStyle {
+	return draw.GlyphStyle{Color: s.color, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+}
+
+// bar is an interval from lo to hi at x, with caps capWidth wide (none
+// at 0, for an open end whose arrow marks it).
+func (s *series) bar(p *plot.Plot, x, lo, hi, capWidth float64) error {
+	lines := []plotter.XYs{{{X: x, Y: lo}, {X: x, Y: hi}}}
+	if capWidth > 0 {
+		for _, y := range []float64{lo, hi} {
+			lines = append(lines, plotter.XYs{{X: x - capWidth/2, Y: y}, {X: x + capWidth/2, Y: y}})
+		}
 	}
-	l.LineStyle = draw.LineStyle{Color: s.color, Width: vg.Points(3)}
-	p.Add(l)
+	for _, xys := range lines {
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return err
+		}
+		l.LineStyle = s.lineStyle()
+		p.Add(l)
+	}
 	return nil
+}
+
+// timeTicks puts the date axis's ticks on whole days (UTC midnight), or
+// on whole hours for a dispute within a day or two, so a label's date
+// is where it stands.
+type timeTicks struct{}
+
+func (timeTicks) Ticks(lo, hi float64) []plot.Tick {
+	start, end := time.Unix(int64(lo), 0).UTC(), time.Unix(int64(hi), 0).UTC()
+	span := end.Sub(start)
+	step, format := 24*time.Hour, "Jan 2\n2006"
+	for _, st := range []struct {
+		d      time.Duration
+		format string
+	}{
+		{time.Hour, "Jan 2\n15:04"}, {3 * time.Hour, "Jan 2\n15:04"}, {6 * time.Hour, "Jan 2\n15:04"}, {12 * time.Hour, "Jan 2\n15:04"},
+		{24 * time.Hour, "Jan 2\n2006"}, {2 * 24 * time.Hour, "Jan 2\n2006"}, {7 * 24 * time.Hour, "Jan 2\n2006"},
+		{14 * 24 * time.Hour, "Jan 2\n2006"}, {28 * 24 * time.Hour, "Jan 2\n2006"}, {91 * 24 * time.Hour, "Jan 2006"}, {364 * 24 * time.Hour, "2006"},
+	} {
+		step, format = st.d, st.format
+		if span/st.d <= 7 {
+			break
+		}
+	}
+	var ts []plot.Tick
+	for t := start.Truncate(step); !t.After(end); t = t.Add(step) {
+		if t.Before(start) {
+			continue
+		}
+		ts = append(ts, plot.Tick{Value: float64(t.Unix()), Label: t.Format(format)})
+	}
+	return ts
 }
 
 // numberTicks labels the figure axis as editors write numbers (12,000).
