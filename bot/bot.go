@@ -32,7 +32,9 @@ func (e *authError) Error() string {
 
 func (e *authError) Unwrap() error { return ErrInvalidAuth }
 
-func isAuthCode(code string) bool {
+// IsAuthCode reports whether a Slack error code means the token itself
+// was refused, not the request.
+func IsAuthCode(code string) bool {
 	switch code {
 	case "invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired", "not_allowed_token_type":
 		return true
@@ -72,12 +74,17 @@ type Bot struct {
 	api      *slack.Client
 	notifier *Notifier
 	now      func() time.Time
+	// phrases are the thread questions the bot understands.
+	phrases *threadPhrases
 
 	// userID and botID are the bot's own, from auth.test, so it never
 	// answers itself.
 	mu     sync.Mutex
 	userID string
 	botID  string
+	// settleMu applies Resolved and Not a contradiction clicks one at a
+	// time (settle).
+	settleMu sync.Mutex
 
 	// ctx is the running bot's; work started by a request runs under it
 	// and stops with it.
@@ -120,6 +127,10 @@ func New(opts Options) (*Bot, error) {
 		slack.OptionHTTPClient(opts.HTTPClient),
 		slack.OptionLog(log.New(io.Discard, "", 0)),
 	)
+	phrases, err := parseThreadPhrases(threadPhrasesData)
+	if err != nil {
+		return nil, err
+	}
 	n, err := NewNotifier(NotifierOptions{
 		Store: opts.Store, API: api, Channel: cfg.Slack.Channel,
 		GroupInterval: cfg.Slack.GroupInterval, Log: opts.Log.With("component", "notifier"),
@@ -129,7 +140,7 @@ func New(opts Options) (*Bot, error) {
 		return nil, err
 	}
 	return &Bot{
-		opts: opts, cfg: cfg, log: opts.Log, api: api, notifier: n, now: opts.Now,
+		opts: opts, cfg: cfg, log: opts.Log, api: api, notifier: n, now: opts.Now, phrases: phrases,
 		sem: make(chan struct{}, opts.Workers),
 	}, nil
 }
@@ -161,7 +172,7 @@ func (b *Bot) start(ctx context.Context) error {
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
 		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && isAuthCode(se.Err) {
+		if errors.As(err, &se) && IsAuthCode(se.Err) {
 			return &authError{variable: config.EnvBotToken, code: se.Err}
 		}
 		return fmt.Errorf("bot: reach Slack at %s: %w", b.cfg.Slack.APIURL, err)
@@ -222,7 +233,7 @@ func (b *Bot) runSocket(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err != nil && isAuthCode(err.Error()) {
+			if err != nil && IsAuthCode(err.Error()) {
 				return &authError{variable: config.EnvAppToken, code: err.Error()}
 			}
 			return fmt.Errorf("bot: socket mode: %w", err)

@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -118,6 +120,7 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 	)
 	now := b.now()
 	var mutedUntil time.Time
+	var was string
 	switch a.ActionID {
 	case ActionMute:
 		mutedUntil = now.Add(MuteButtonDuration)
@@ -125,10 +128,20 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 			return err
 		}
 		c, err = b.opts.Store.Conflict(ctx, id)
-	case ActionResolve:
-		c, err = b.opts.Store.SetConflictStatus(ctx, id, state.StatusResolved, user)
-	case ActionDismiss:
-		c, err = b.opts.Store.SetConflictStatus(ctx, id, state.StatusDismissed, user)
+	case ActionResolve, ActionDismiss:
+		status := state.StatusResolved
+		if a.ActionID == ActionDismiss {
+			status = state.StatusDismissed
+		}
+		var st settlement
+		st, err = b.settle(ctx, id, status, user)
+		if err == nil && st.refused != "" {
+			b.tellUser(ctx, cb.Channel.ID, user, st.refused)
+			return nil
+		}
+		c, was = st.conflict, st.was
+	case ActionChart:
+		return b.chartButton(ctx, id)
 	default:
 		return nil
 	}
@@ -145,11 +158,82 @@ func (b *Bot) applyAction(ctx context.Context, cb slack.InteractionCallback, a *
 	if th, ok, err := b.opts.Store.ThreadOf(ctx, id); err == nil && ok {
 		channel, ts = th.Channel, th.TS
 	}
-	text, blocks := RenderAlert(View{Conflict: c, MutedUntil: mutedUntil, By: user})
+	by := user
+	if c.ChangedBy != "" && c.Status != state.StatusOpen {
+		by = c.ChangedBy // a repeated click leaves the first settler named
+	}
+	text, blocks := RenderAlert(View{Conflict: c, MutedUntil: mutedUntil, By: by, Was: was})
 	if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		return fmt.Errorf("stored, but the alert could not be updated: %w", err)
 	}
 	b.log.Info("alert button", "action", a.ActionID, "conflict_id", id, "user", user)
+	return nil
+}
+
+// settlement is what a Resolved or Not a contradiction click did: the
+// conflict after it, what it replaced ("marked not a contradiction by
+// <@U1>") or, when the click changed nothing, why (refused), for the
+// clicker alone.
+type settlement struct {
+	conflict state.Conflict
+	was      string
+	refused  string
+}
+
+// settle applies the buttons' rule, which README.md states: anyone may
+// settle an open conflict or change a settlement a non-admin made; an
+// admin's settlement stands against a non-admin's click, so a
+// "Not a contradiction" from the desk never silently undoes an admin's
+// "Resolved" (nor the reverse). Clicks are applied one at a time, so two
+// people clicking at once cannot both read the conflict as open.
+func (b *Bot) settle(ctx context.Context, id string, status state.ConflictStatus, user string) (settlement, error) {
+	b.settleMu.Lock()
+	defer b.settleMu.Unlock()
+	cur, err := b.opts.Store.Conflict(ctx, id)
+	if err != nil {
+		return settlement{}, err
+	}
+	settled := cur.Status == state.StatusResolved || cur.Status == state.StatusDismissed
+	switch {
+	case settled && cur.Status == status:
+		return settlement{conflict: cur}, nil
+	case settled && b.isAdmin(cur.ChangedBy) && !b.isAdmin(user):
+		return settlement{conflict: cur, refused: fmt.Sprintf(
+			"%s by <@%s>, an admin, stands: only an admin can change it.", statusWords(cur.Status), cur.ChangedBy)}, nil
+	}
+	c, err := b.opts.Store.SetConflictStatus(ctx, id, status, user)
+	if err != nil {
+		return settlement{}, err
+	}
+	st := settlement{conflict: c}
+	if settled && cur.ChangedBy != "" {
+		st.was = strings.ToLower(statusWords(cur.Status)[:1]) + statusWords(cur.Status)[1:] + " by <@" + cur.ChangedBy + ">"
+	}
+	return st, nil
+}
+
+func statusWords(s state.ConflictStatus) string {
+	if s == state.StatusDismissed {
+		return "Marked not a contradiction"
+	}
+	return "Resolved"
+}
+
+// chartButton posts the chart into the alert's thread; the parent is
+// left as it is.
+func (b *Bot) chartButton(ctx context.Context, id string) error {
+	th, ok, err := b.opts.Store.ThreadOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("no thread for %s", id)
+	}
+	c, err := b.opts.Store.Conflict(ctx, id)
+	if err != nil {
+		return err
+	}
+	b.postChart(ctx, c, th)
 	return nil
 }
 
@@ -176,15 +260,18 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 		return
 	}
 	var channel, user, botID, subtype, text, ts, threadTS string
+	var mentioned bool
 	switch e := ev.Inner.(type) {
 	case *slackevents.MessageEvent:
 		channel, user, botID, subtype, text, ts, threadTS = e.Channel, e.User, e.BotID, e.SubType, e.Text, e.TimeStamp, e.ThreadTimeStamp
 	case *slackevents.AppMentionEvent:
 		channel, user, botID, text, ts, threadTS = e.Channel, e.User, e.BotID, e.Text, e.TimeStamp, e.ThreadTimeStamp
+		mentioned = true
 	default:
 		return
 	}
 	selfUser, selfBot := b.self()
+	mentioned = mentioned || selfUser != "" && strings.Contains(text, "<@"+selfUser+">")
 	switch {
 	case threadTS == "" || threadTS == ts:
 		return // not a reply in a thread
@@ -210,13 +297,42 @@ func (b *Bot) handleEvent(ctx context.Context, ev eventEnvelope) {
 		b.log.Warn("conflict of thread unreadable", "conflict_id", id, "error", err)
 		return
 	}
-	answer := b.answerThread(ctx, c, stripMention(text, selfUser))
-	if answer == "" {
-		return
+	answer := b.answerThread(ctx, c, stripMention(text, selfUser), mentioned)
+	if answer.text == "" {
+		return // not a question for the bot: people talking
 	}
 	// MsgOptionTS without MsgOptionBroadcast: the answer stays in the thread.
-	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(clip(answer, 39000), false), slack.MsgOptionTS(threadTS)); err != nil {
+	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText(clip(answer.text, 39000), false), slack.MsgOptionTS(threadTS)); err != nil {
 		b.log.Warn("thread answer not delivered", "conflict_id", id, "error", err)
+	}
+	if answer.chart {
+		b.postChart(ctx, c, state.Thread{Channel: channel, TS: threadTS})
+	}
+}
+
+// postChart uploads the dispute's chart into its thread, or says there
+// is nothing to draw.
+func (b *Bot) postChart(ctx context.Context, c state.Conflict, th state.Thread) {
+	png, err := ChartPNG(c, b.timelineClaims(ctx, c))
+	if errors.Is(err, ErrNoFigures) {
+		msg := "No chart: this dispute is about a status (" + escape(Headline(c)) + "), with no figures to draw."
+		if _, _, err := b.api.PostMessageContext(ctx, th.Channel, slack.MsgOptionText(msg, false), slack.MsgOptionTS(th.TS)); err != nil {
+			b.log.Warn("thread answer not delivered", "conflict_id", c.ID, "error", err)
+		}
+		return
+	}
+	if err != nil {
+		b.log.Warn("chart not drawn", "conflict_id", c.ID, "error", err)
+		return
+	}
+	name := "crosscheck-" + c.ID + ".png"
+	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(png), FileSize: len(png), Filename: name,
+		Title: "Timeline of " + Headline(c), AltTxt: "Chart of the figures in " + Headline(c) + " over time",
+		Channel: th.Channel, ThreadTimestamp: th.TS,
+	})
+	if err != nil {
+		b.log.Warn("chart not uploaded", "conflict_id", c.ID, "error", err)
 	}
 }
 

@@ -77,6 +77,17 @@ type Config struct {
 	Claims               Claims         `yaml:"claims"`
 }
 
+// RequireChannel is what `crosscheck run` adds to the checks of Parse:
+// it posts alerts, so it needs slack.channel, and says so before it
+// calls Slack or creates the store. The other commands do without.
+func (c *Config) RequireChannel() error {
+	if c.Slack.Channel != "" {
+		return nil
+	}
+	return &Error{File: c.File, Line: keyLine(c.File, "slack"), Field: "slack.channel",
+		Err: errors.New("required by crosscheck run: the channel alerts go to, an ID such as C0123456789 or #name (invite the bot to it)")}
+}
+
 // Slack is where and how alerts are delivered. The tokens are not here:
 // see Secrets.
 type Slack struct {
@@ -117,6 +128,27 @@ type Limits struct {
 	// an IPv6 /64) holds open at once; Slack and a reverse proxy in front
 	// each count as one client.
 	HTTPConnsPerClient int `yaml:"http_conns_per_client"`
+	// Proxy is how feeds are fetched: "" directly, ProxyEnvironment
+	// through HTTP_PROXY / HTTPS_PROXY less NO_PROXY, or the URL of a
+	// proxy (http://proxy.internal:3128).
+	Proxy string `yaml:"proxy"`
+}
+
+// ProxyEnvironment is limits.proxy's value for the proxy the environment
+// names.
+const ProxyEnvironment = "environment"
+
+// ProxyURL is limits.proxy as a URL; nil when it is "" or
+// ProxyEnvironment. Parse has checked it.
+func (l Limits) ProxyURL() *url.URL {
+	if l.Proxy == "" || l.Proxy == ProxyEnvironment {
+		return nil
+	}
+	u, err := url.Parse(l.Proxy)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // Claims tunes extraction and comparison. It is plain data; the claim
@@ -204,6 +236,26 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// keyLine is the line of top-level key in file, for an error found after
+// loading; 0 when the file or the key is not there.
+func keyLine(file, key string) int {
+	data, err := os.ReadFile(file)
+	if err != nil || len(data) > maxFileSize {
+		return 0
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return 0
+	}
+	top := root.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		if top[i].Value == key {
+			return top[i].Line
+		}
+	}
+	return 0
+}
 
 // Load reads and checks the configuration file at path.
 func Load(path string) (*Config, error) {
@@ -778,6 +830,15 @@ func (d *decoder) checkLimits(l Limits) error {
 		// as long as having no timeout would.
 		if t.v < time.Second || t.v > 10*time.Minute {
 			return d.errAt(t.path, fmt.Errorf("%v: want between 1s and 10m", t.v))
+		}
+	}
+	if l.Proxy != "" && l.Proxy != ProxyEnvironment {
+		u, err := url.Parse(l.Proxy)
+		switch {
+		case err != nil || u.Host == "":
+			return d.errAt("limits.proxy", fmt.Errorf("%q: want %s, or a proxy URL such as http://proxy.internal:3128", l.Proxy, ProxyEnvironment))
+		case u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5":
+			return d.errAt("limits.proxy", fmt.Errorf("%q: want an http, https or socks5 proxy URL", l.Proxy))
 		}
 	}
 	return nil

@@ -126,35 +126,11 @@ func backupDest(arg string, now time.Time) (string, error) {
 // backupFromRunningBot fetches the copy from the bot's /backup endpoint
 // into dest, via a temporary file that is checked before it replaces dest.
 func backupFromRunningBot(ctx context.Context, cfg *config.Config, dest string) (int64, error) {
-	token, err := os.ReadFile(backupTokenPath(cfg.Store))
-	if err != nil {
-		return 0, fmt.Errorf("read the bot's backup token: %w", err)
-	}
-	host, port, err := net.SplitHostPort(cfg.Listen)
-	if err != nil {
-		return 0, fmt.Errorf("listen %q: %w", cfg.Listen, err)
-	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	url := "http://" + net.JoinHostPort(host, port) + backupPath
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	client := &http.Client{
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	resp, err := client.Do(req)
+	resp, err := askRunningBot(ctx, cfg, http.MethodGet, backupPath, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return 0, fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(msg)))
-	}
 
 	tmp, err := safefile.Create(dest)
 	if err != nil {
@@ -244,15 +220,7 @@ func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "GET only", http.StatusMethodNotAllowed)
 		return
 	}
-	if !sameMachine(r) || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
-		b.log.Warn("backup refused: not from this machine", "remote_addr", r.RemoteAddr)
-		http.Error(w, "backups are served to this machine only", http.StatusForbidden)
-		return
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(b.token)) != 1 {
-		b.log.Warn("backup refused: bad token", "remote_addr", r.RemoteAddr)
-		http.Error(w, "missing or wrong token (run crosscheck backup beside the store)", http.StatusUnauthorized)
+	if !b.authorized(w, r, "backup") {
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
@@ -271,6 +239,63 @@ func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.log.Info("backup served", "bytes", n, "took", time.Since(start))
+}
+
+// authorized lets through only requests from this machine that carry the
+// token (see the file comment); it answers the others itself. what names
+// the endpoint in the log.
+func (b *backupEndpoint) authorized(w http.ResponseWriter, r *http.Request, what string) bool {
+	if !sameMachine(r) || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
+		b.log.Warn(what+" refused: not from this machine", "remote_addr", r.RemoteAddr)
+		http.Error(w, what+" is served to this machine only", http.StatusForbidden)
+		return false
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(b.token)) != 1 {
+		b.log.Warn(what+" refused: bad token", "remote_addr", r.RemoteAddr)
+		http.Error(w, "missing or wrong token (run crosscheck beside the store)", http.StatusUnauthorized)
+		return false
+	}
+	return true
+}
+
+// askRunningBot sends a request to the running bot's loopback endpoint at
+// path, with the token it wrote beside the store; an answer other than
+// 200 is an error carrying the bot's words.
+func askRunningBot(ctx context.Context, cfg *config.Config, method, path string, body io.Reader) (*http.Response, error) {
+	token, err := os.ReadFile(backupTokenPath(cfg.Store))
+	if err != nil {
+		return nil, fmt.Errorf("read the bot's token: %w", err)
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen %q: %w", cfg.Listen, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	url := "http://" + net.JoinHostPort(host, port) + path
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	client := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return nil, fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return resp, nil
 }
 
 // sameMachine is true for loopback clients and for clients connecting from

@@ -56,6 +56,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.RequireChannel(); err != nil {
+		return usageError{err}
+	}
 	secrets := config.SecretsFromEnv(e.getenv)
 	if err := secrets.Check(cfg.Slack.Mode); err != nil {
 		return err
@@ -88,11 +91,11 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
-	fetcher := newFetcher(cfg, metrics.HTTPStatus)
+	fetcher := newFetcher(cfg, e.getenv, metrics.HTTPStatus)
 	defer fetcher.Close()
 	dk := newDesk(store, extractor, fetcher, log)
 
-	schedRef := &schedulerRef{}
+	schedRef := &schedulerRef{metrics: metrics}
 	b, err := bot.New(bot.Options{
 		Store:      store,
 		Checker:    &urlChecker{fetcher: fetcher, desk: dk, extractor: extractor},
@@ -125,6 +128,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err := schedule(sched, defs); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	for _, d := range defs {
+		metrics.KnownFeeds(d.Source.Name)
+	}
 
 	backup, err := newBackupEndpoint(store, log.With("component", "backup"))
 	if err != nil {
@@ -151,6 +157,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 		},
 	})
 	mux.Handle("GET "+backupPath, backup)
+	mux.Handle("POST "+adminPath, &adminEndpoint{
+		auth: backup, held: &heldStore{store: store, cfg: cfg, sched: schedRef}, log: log.With("component", "admin"),
+	})
 	if cfg.Slack.Mode == config.ModeHTTP {
 		mux.Handle("/slack/", b.Handler())
 	}
@@ -185,7 +194,8 @@ func runRun(ctx context.Context, e env, args []string) error {
 		}
 	}()
 	sched.Start(context.WithoutCancel(ctx))
-	log.Info("crosscheck running", "feeds", len(defs), "listen", ln.Addr().String(),
+	build := ops.ReadBuild()
+	log.Info("crosscheck running", "version", build.Version, "revision", build.Revision, "feeds", len(defs), "listen", ln.Addr().String(),
 		"slack_mode", cfg.Slack.Mode, "channel", cfg.Slack.Channel, "store", cfg.Store)
 
 	var runErr error
@@ -324,8 +334,11 @@ func pollFunc(dk *desk.Desk, store *state.Store, m *ops.Metrics, n *bot.Notifier
 // schedulerRef hands the bot the scheduler, which is built after the bot
 // because its polls wake the bot's notifier.
 type schedulerRef struct {
-	mu sync.Mutex
-	s  *feeds.Scheduler
+	// metrics hears of feeds added while running, so their series exist
+	// before their first poll.
+	metrics *ops.Metrics
+	mu      sync.Mutex
+	s       *feeds.Scheduler
 }
 
 func (r *schedulerRef) set(s *feeds.Scheduler) {
@@ -345,7 +358,11 @@ func (r *schedulerRef) Add(src feeds.Source) error {
 	if s == nil {
 		return errors.New("run: scheduler not started")
 	}
-	return s.Add(src)
+	if err := s.Add(src); err != nil {
+		return err
+	}
+	r.metrics.KnownFeeds(src.Name)
+	return nil
 }
 
 func (r *schedulerRef) Remove(name string) error { return r.do(name, (*feeds.Scheduler).Remove) }

@@ -26,6 +26,8 @@ func TestRunRefusesToStart(t *testing.T) {
 	refusing := slacktest.NewServer()
 	defer refusing.Close()
 	refusing.Fail("auth.test", slacktest.Failure{Error: "invalid_auth"})
+	noChannel := slacktest.NewServer()
+	defer noChannel.Close()
 
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -84,6 +86,10 @@ func TestRunRefusesToStart(t *testing.T) {
 			}, "SLACK_APP_TOKEN: not set in the environment"},
 		{"Slack refuses the token", func(dir string) string { return config(dir, "", "", refusing.APIURL()) },
 			slackEnv(refusing), "SLACK_BOT_TOKEN: refused by Slack (invalid_auth)"},
+		{"no channel for the alerts", func(dir string) string {
+			return writeConfig(t, dir, fmt.Sprintf("store: %s\nlisten: %s\nslack:\n  api_url: %s\n",
+				filepath.Join(dir, "crosscheck.db"), freeAddr(t), noChannel.APIURL()))
+		}, slackEnv(noChannel), "crosscheck.yaml:3: slack.channel: required by crosscheck run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +113,9 @@ func TestRunRefusesToStart(t *testing.T) {
 				if strings.Contains(stderr, secret) {
 					t.Error("a token was printed")
 				}
+			}
+			if n := len(noChannel.Calls()); n > 0 {
+				t.Errorf("Slack called %d times before the configuration was complete", n)
 			}
 			// Nothing half-started: no store file, the listen address free.
 			if _, err := os.Stat(filepath.Join(dir, "crosscheck.db")); err == nil {
