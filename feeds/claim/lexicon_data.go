@@ -19,14 +19,6 @@ import (
 var lexiconYAML []byte
 
 type lexiconData struct {
-	Nationalities []struct {
-		Name    string
-		Aliases []string
-		Nouns   []string
-		NounOf  string `yaml:"noun_of"`
-		Side    string
-	}
-	Opponents        map[string]string
 	Subjects         map[string][]string
 	NeedsNationality []string `yaml:"needs_nationality"`
 	UnitWords        []string `yaml:"unit_words"`
@@ -103,7 +95,8 @@ func addData(lx *lexicon) error {
 }
 
 func addSubjects(lx *lexicon, d *lexiconData) error {
-	for _, n := range d.Nationalities {
+	nats := registry.DefaultNationalities()
+	for _, n := range nats.List {
 		for _, a := range n.Aliases {
 			e := lx.entry(a)
 			e.nat, e.side = n.Name, n.Side
@@ -113,7 +106,7 @@ func addSubjects(lx *lexicon, d *lexiconData) error {
 			e.nat, e.natNoun, e.side = n.Name, n.NounOf, n.Side
 		}
 	}
-	lx.opponents = d.Opponents
+	lx.opponents = nats.Opponents
 	for canon, ws := range d.Subjects {
 		for _, w := range ws {
 			lx.entry(w).head = canon

@@ -123,3 +123,54 @@ func Key(s string) string {
 	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
 	return strings.Join(strings.Fields(s), " ")
 }
+
+//go:embed nationalities.yaml
+var nationalitiesYAML []byte
+
+// Nationality is a people or country as the subject of a claim: the words
+// that name it, its plural noun ("north koreans") and what that noun counts,
+// and the side it fights on in a control claim.
+type Nationality struct {
+	Name    string
+	Aliases []string
+	Nouns   []string
+	NounOf  string `yaml:"noun_of"`
+	Side    string
+}
+
+// Nationalities is the embedded list of nationalities and, by side, the
+// side it fights.
+type Nationalities struct {
+	List      []Nationality `yaml:"nationalities"`
+	Opponents map[string]string
+	byAlias   map[string]int
+}
+
+// DefaultNationalities returns the embedded nationalities.
+func DefaultNationalities() *Nationalities {
+	var n Nationalities
+	dec := yaml.NewDecoder(bytes.NewReader(nationalitiesYAML))
+	dec.KnownFields(true)
+	if err := dec.Decode(&n); err != nil {
+		panic(fmt.Errorf("registry: nationalities.yaml: %w", err)) // embedded data, checked by the tests
+	}
+	n.byAlias = map[string]int{}
+	for i, x := range n.List {
+		for _, a := range append(append([]string{x.Name}, x.Aliases...), x.Nouns...) {
+			n.byAlias[Key(a)] = i
+		}
+	}
+	return &n
+}
+
+// Lookup returns the nationality a phrase names ("Moscow", "North
+// Korea's", "Ukrainians").
+func (n *Nationalities) Lookup(phrase string) (Nationality, bool) {
+	k := strings.TrimSuffix(Key(phrase), " 's")
+	k = strings.TrimSuffix(k, "'s")
+	i, ok := n.byAlias[k]
+	if !ok {
+		return Nationality{}, false
+	}
+	return n.List[i], true
+}

@@ -39,3 +39,17 @@ func TestWithOverrides(t *testing.T) {
 		t.Errorf("override lost: %+v", e)
 	}
 }
+
+func TestNationalities(t *testing.T) {
+	n := DefaultNationalities()
+	for _, tc := range []struct{ phrase, name string }{
+		{"Moscow", "russian"}, {"North Korea's", "north korean"}, {"Ukrainians", "ukrainian"}, {"DPRK", "north korean"},
+	} {
+		if got, ok := n.Lookup(tc.phrase); !ok || got.Name != tc.name {
+			t.Errorf("Lookup(%q) = %+v, %v; want %s", tc.phrase, got, ok, tc.name)
+		}
+	}
+	if n.Opponents["russian"] != "ukrainian" {
+		t.Errorf("opponents %v", n.Opponents)
+	}
+}
