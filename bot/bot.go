@@ -32,7 +32,9 @@ func (e *authError) Error() string {
 
 func (e *authError) Unwrap() error { return ErrInvalidAuth }
 
-func isAuthCode(code string) bool {
+// IsAuthCode reports whether a Slack error code means the token itself
+// was refused, not the request.
+func IsAuthCode(code string) bool {
 	switch code {
 	case "invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired", "not_allowed_token_type":
 		return true
@@ -72,12 +74,17 @@ type Bot struct {
 	api      *slack.Client
 	notifier *Notifier
 	now      func() time.Time
+	// phrases are the thread questions the bot understands.
+	phrases *threadPhrases
 
 	// userID and botID are the bot's own, from auth.test, so it never
 	// answers itself.
 	mu     sync.Mutex
 	userID string
 	botID  string
+	// settleMu applies Resolved and Not a contradiction clicks one at a
+	// time (settle).
+	settleMu sync.Mutex
 
 	// ctx is the running bot's; work started by a request runs under it
 	// and stops with it.
@@ -120,6 +127,10 @@ func New(opts Options) (*Bot, error) {
 		slack.OptionHTTPClient(opts.HTTPClient),
 		slack.OptionLog(log.New(io.Discard, "", 0)),
 	)
+	phrases, err := parseThreadPhrases(threadPhrasesData)
+	if err != nil {
+		return nil, err
+	}
 	n, err := NewNotifier(NotifierOptions{
 		Store: opts.Store, API: api, Channel: cfg.Slack.Channel,
 		GroupInterval: cfg.Slack.GroupInterval, Log: opts.Log.With("component", "notifier"),
@@ -129,7 +140,7 @@ func New(opts Options) (*Bot, error) {
 		return nil, err
 	}
 	return &Bot{
-		opts: opts, cfg: cfg, log: opts.Log, api: api, notifier: n, now: opts.Now,
+		opts: opts, cfg: cfg, log: opts.Log, api: api, notifier: n, now: opts.Now, phrases: phrases,
 		sem: make(chan struct{}, opts.Workers),
 	}, nil
 }
@@ -161,7 +172,7 @@ func (b *Bot) start(ctx context.Context) error {
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
 		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && isAuthCode(se.Err) {
+		if errors.As(err, &se) && IsAuthCode(se.Err) {
 			return &authError{variable: config.EnvBotToken, code: se.Err}
 		}
 		return fmt.Errorf("bot: reach Slack at %s: %w", b.cfg.Slack.APIURL, err)
@@ -209,7 +220,9 @@ func (b *Bot) spawn(fn func(ctx context.Context)) bool {
 // runSocket keeps a Socket Mode connection and acks every envelope at
 // once, before the work it asks for.
 func (b *Bot) runSocket(ctx context.Context) error {
-	client := socketmode.New(b.api, socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	// slack-go reads websocket messages of any size unless told.
+	client := socketmode.New(b.api, socketmode.OptionLog(log.New(io.Discard, "", 0)),
+		socketmode.OptionReadLimit(MaxSocketMessage))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
@@ -220,7 +233,7 @@ func (b *Bot) runSocket(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err != nil && isAuthCode(err.Error()) {
+			if err != nil && IsAuthCode(err.Error()) {
 				return &authError{variable: config.EnvAppToken, code: err.Error()}
 			}
 			return fmt.Errorf("bot: socket mode: %w", err)
@@ -249,14 +262,15 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, ev s
 	}
 }
 
-// dispatch hands a decoded request to a worker.
-func (b *Bot) dispatch(data any, fallbackID string) {
+// dispatch hands a decoded request to a worker; envelopeID identifies the
+// delivery (Slack resends an unacknowledged envelope under the same ID).
+func (b *Bot) dispatch(data any, envelopeID string) {
 	var ok bool
 	switch d := data.(type) {
 	case slack.SlashCommand:
-		ok = b.spawn(func(ctx context.Context) { b.handleCommand(ctx, d) })
+		ok = b.spawn(func(ctx context.Context) { b.handleCommand(ctx, d, envelopeID) })
 	case slack.InteractionCallback:
-		ok = b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, d, fallbackID) })
+		ok = b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, d, envelopeID) })
 	case eventEnvelope:
 		ok = b.spawn(func(ctx context.Context) { b.handleEvent(ctx, d) })
 	default:

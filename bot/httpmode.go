@@ -18,6 +18,13 @@ import (
 // under this.
 const MaxRequestBody = 512 << 10
 
+// MaxSocketMessage caps one Socket Mode message. It is larger than
+// MaxRequestBody because an oversized command must still arrive to be
+// answered "too long" (a message over the cap drops the connection, and
+// Slack would resend it forever), yet bounded, so a peer cannot make the
+// bot buffer without end.
+const MaxSocketMessage = 4 << 20
+
 // Handler serves Slack's requests in HTTP mode: /slack/events,
 // /slack/commands and /slack/interactivity. Each request is verified
 // against the signing secret (timestamps over five minutes off are
@@ -99,7 +106,8 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable command", http.StatusBadRequest)
 		return
 	}
-	if !b.spawn(func(ctx context.Context) { b.handleCommand(ctx, cmd) }) {
+	reqTS := r.Header.Get("X-Slack-Request-Timestamp") // signed, so a retry repeats it
+	if !b.spawn(func(ctx context.Context) { b.handleCommand(ctx, cmd, reqTS) }) {
 		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "Crosscheck is busy or restarting; try again in a moment."})
 		return
 	}
@@ -121,7 +129,8 @@ func (b *Bot) serveInteractivity(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable payload", http.StatusBadRequest)
 		return
 	}
-	if !b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, cb, "") }) {
+	reqTS := r.Header.Get("X-Slack-Request-Timestamp")
+	if !b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, cb, reqTS) }) {
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}

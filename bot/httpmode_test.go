@@ -15,6 +15,7 @@ import (
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
+	"github.com/crosscheck-news/crosscheck/state"
 	"github.com/slack-go/slack"
 )
 
@@ -271,4 +272,67 @@ func FuzzHTTPBodies(f *testing.F) {
 			t.Errorf("%s answered %d", path, rec.Code)
 		}
 	})
+}
+
+// TestHTTPModeWithoutTriggerID: requests that carry no trigger_id are told
+// apart by their own content, so two different commands (or buttons) both
+// act, and a byte-for-byte retry of one, same signed timestamp, is dropped.
+func TestHTTPModeWithoutTriggerID(t *testing.T) {
+	h := newHTTPHarness(t)
+	form := "application/x-www-form-urlencoded"
+	ts := time.Now()
+	send := func(path string, body []byte) {
+		t.Helper()
+		resp := h.post(path, form, body, func(hd http.Header) { slacktest.Sign(hd, signingSecret, ts, body) })
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d: %s", path, resp.StatusCode, readAll(resp))
+		}
+		readAll(resp)
+	}
+	command := func(text string) []byte {
+		f := h.fake.CommandForm(slack.SlashCommand{UserID: editor, ChannelID: alerts, Text: text})
+		f.Del("trigger_id")
+		return []byte(f.Encode())
+	}
+	button := func(action, conflictID, messageTS string) []byte {
+		p := h.fake.BlockAction(editor, alerts, messageTS, action, conflictID)
+		delete(p, "trigger_id")
+		payload, _ := json.Marshal(p)
+		return []byte(url.Values{"payload": {string(payload)}}.Encode())
+	}
+	c1, parent1 := h.postAlert(5)
+	c2, parent2 := h.postAlert(6)
+	updatesBefore := len(h.fake.Updates())
+
+	help, frob := command("help"), command("frobnicate")
+	resolve, dismiss := button(ActionResolve, c1.ID, parent1.TS), button(ActionDismiss, c2.ID, parent2.TS)
+	send("/slack/commands", help)
+	send("/slack/commands", help) // Slack's retry: same body, same timestamp
+	send("/slack/commands", frob)
+	send("/slack/interactivity", resolve)
+	send("/slack/interactivity", resolve)
+	send("/slack/interactivity", dismiss)
+	// Every request above was acknowledged after its work was handed to a
+	// worker; waiting for the workers leaves nothing in flight.
+	h.bot.work.Wait()
+
+	var answers []string
+	for _, e := range h.fake.Ephemerals() {
+		answers = append(answers, e.Text)
+	}
+	if len(answers) != 2 || !strings.Contains(strings.Join(answers, "\n"), `I don't know the command "frobnicate"`) {
+		t.Errorf("answers %q, want one to help and one to frobnicate", answers)
+	}
+	if n := len(h.fake.Updates()) - updatesBefore; n != 2 {
+		t.Errorf("%d alert updates after resolve, its retry and dismiss; want 2", n)
+	}
+	for _, tc := range []struct {
+		id   string
+		want state.ConflictStatus
+	}{{c1.ID, state.StatusResolved}, {c2.ID, state.StatusDismissed}} {
+		c, err := h.store.Conflict(context.Background(), tc.id)
+		if err != nil || c.Status != tc.want {
+			t.Errorf("conflict %s is %v (%v), want %v", tc.id, c.Status, err, tc.want)
+		}
+	}
 }

@@ -38,7 +38,7 @@ func TestManifest(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &m); err != nil {
 		t.Fatalf("manifest.yaml: %v", err)
 	}
-	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history"} {
+	for _, s := range []string{"chat:write", "commands", "app_mentions:read", "channels:history", "groups:history", "files:write"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("manifest lacks bot scope %s", s)
 		}

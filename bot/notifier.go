@@ -25,8 +25,10 @@ type NotifierOptions struct {
 	// Channel receives alerts that name none of their own.
 	Channel string
 	// GroupInterval holds each alert back this long after it was queued,
-	// so the alerts of one poll arrive together (default 30 s; negative
-	// means none).
+	// so the alerts of one poll arrive together. Zero (or negative) means
+	// no wait, as slack.group_interval: 0s says; the configuration's
+	// default (config.DefaultGroupInterval) is filled in by config, not here,
+	// so that an explicit 0s is never mistaken for "unset".
 	GroupInterval time.Duration
 	// Pace is the least time between two messages to one channel
 	// (default 1 s).
@@ -73,9 +75,6 @@ func NewNotifier(opts NotifierOptions) (*Notifier, error) {
 		return nil, errors.New("bot: notifier needs a Slack client")
 	case opts.Channel == "":
 		return nil, errors.New("bot: notifier needs an alert channel (slack.channel)")
-	}
-	if opts.GroupInterval == 0 {
-		opts.GroupInterval = 30 * time.Second
 	}
 	if opts.GroupInterval < 0 {
 		opts.GroupInterval = 0

@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -189,32 +190,56 @@ func TestNotifierSkipsClosed(t *testing.T) {
 	}
 }
 
-// TestNotifierGroupInterval: alerts wait out the group interval.
+// TestNotifierGroupInterval: alerts wait out slack.group_interval as the
+// configuration file says it: the default when unset, and no wait at all
+// for an explicit 0s.
 func TestNotifierGroupInterval(t *testing.T) {
-	st := openStore(t)
-	c := recordConflict(t, st, 1, true)
-	synctest.Test(t, func(t *testing.T) {
-		fake := slacktest.New()
-		fake.Now = time.Now
-		queued := time.Now()
-		for range 3 {
-			if _, err := st.QueueAlert(context.Background(), state.Alert{ConflictID: c.ID, Kind: state.AlertNew, Queued: queued}); err != nil {
+	tests := []struct {
+		name, yaml string
+		wait       time.Duration
+	}{
+		{"unset", "slack:\n  channel: C0123456789\n", config.DefaultGroupInterval},
+		{"10s", "slack:\n  group_interval: 10s\n", 10 * time.Second},
+		{"0s", "slack:\n  group_interval: 0s\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Parse("crosscheck.yaml", []byte(tt.yaml))
+			if err != nil {
 				t.Fatal(err)
 			}
-		}
-		n := newNotifier(t, st, fake, NotifierOptions{})
-		stop := runNotifier(n)
-		defer stop()
-		time.Sleep(29 * time.Second)
-		if len(fake.Messages()) != 0 {
-			t.Fatal("posted before the group interval")
-		}
-		waitEmpty(t, st, time.Minute)
-		msgs := fake.Messages()
-		if len(msgs) != 3 || msgs[0].Posted.Sub(queued) < 30*time.Second {
-			t.Errorf("%d messages, first %v after queueing", len(msgs), msgs[0].Posted.Sub(queued))
-		}
-	})
+			st := openStore(t)
+			c := recordConflict(t, st, 1, true)
+			synctest.Test(t, func(t *testing.T) {
+				fake := slacktest.New()
+				fake.Now = time.Now
+				queued := time.Now()
+				for range 3 {
+					if _, err := st.QueueAlert(context.Background(), state.Alert{ConflictID: c.ID, Kind: state.AlertNew, Queued: queued}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				n := newNotifier(t, st, fake, NotifierOptions{GroupInterval: cfg.Slack.GroupInterval})
+				stop := runNotifier(n)
+				defer stop()
+				if tt.wait > 0 {
+					time.Sleep(tt.wait - time.Second)
+					if len(fake.Messages()) != 0 {
+						t.Fatal("posted before the group interval")
+					}
+				}
+				waitEmpty(t, st, time.Minute)
+				msgs := fake.Messages()
+				if len(msgs) != 3 {
+					t.Fatalf("%d messages, want 3", len(msgs))
+				}
+				// Three posts to one channel are paced a second apart.
+				if first := msgs[0].Posted.Sub(queued); first < tt.wait || first > tt.wait+time.Second {
+					t.Errorf("first message %v after queueing, want %v", first, tt.wait)
+				}
+			})
+		})
+	}
 }
 
 // TestNotifierCrashAfterPost: the bot stops right after Slack took a post

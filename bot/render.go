@@ -17,6 +17,8 @@ const (
 	ActionMute    = "crosscheck_mute"
 	ActionResolve = "crosscheck_resolve"
 	ActionDismiss = "crosscheck_dismiss"
+	// ActionChart posts the dispute's chart into its thread.
+	ActionChart = "crosscheck_chart"
 )
 
 // MuteButtonDuration is how long the Mute button silences a conflict.
@@ -39,6 +41,9 @@ type View struct {
 	MutedUntil time.Time
 	// By is the Slack user ID whose button last changed the status.
 	By string
+	// Was is the settlement By's click replaced ("marked not a
+	// contradiction by <@U1>"), shown beside it.
+	Was string
 }
 
 // Headline names the topic the way an editor says it:
@@ -225,11 +230,15 @@ func statusLine(v View) string {
 	if v.By != "" {
 		by = " by <@" + v.By + ">"
 	}
+	was := ""
+	if v.Was != "" {
+		was = " (was " + v.Was + ")"
+	}
 	switch v.Conflict.Status {
 	case state.StatusResolved:
-		return ":white_check_mark: Resolved" + by
+		return ":white_check_mark: Resolved" + by + was
 	case state.StatusDismissed:
-		return ":no_entry_sign: Marked not a contradiction" + by + "; similar alerts will be held back"
+		return ":no_entry_sign: Marked not a contradiction" + by + was + "; similar alerts will be held back"
 	}
 	if !v.MutedUntil.IsZero() {
 		return ":no_bell: Muted until " + v.MutedUntil.UTC().Format("Jan 2 15:04 MST") + by
@@ -271,21 +280,42 @@ func RenderAlert(v View) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewContextBlock("status",
 			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
 	}
-	if c.Status == state.StatusOpen || c.Status == "" {
-		var buttons []slack.BlockElement
-		if v.MutedUntil.IsZero() {
-			buttons = append(buttons, slack.NewButtonBlockElement(ActionMute, c.ID,
-				slack.NewTextBlockObject(slack.PlainTextType, "Mute 24h", false, false)))
+	var buttons []slack.BlockElement
+	for _, bt := range alertButtons(v) {
+		e := slack.NewButtonBlockElement(bt.action, c.ID, slack.NewTextBlockObject(slack.PlainTextType, bt.label, false, false))
+		if bt.style != "" {
+			e = e.WithStyle(bt.style)
 		}
-		buttons = append(buttons,
-			slack.NewButtonBlockElement(ActionResolve, c.ID,
-				slack.NewTextBlockObject(slack.PlainTextType, "Resolved", false, false)).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(ActionDismiss, c.ID,
-				slack.NewTextBlockObject(slack.PlainTextType, "Not a contradiction", false, false)).WithStyle(slack.StyleDanger),
-		)
+		buttons = append(buttons, e)
+	}
+	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("actions", buttons...))
 	}
 	return FallbackText(c), blocks
+}
+
+type button struct {
+	action, label string
+	style         slack.Style
+}
+
+// alertButtons are the parent's buttons, the same in Block Kit and in the
+// terminal: Mute, Resolved and Not a contradiction while the conflict is
+// open (Mute only while not muted); Chart for a figure dispute, settled
+// or not, since a status dispute has no figures to draw.
+func alertButtons(v View) []button {
+	c := v.Conflict
+	var out []button
+	if c.Status == state.StatusOpen || c.Status == "" {
+		if v.MutedUntil.IsZero() {
+			out = append(out, button{ActionMute, "Mute 24h", ""})
+		}
+		out = append(out, button{ActionResolve, "Resolved", slack.StylePrimary}, button{ActionDismiss, "Not a contradiction", slack.StyleDanger})
+	}
+	if c.Kind == claim.Figure {
+		out = append(out, button{ActionChart, "Chart", ""})
+	}
+	return out
 }
 
 func kindName(k claim.Kind) string {
@@ -398,12 +428,12 @@ func PlainAlert(v View) string {
 	if line := statusLine(v); line != "" {
 		fmt.Fprintf(&b, "\n%s\n", unmark(line))
 	}
-	if c.Status == state.StatusOpen || c.Status == "" {
-		if v.MutedUntil.IsZero() {
-			b.WriteString("\n[Mute 24h] [Resolved] [Not a contradiction]\n")
-		} else {
-			b.WriteString("\n[Resolved] [Not a contradiction]\n")
+	if bts := alertButtons(v); len(bts) > 0 {
+		labels := make([]string, len(bts))
+		for i, bt := range bts {
+			labels[i] = "[" + bt.label + "]"
 		}
+		b.WriteString("\n" + strings.Join(labels, " ") + "\n")
 	}
 	return b.String()
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -15,49 +14,39 @@ import (
 const threadHelp = "I can answer, in this thread: *sources* (who said what, where) · *timeline* (the figures over time) · " +
 	"*why* (which rule fired) · *latest* · *what did NAME say* · *help*"
 
-var whatDidSay = regexp.MustCompile(`(?i)\bwhat\s+(?:did|does|has|have)\s+(.+?)\s+(?:say|said|claim|claimed|report|reported)\b`)
-
-// answerThread answers a question in the thread of conflict c.
-func (b *Bot) answerThread(ctx context.Context, c state.Conflict, question string) string {
-	q := strings.ToLower(strings.TrimSpace(question))
-	if q == "" {
-		return threadHelp
-	}
-	if m := whatDidSay.FindStringSubmatch(question); m != nil {
-		return b.whatDidSay(ctx, c, strings.Trim(m[1], " ?\"'“”"))
-	}
-	switch {
-	case hasWord(q, "help"):
-		return threadHelp
-	case hasWord(q, "sources", "source", "who"):
-		return sources(c)
-	case hasWord(q, "timeline", "history", "over time"):
-		return b.timeline(ctx, c)
-	case hasWord(q, "why", "reason", "rule"):
-		return why(c)
-	case hasWord(q, "latest", "newest", "last", "update"):
-		return latest(c)
-	}
-	return "I didn't catch that. " + threadHelp
+// threadAnswer is the bot's answer in a thread: text, and whether the
+// dispute's chart goes with it. The zero value is silence.
+type threadAnswer struct {
+	text  string
+	chart bool
 }
 
-func hasWord(q string, words ...string) bool {
-	for _, w := range words {
-		if strings.Contains(w, " ") {
-			if strings.Contains(q, w) {
-				return true
-			}
-			continue
-		}
-		for f := range strings.FieldsFuncSeq(q, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-		}) {
-			if f == w {
-				return true
-			}
-		}
+// answerThread answers msg in the thread of conflict c, or stays silent:
+// it answers only questions it understands (phrases/thread.yaml), and,
+// when mentioned, says what it can do instead of guessing.
+func (b *Bot) answerThread(ctx context.Context, c state.Conflict, msg string, mentioned bool) threadAnswer {
+	q := b.phrases.understand(msg, mentioned)
+	switch q.kind {
+	case askWhatSaid:
+		return threadAnswer{text: b.whatDidSay(ctx, c, q.name)}
+	case askHelp:
+		return threadAnswer{text: threadHelp}
+	case askSources:
+		return threadAnswer{text: sources(c)}
+	case askTimeline:
+		return threadAnswer{text: b.timeline(ctx, c), chart: true}
+	case askWhy:
+		return threadAnswer{text: why(c)}
+	case askLatest:
+		return threadAnswer{text: latest(c)}
 	}
-	return false
+	if mentioned {
+		if strings.TrimSpace(msg) == "" {
+			return threadAnswer{text: threadHelp}
+		}
+		return threadAnswer{text: "I didn't catch that. " + threadHelp}
+	}
+	return threadAnswer{}
 }
 
 func allClaims(c state.Conflict) []claim.Claim {
@@ -81,25 +70,44 @@ func sources(c state.Conflict) string {
 	return sb.String()
 }
 
-func (b *Bot) timeline(ctx context.Context, c state.Conflict) string {
+// TimelineClaims are the conflict's claims and, beyond its two sides,
+// the store's others on the topic, oldest first. On an error the
+// conflict's own claims are still returned.
+func TimelineClaims(ctx context.Context, s interface {
+	ClaimsOnTopic(ctx context.Context, topic string, limit int) ([]state.StoredClaim, error)
+}, c state.Conflict) ([]claim.Claim, error) {
 	cls := allClaims(c)
-	// Claims on the topic beyond the conflict's two sides belong in the
-	// timeline too; the conflict's own are always there even if the
-	// query fails.
-	if more, err := b.opts.Store.ClaimsOnTopic(ctx, c.Topic, 50); err == nil {
-		seen := map[string]bool{}
-		for _, cl := range cls {
-			seen[cl.Claimant+"\x00"+cl.URL+"\x00"+cl.ValueString()] = true
-		}
-		for _, sc := range more {
-			k := sc.Claimant + "\x00" + sc.URL + "\x00" + sc.ValueString()
-			if !seen[k] {
-				seen[k] = true
-				cls = append(cls, sc.Claim)
-			}
-		}
-		slices.SortStableFunc(cls, func(a, b claim.Claim) int { return claimTime(a).Compare(claimTime(b)) })
+	more, err := s.ClaimsOnTopic(ctx, c.Topic, 50)
+	if err != nil {
+		return cls, err
 	}
+	seen := map[string]bool{}
+	for _, cl := range cls {
+		seen[cl.Claimant+"\x00"+cl.URL+"\x00"+cl.ValueString()] = true
+	}
+	for _, sc := range more {
+		k := sc.Claimant + "\x00" + sc.URL + "\x00" + sc.ValueString()
+		if !seen[k] {
+			seen[k] = true
+			cls = append(cls, sc.Claim)
+		}
+	}
+	slices.SortStableFunc(cls, func(a, b claim.Claim) int { return claimTime(a).Compare(claimTime(b)) })
+	return cls, nil
+}
+
+// timelineClaims is TimelineClaims from the bot's store; a failed query
+// is logged, and the conflict's own claims are still shown.
+func (b *Bot) timelineClaims(ctx context.Context, c state.Conflict) []claim.Claim {
+	cls, err := TimelineClaims(ctx, b.opts.Store, c)
+	if err != nil {
+		b.log.Warn("claims on topic unreadable", "conflict_id", c.ID, "error", err)
+	}
+	return cls
+}
+
+func (b *Bot) timeline(ctx context.Context, c state.Conflict) string {
+	cls := b.timelineClaims(ctx, c)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "*Timeline of %s*\n", escape(Headline(c)))
 	for _, cl := range cls {
@@ -136,12 +144,7 @@ func latest(c state.Conflict) string {
 }
 
 func (b *Bot) whatDidSay(ctx context.Context, c state.Conflict, name string) string {
-	var words []string
-	for _, w := range strings.Fields(strings.ToLower(name)) {
-		if w != "the" && w != "a" && w != "an" {
-			words = append(words, w)
-		}
-	}
+	words := b.phrases.nameWords(name)
 	said := func(claimant string) bool {
 		cl := strings.ToLower(claimant)
 		for _, w := range words {

@@ -13,8 +13,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Version is the Crosscheck release the default User-Agent names.
@@ -52,15 +55,25 @@ var (
 type PrivateAddressError struct {
 	Host string
 	Addr netip.Addr
+	// Hint says how the user allows it (FetcherConfig.PrivateNetworksHint).
+	Hint string
 }
+
+// DefaultPrivateNetworksHint is how a user of crosscheck.yaml allows
+// private networks.
+const DefaultPrivateNetworksHint = "set allow_private_networks: true in the configuration to allow it"
 
 func (e *PrivateAddressError) Error() string {
 	host := e.Host
 	if host != e.Addr.String() {
 		host = fmt.Sprintf("%s (%s)", e.Host, e.Addr)
 	}
-	return fmt.Sprintf("refusing to connect to %s: %s is a %s address, and private networks are not allowed "+
-		"(set allow_private_networks: true in the configuration to allow it)", host, e.Addr, addrKind(e.Addr))
+	hint := e.Hint
+	if hint == "" {
+		hint = DefaultPrivateNetworksHint
+	}
+	return fmt.Sprintf("refusing to connect to %s: %s is a %s, and private networks are not allowed (%s)",
+		host, e.Addr, describeAddr(e.Addr), hint)
 }
 
 func (e *PrivateAddressError) Unwrap() error { return ErrPrivateAddress }
@@ -99,6 +112,45 @@ type FetcherConfig struct {
 	// OnResponse, if set, hears the HTTP status of every fetch (0 when no
 	// answer came back), for the operator's metrics.
 	OnResponse func(status int)
+	// PrivateNetworksHint tells, in a refusal, how to allow private
+	// networks where the fetcher is used ("pass --allow-private-networks");
+	// default DefaultPrivateNetworksHint.
+	PrivateNetworksHint string
+	// Proxy, if set, is the proxy for a request's URL (nil: none, direct):
+	// ProxyFromEnvironment or ProxyURL. The proxy's own address is dialled
+	// whatever AllowPrivateNetworks says, since it is configured by the
+	// operator, not named by a feed. The target's address is the proxy's
+	// to resolve, so it cannot be checked at dial time; without
+	// AllowPrivateNetworks the fetcher resolves the target itself before
+	// sending and refuses a private one, which stops a feed naming an
+	// internal host but not a name that resolves differently for the
+	// proxy a moment later (DNS rebinding): the proxy's own rules must
+	// keep it out of the internal network.
+	Proxy func(target *url.URL) (*url.URL, error)
+}
+
+// ProxyFromEnvironment is the proxy HTTP_PROXY, HTTPS_PROXY and NO_PROXY
+// (or their lower-case forms) name, as read from getenv now.
+func ProxyFromEnvironment(getenv func(string) string) func(*url.URL) (*url.URL, error) {
+	first := func(keys ...string) string {
+		for _, k := range keys {
+			if v := getenv(k); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	cfg := httpproxy.Config{
+		HTTPProxy:  first("HTTP_PROXY", "http_proxy"),
+		HTTPSProxy: first("HTTPS_PROXY", "https_proxy"),
+		NoProxy:    first("NO_PROXY", "no_proxy"),
+	}
+	return cfg.ProxyFunc()
+}
+
+// ProxyURL sends every request through the proxy at u.
+func ProxyURL(u *url.URL) func(*url.URL) (*url.URL, error) {
+	return func(*url.URL) (*url.URL, error) { return u, nil }
 }
 
 // Validators are what a previous answer said about its version, for a
@@ -133,11 +185,18 @@ type Fetcher struct {
 	// to addresses that must be refused, without sending traffic there.
 	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
 	dialer *net.Dialer
+	// proxyDialer reaches the configured proxy, without the address check.
+	proxyDialer *net.Dialer
+	// proxies are the host:port of every proxy the fetcher has been
+	// told to use: dialled without the private-network check.
+	mu      sync.Mutex
+	proxies map[string]bool
 }
 
 // NewFetcher builds a Fetcher with its own http.Client and Transport: no
-// environment proxy (a proxy would dial on our behalf and dodge the address
-// check), no transparent decompression (we cap the decompressed size).
+// proxy unless cfg.Proxy names one (a proxy dials on our behalf, so the
+// address check moves before the request; see FetcherConfig.Proxy), no
+// transparent decompression (we cap the decompressed size).
 func NewFetcher(cfg FetcherConfig) *Fetcher {
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = DefaultConnectTimeout
@@ -154,7 +213,7 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	f := &Fetcher{cfg: cfg}
+	f := &Fetcher{cfg: cfg, proxies: map[string]bool{}}
 	f.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
 		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	}
@@ -165,8 +224,9 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 		// actually connected to, whatever path led there.
 		Control: f.control,
 	}
+	f.proxyDialer = &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
-		Proxy:                 nil,
+		Proxy:                 f.proxyFor,
 		DialContext:           f.dialContext,
 		ForceAttemptHTTP2:     true,
 		TLSHandshakeTimeout:   cfg.ConnectTimeout,
@@ -342,29 +402,95 @@ func unwrapURLError(err error) error {
 	return err
 }
 
+// proxyFor is the transport's Proxy: the configured proxy for req, after
+// checking where it can that the target is not on a private network.
+func (f *Fetcher) proxyFor(req *http.Request) (*url.URL, error) {
+	if f.cfg.Proxy == nil {
+		return nil, nil
+	}
+	p, err := f.cfg.Proxy(req.URL)
+	if err != nil || p == nil {
+		return p, err
+	}
+	if !f.cfg.AllowPrivateNetworks {
+		if err := f.checkTarget(req.Context(), req.URL.Hostname()); err != nil {
+			return nil, err
+		}
+	}
+	f.mu.Lock()
+	f.proxies[proxyHostPort(p)] = true
+	f.mu.Unlock()
+	return p, nil
+}
+
+func proxyHostPort(p *url.URL) string {
+	if p.Port() != "" {
+		return p.Host
+	}
+	port := "80"
+	switch p.Scheme {
+	case "https":
+		port = "443"
+	case "socks5", "socks5h":
+		port = "1080"
+	}
+	return net.JoinHostPort(p.Hostname(), port)
+}
+
+// checkTarget resolves host, which a proxy will reach for us, and refuses
+// it if any of its addresses is not public.
+func (f *Fetcher) checkTarget(ctx context.Context, host string) error {
+	addrs, err := f.resolve(ctx, host)
+	if err != nil {
+		return err
+	}
+	for _, ip := range addrs {
+		if ip = ip.Unmap(); !isPublic(ip) {
+			return &PrivateAddressError{Host: host, Addr: ip, Hint: f.cfg.PrivateNetworksHint}
+		}
+	}
+	return nil
+}
+
+func (f *Fetcher) resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{ip}, nil
+	}
+	addrs, err := f.lookup(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	if len(addrs) == 0 {
+		return nil, fmt.Errorf("no address for %s", host)
+	}
+	return addrs, nil
+}
+
+func (f *Fetcher) isProxy(address string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.proxies[address]
+}
+
 func (f *Fetcher) dialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if f.isProxy(address) {
+		// The operator's proxy: where it lives is the operator's choice.
+		return f.proxyDialer.DialContext(ctx, network, address)
+	}
 	host, port, err := net.SplitHostPort(address)
 	if err != nil {
 		return nil, err
 	}
-	var addrs []netip.Addr
-	if ip, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{ip}
-	} else {
-		addrs, err = f.lookup(ctx, host)
-		if err != nil {
-			return nil, err
-		}
-		if len(addrs) == 0 {
-			return nil, fmt.Errorf("no address for %s", host)
-		}
+	addrs, err := f.resolve(ctx, host)
+	if err != nil {
+		return nil, err
 	}
 	var firstErr error
 	for _, ip := range addrs {
 		ip = ip.Unmap()
 		if !f.cfg.AllowPrivateNetworks && !isPublic(ip) {
 			if firstErr == nil {
-				firstErr = &PrivateAddressError{Host: host, Addr: ip}
+				firstErr = &PrivateAddressError{Host: host, Addr: ip, Hint: f.cfg.PrivateNetworksHint}
 			}
 			continue
 		}
@@ -388,40 +514,9 @@ func (f *Fetcher) control(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("unexpected dial address %q: %w", address, err)
 	}
 	if ip := ap.Addr().Unmap(); !isPublic(ip) {
-		return &PrivateAddressError{Host: ip.String(), Addr: ip}
+		return &PrivateAddressError{Host: ip.String(), Addr: ip, Hint: f.cfg.PrivateNetworksHint}
 	}
 	return nil
-}
-
-var (
-	sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
-	thisNetwork        = netip.MustParsePrefix("0.0.0.0/8")
-)
-
-func isPublic(ip netip.Addr) bool {
-	return addrKind(ip) == ""
-}
-
-// addrKind names why an address is not public, or "" if it is.
-func addrKind(ip netip.Addr) string {
-	ip = ip.Unmap()
-	switch {
-	case !ip.IsValid():
-		return "invalid"
-	case ip.IsLoopback():
-		return "loopback"
-	case ip.IsPrivate():
-		return "private"
-	case ip.IsLinkLocalUnicast():
-		return "link-local"
-	case ip.IsUnspecified(), thisNetwork.Contains(ip):
-		return "unspecified"
-	case ip.IsMulticast(), ip.IsLinkLocalMulticast(), ip.IsInterfaceLocalMulticast():
-		return "multicast"
-	case sharedAddressSpace.Contains(ip):
-		return "carrier-grade NAT"
-	}
-	return ""
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP-date; zero if absent or

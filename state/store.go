@@ -5,11 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/crosscheck-news/crosscheck/state/safefile"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -113,20 +114,19 @@ func (s *Store) Close() error {
 }
 
 // Backup writes a consistent copy of the store to path while it stays in
-// use: bbolt's read transaction sees one snapshot.
+// use: bbolt's read transaction sees one snapshot. The copy is written as
+// safefile writes (mode 0600, a fresh temporary name, renamed into place),
+// so a failed backup leaves nothing behind and never follows a symlink.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	tmp := path + ".tmp"
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return tx.CopyFile(tmp, 0o600)
-	})
+	f, err := safefile.Create(path)
 	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("state: backup to %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	defer f.Abort()
+	if _, err := s.WriteBackup(ctx, f, nil); err != nil {
+		return err
+	}
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("state: backup to %s: %w", path, err)
 	}
 	return nil

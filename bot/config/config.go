@@ -33,10 +33,15 @@ const (
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxBodyBytes   = 10 << 20
-	DefaultTolerance      = 0.10
-	DefaultWindow         = 14 * 24 * time.Hour
-	DefaultHedgeAbout     = 0.10
-	DefaultHedgeNearly    = 0.10
+	// The listen address's limits (README.md, "Security and limits").
+	DefaultHTTPReadTimeout    = 30 * time.Second
+	DefaultHTTPWriteTimeout   = 60 * time.Second
+	DefaultHTTPIdleTimeout    = 60 * time.Second
+	DefaultHTTPConnsPerClient = 64
+	DefaultTolerance          = 0.10
+	DefaultWindow             = 14 * 24 * time.Hour
+	DefaultHedgeAbout         = 0.10
+	DefaultHedgeNearly        = 0.10
 )
 
 // Slack connection modes.
@@ -72,6 +77,17 @@ type Config struct {
 	Claims               Claims         `yaml:"claims"`
 }
 
+// RequireChannel is what `crosscheck run` adds to the checks of Parse:
+// it posts alerts, so it needs slack.channel, and says so before it
+// calls Slack or creates the store. The other commands do without.
+func (c *Config) RequireChannel() error {
+	if c.Slack.Channel != "" {
+		return nil
+	}
+	return &Error{File: c.File, Line: keyLine(c.File, "slack"), Field: "slack.channel",
+		Err: errors.New("required by crosscheck run: the channel alerts go to, an ID such as C0123456789 or #name (invite the bot to it)")}
+}
+
 // Slack is where and how alerts are delivered. The tokens are not here:
 // see Secrets.
 type Slack struct {
@@ -84,11 +100,12 @@ type Slack struct {
 	// APIURL is Slack's Web API base, always ending in "/".
 	APIURL string `yaml:"api_url"`
 	// GroupInterval holds the alerts of one poll back this long so related
-	// ones arrive together.
+	// ones arrive together. 0s means no wait: the default is filled in by
+	// Default before the file is read, so an explicit 0s stays 0.
 	GroupInterval time.Duration `yaml:"group_interval"`
 }
 
-// Limits bound what polling may cost.
+// Limits bound what polling, and clients of the listen address, may cost.
 type Limits struct {
 	// Workers is the number of feeds polled at once.
 	Workers int `yaml:"workers"`
@@ -100,6 +117,38 @@ type Limits struct {
 	// MaxBodyBytes caps a feed or article body (after decompression).
 	// The file may say "10MiB".
 	MaxBodyBytes int64 `yaml:"max_body_bytes,size"`
+	// HTTPReadTimeout bounds how long a client of the listen address may
+	// take to send a whole request, body included.
+	HTTPReadTimeout time.Duration `yaml:"http_read_timeout"`
+	// HTTPWriteTimeout bounds writing an answer (a backup: each write).
+	HTTPWriteTimeout time.Duration `yaml:"http_write_timeout"`
+	// HTTPIdleTimeout closes kept-alive connections that send nothing.
+	HTTPIdleTimeout time.Duration `yaml:"http_idle_timeout"`
+	// HTTPConnsPerClient caps the connections one client (an IPv4 address,
+	// an IPv6 /64) holds open at once; Slack and a reverse proxy in front
+	// each count as one client.
+	HTTPConnsPerClient int `yaml:"http_conns_per_client"`
+	// Proxy is how feeds are fetched: "" directly, ProxyEnvironment
+	// through HTTP_PROXY / HTTPS_PROXY less NO_PROXY, or the URL of a
+	// proxy (http://proxy.internal:3128).
+	Proxy string `yaml:"proxy"`
+}
+
+// ProxyEnvironment is limits.proxy's value for the proxy the environment
+// names.
+const ProxyEnvironment = "environment"
+
+// ProxyURL is limits.proxy as a URL; nil when it is "" or
+// ProxyEnvironment. Parse has checked it.
+func (l Limits) ProxyURL() *url.URL {
+	if l.Proxy == "" || l.Proxy == ProxyEnvironment {
+		return nil
+	}
+	u, err := url.Parse(l.Proxy)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // Claims tunes extraction and comparison. It is plain data; the claim
@@ -141,6 +190,11 @@ func Default() *Config {
 			ConnectTimeout: DefaultConnectTimeout,
 			RequestTimeout: DefaultRequestTimeout,
 			MaxBodyBytes:   DefaultMaxBodyBytes,
+
+			HTTPReadTimeout:    DefaultHTTPReadTimeout,
+			HTTPWriteTimeout:   DefaultHTTPWriteTimeout,
+			HTTPIdleTimeout:    DefaultHTTPIdleTimeout,
+			HTTPConnsPerClient: DefaultHTTPConnsPerClient,
 		},
 		Claims: Claims{
 			Hedges:    Hedges{About: DefaultHedgeAbout, Nearly: DefaultHedgeNearly},
@@ -182,6 +236,26 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// keyLine is the line of top-level key in file, for an error found after
+// loading; 0 when the file or the key is not there.
+func keyLine(file, key string) int {
+	data, err := os.ReadFile(file)
+	if err != nil || len(data) > maxFileSize {
+		return 0
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return 0
+	}
+	top := root.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		if top[i].Value == key {
+			return top[i].Line
+		}
+	}
+	return 0
+}
 
 // Load reads and checks the configuration file at path.
 func Load(path string) (*Config, error) {
@@ -741,6 +815,31 @@ func (d *decoder) checkLimits(l Limits) error {
 		return d.errAt("limits.request_timeout", fmt.Errorf("%v: want more than 0s", l.RequestTimeout))
 	case l.MaxBodyBytes < 1<<10:
 		return d.errAt("limits.max_body_bytes", fmt.Errorf("%d: want at least 1KiB", l.MaxBodyBytes))
+	case l.HTTPConnsPerClient < 1 || l.HTTPConnsPerClient > 100_000:
+		return d.errAt("limits.http_conns_per_client", fmt.Errorf("%d: want 1 to 100000", l.HTTPConnsPerClient))
+	}
+	for _, t := range []struct {
+		path string
+		v    time.Duration
+	}{
+		{"limits.http_read_timeout", l.HTTPReadTimeout},
+		{"limits.http_write_timeout", l.HTTPWriteTimeout},
+		{"limits.http_idle_timeout", l.HTTPIdleTimeout},
+	} {
+		// Under a second is a typo; over ten minutes holds connections
+		// as long as having no timeout would.
+		if t.v < time.Second || t.v > 10*time.Minute {
+			return d.errAt(t.path, fmt.Errorf("%v: want between 1s and 10m", t.v))
+		}
+	}
+	if l.Proxy != "" && l.Proxy != ProxyEnvironment {
+		u, err := url.Parse(l.Proxy)
+		switch {
+		case err != nil || u.Host == "":
+			return d.errAt("limits.proxy", fmt.Errorf("%q: want %s, or a proxy URL such as http://proxy.internal:3128", l.Proxy, ProxyEnvironment))
+		case u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5":
+			return d.errAt("limits.proxy", fmt.Errorf("%q: want an http, https or socks5 proxy URL", l.Proxy))
+		}
 	}
 	return nil
 }

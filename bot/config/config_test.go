@@ -103,7 +103,9 @@ func TestEmptyFileIsDefaults(t *testing.T) {
 	if cfg.Store != "./crosscheck.db" || cfg.Listen != "127.0.0.1:8080" || cfg.Slack.Mode != "socket" ||
 		cfg.Slack.APIURL != "https://slack.com/api/" || cfg.Limits.Workers != 8 || cfg.Limits.PerHost != 2 ||
 		cfg.Limits.ConnectTimeout != 10*time.Second || cfg.Limits.RequestTimeout != 30*time.Second ||
-		cfg.Limits.MaxBodyBytes != 10<<20 || cfg.Slack.GroupInterval != 30*time.Second {
+		cfg.Limits.MaxBodyBytes != 10<<20 || cfg.Slack.GroupInterval != 30*time.Second ||
+		cfg.Limits.HTTPReadTimeout != 30*time.Second || cfg.Limits.HTTPWriteTimeout != time.Minute ||
+		cfg.Limits.HTTPIdleTimeout != time.Minute || cfg.Limits.HTTPConnsPerClient != 64 {
 		t.Errorf("defaults changed: %+v", cfg)
 	}
 }
@@ -120,6 +122,8 @@ func TestValuesAndDefaults(t *testing.T) {
 		{"api_url gains its slash", "slack:\n  api_url: http://127.0.0.1:9999/api\n", func(c *Config) string { return c.Slack.APIURL }},
 		{"sizes", "limits:\n  max_body_bytes: 512KiB\n", func(c *Config) string { return fmt.Sprint(c.Limits.MaxBodyBytes) }},
 		{"plain bytes", "limits:\n  max_body_bytes: 2048\n", func(c *Config) string { return fmt.Sprint(c.Limits.MaxBodyBytes) }},
+		{"proxy from the environment", "limits:\n  proxy: environment\n", func(c *Config) string { return fmt.Sprint(c.Limits.Proxy, " ", c.Limits.ProxyURL()) }},
+		{"proxy URL", "limits:\n  proxy: http://proxy.internal:3128\n", func(c *Config) string { return c.Limits.ProxyURL().String() }},
 		{"days and hours", "claims:\n  window: 1d12h\n", func(c *Config) string { return c.Claims.Window.String() }},
 		{"percent", "claims:\n  tolerance: 15%\n  hedges: {about: 0.2}\n", func(c *Config) string {
 			return fmt.Sprint(c.Claims.Tolerance, " ", c.Claims.Hedges.About, " ", c.Claims.Hedges.Nearly)
@@ -130,18 +134,26 @@ func TestValuesAndDefaults(t *testing.T) {
 		}},
 		{"channel by name", "slack:\n  channel: '#news-desk'\n  mode: http\n", func(c *Config) string { return c.Slack.Channel + " " + c.Slack.Mode }},
 		{"timezone schedule", "feeds:\n  - {name: a, url: 'https://a.example/', schedule: 'CRON_TZ=Europe/Kyiv 0 6 * * *'}\n", func(c *Config) string { return c.Feeds[0].Schedule }},
+		{"group interval 0s is no wait", "slack:\n  group_interval: 0s\n", func(c *Config) string { return c.Slack.GroupInterval.String() }},
+		{"listener limits", "limits:\n  http_read_timeout: 5s\n  http_idle_timeout: 2m\n  http_conns_per_client: 8\n", func(c *Config) string {
+			return fmt.Sprint(c.Limits.HTTPReadTimeout, " ", c.Limits.HTTPWriteTimeout, " ", c.Limits.HTTPIdleTimeout, " ", c.Limits.HTTPConnsPerClient)
+		}},
 	}
 	want := map[string]string{
-		"feed defaults":               "{Name:a URL:https://a.example/rss Outlet:a Schedule:@every 10m FullText:false}",
-		"api_url gains its slash":     "http://127.0.0.1:9999/api/",
-		"sizes":                       "524288",
-		"plain bytes":                 "2048",
-		"days and hours":              "36h0m0s",
-		"percent":                     "0.15 0.2 0.1",
-		"null section keeps defaults": "socket 8",
-		"anchors":                     "@hourly @hourly",
-		"channel by name":             "#news-desk http",
-		"timezone schedule":           "CRON_TZ=Europe/Kyiv 0 6 * * *",
+		"feed defaults":                "{Name:a URL:https://a.example/rss Outlet:a Schedule:@every 10m FullText:false}",
+		"api_url gains its slash":      "http://127.0.0.1:9999/api/",
+		"sizes":                        "524288",
+		"plain bytes":                  "2048",
+		"days and hours":               "36h0m0s",
+		"percent":                      "0.15 0.2 0.1",
+		"null section keeps defaults":  "socket 8",
+		"anchors":                      "@hourly @hourly",
+		"channel by name":              "#news-desk http",
+		"timezone schedule":            "CRON_TZ=Europe/Kyiv 0 6 * * *",
+		"proxy from the environment":   "environment <nil>",
+		"proxy URL":                    "http://proxy.internal:3128",
+		"group interval 0s is no wait": "0s",
+		"listener limits":              "5s 1m0s 2m0s 8",
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,6 +169,38 @@ func TestValuesAndDefaults(t *testing.T) {
 }
 
 // Every mistake names the file, the line and the field, in one line.
+// TestRunNeedsAChannel: a configuration without slack.channel loads
+// (poll, feeds and backup do without), but run refuses it, naming the
+// file, the slack section's line and the field.
+func TestRunNeedsAChannel(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"slack section without it", "store: x.db\n\nslack:\n  mode: socket\n", "crosscheck.yaml:3: slack.channel: required by crosscheck run"},
+		{"no slack section", "store: x.db\n", "crosscheck.yaml: slack.channel: required by crosscheck run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "crosscheck.yaml")
+			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want = filepath.Join(filepath.Dir(path), tt.want)
+			err = cfg.RequireChannel()
+			var ce *Error
+			if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("RequireChannel: %v, want %q…", err, tt.want)
+			}
+		})
+	}
+	cfg, err := Parse("crosscheck.yaml", []byte("slack:\n  channel: C0123456789\n"))
+	if err != nil || cfg.RequireChannel() != nil {
+		t.Errorf("a channel is refused: %v", err)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	const twoFeeds = "feeds:\n" +
 		"  - name: kyiv\n" +
@@ -171,7 +215,11 @@ func TestErrors(t *testing.T) {
 		{"unknown nested key", "slack:\n  mode: socket\n  chanel: C0123456789\n",
 			`crosscheck.yaml:3: slack.chanel: unknown key (did you mean "channel"?)`},
 		{"unknown key lists the known ones", "limits:\n  speed: 3\n",
-			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, max_body_bytes, per_host, request_timeout, workers)`},
+			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, http_conns_per_client, http_idle_timeout, http_read_timeout, http_write_timeout, max_body_bytes, per_host, proxy, request_timeout, workers)`},
+		{"proxy neither environment nor a URL", "limits:\n  proxy: env\n",
+			`crosscheck.yaml:2: limits.proxy: "env": want environment, or a proxy URL such as http://proxy.internal:3128`},
+		{"proxy of another scheme", "limits:\n  proxy: ftp://proxy.internal:21\n",
+			`crosscheck.yaml:2: limits.proxy: "ftp://proxy.internal:21": want an http, https or socks5 proxy URL`},
 		{"unknown feed key", twoFeeds + "    full_text: true\n",
 			`crosscheck.yaml:6: feeds[1].full_text: unknown key (did you mean "fulltext"?)`},
 		{"bad cron spec", twoFeeds + "    schedule: every 5\n",
@@ -204,6 +252,12 @@ func TestErrors(t *testing.T) {
 			`crosscheck.yaml:2: limits.request_timeout: bad duration "30": use a number with a unit: 500ms, 30s, 10m, 2h, 14d`},
 		{"zero timeout", "limits:\n  request_timeout: 0s\n",
 			`crosscheck.yaml:2: limits.request_timeout: 0s: want more than 0s`},
+		{"zero read timeout", "limits:\n  http_read_timeout: 0s\n",
+			`crosscheck.yaml:2: limits.http_read_timeout: 0s: want between 1s and 10m`},
+		{"idle timeout of a day", "limits:\n  http_idle_timeout: 1d\n",
+			`crosscheck.yaml:2: limits.http_idle_timeout: 24h0m0s: want between 1s and 10m`},
+		{"no connections per client", "limits:\n  http_conns_per_client: 0\n",
+			`crosscheck.yaml:2: limits.http_conns_per_client: 0: want 1 to 100000`},
 		{"workers not a number", "limits:\n  workers: many\n",
 			`crosscheck.yaml:2: limits.workers: want a whole number, found "many"`},
 		{"workers zero", "limits:\n  workers: 0\n",

@@ -17,8 +17,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/crosscheck-news/crosscheck/bot"
+	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -36,6 +38,9 @@ type Options struct {
 	// Progress redraws a progress line in place (for a terminal); without
 	// it only finished steps are printed, which suits logs and pipes.
 	Progress bool
+	// ChartDir, if set, is where the chart of the first figure dispute is
+	// written (crosscheck-demo-ID.png); its path is printed.
+	ChartDir string
 	// Sample replaces the built-in stories.
 	Sample *Sample
 	Log    *slog.Logger
@@ -49,7 +54,51 @@ type Summary struct {
 	Alerts, ThreadReplies int
 	// Posted counts alerts delivered to Slack.
 	Posted int
-	Took   time.Duration
+	// Chart is the path of the chart written to ChartDir, if any.
+	Chart string
+	Took  time.Duration
+}
+
+// SlackError is why the demo could not post to Slack, in one line that
+// names the fix. It wraps bot.ErrInvalidAuth when the token was refused.
+type SlackError struct {
+	Code, Channel string
+}
+
+func (e *SlackError) Error() string {
+	switch {
+	case bot.IsAuthCode(e.Code):
+		return fmt.Sprintf("slack refused the token (%s): check %s", e.Code, config.EnvBotToken)
+	case e.Code == "not_in_channel":
+		return fmt.Sprintf("slack refused to post in %s (not_in_channel): invite the bot to %s (/invite @Crosscheck)", e.Channel, e.Channel)
+	case e.Code == "channel_not_found":
+		return fmt.Sprintf("slack has no channel %s the bot can see (channel_not_found): check --channel, and invite the bot to %s", e.Channel, e.Channel)
+	case e.Code == "missing_scope":
+		return "slack refused the post (missing_scope): reinstall the app from manifest.yaml"
+	}
+	return fmt.Sprintf("slack refused the post to %s (%s)", e.Channel, e.Code)
+}
+
+func (e *SlackError) Unwrap() error {
+	if bot.IsAuthCode(e.Code) {
+		return bot.ErrInvalidAuth
+	}
+	return nil
+}
+
+// refusal is the SlackError for err when retrying cannot help: a refused
+// token, a channel the bot cannot post in, a missing scope.
+func refusal(err error, channel string) *SlackError {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return nil
+	}
+	switch {
+	case bot.IsAuthCode(se.Err), se.Err == "not_in_channel", se.Err == "channel_not_found",
+		se.Err == "is_archived", se.Err == "missing_scope", se.Err == "restricted_action":
+		return &SlackError{Code: se.Err, Channel: channel}
+	}
+	return nil
 }
 
 // Run runs the whole pipeline on the sample feeds: the demo's own server
@@ -100,9 +149,9 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Summary, error) {
 		Log:    opts.Log,
 	}
 
-	var notifier *bot.Notifier
+	var post *poster
 	if opts.SlackToken != "" && opts.SlackChannel != "" {
-		if notifier, err = slackNotifier(store, opts); err != nil {
+		if post, err = newPoster(ctx, store, opts); err != nil {
 			return sum, err
 		}
 	}
@@ -111,7 +160,7 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Summary, error) {
 	steps := sample.Steps()
 	p.headline(fmt.Sprintf("Crosscheck demo: %d sample feeds served on %s, a temporary store, simulated time from %s.",
 		len(sample.Feeds), srv.URL(), opts.Start.Format("Jan 2, 2006 15:04 MST")))
-	if notifier != nil {
+	if post != nil {
 		p.headline(fmt.Sprintf("Alerts are also posted to Slack channel %s.", opts.SlackChannel))
 	}
 	p.line("")
@@ -139,6 +188,7 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Summary, error) {
 	defer sched.Stop(context.WithoutCancel(ctx))
 
 	shown := map[uint64]bool{}
+	var firstFigure *state.Conflict
 	for step := 0; step <= steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return sum, fmt.Errorf("demo: %w", err)
@@ -165,12 +215,27 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Summary, error) {
 		if step == 0 {
 			what = fmt.Sprintf("%s recorded as backfill (a feed's first poll never alerts)", plural(items, "item"))
 		}
+		queued, err := newAlerts(ctx, store, shown)
+		if err != nil {
+			return sum, err
+		}
+		// The step's line comes first: its alerts are what it raised.
+		p.stepf("step %d/%d · %s · %s · %s", step, steps, clock, what, plural(len(queued), "alert"))
+		for _, q := range queued {
+			if q.alert.Kind == state.AlertNew {
+				sum.Alerts++
+				if firstFigure == nil && q.conflict.Kind == claim.Figure {
+					firstFigure = &q.conflict
+				}
+			} else {
+				sum.Alerts++
+				sum.ThreadReplies++
+			}
+			p.alert(bot.PlainText(q.alert, q.conflict))
+		}
 		p.progressf("step %d/%d · %s · delivering alerts…", step, steps, clock)
-		alerts, replies, posted, err := deliver(ctx, store, notifier, p, shown)
-		sum.Alerts += alerts + replies
-		sum.ThreadReplies += replies
+		posted, err := deliver(ctx, store, post)
 		sum.Posted += posted
-		p.stepf("step %d/%d · %s · %s · %s", step, steps, clock, what, plural(alerts+replies, "alert"))
 		if err != nil {
 			return sum, err
 		}
@@ -193,12 +258,22 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Summary, error) {
 		sum.Items += f.Items
 	}
 	sum.Took = time.Since(began)
-	p.line("")
+	p.blank()
 	p.line(fmt.Sprintf("Summary: %s, %s, %s, %s, %s (%s in threads) in %s.",
 		plural(sum.Feeds, "feed"), plural(sum.Items, "item"), plural(sum.Claims, "claim"),
 		plural(sum.Conflicts, "conflict"), plural(sum.Alerts, "alert"), plural(sum.ThreadReplies, "reply"),
 		sum.Took.Round(10*time.Millisecond)))
-	if notifier != nil {
+	if opts.ChartDir != "" {
+		if sum.Chart, err = writeChart(ctx, store, firstFigure, opts.ChartDir); err != nil {
+			return sum, err
+		}
+		if sum.Chart != "" {
+			p.line(fmt.Sprintf("Chart of %s: %s", bot.Headline(*firstFigure), sum.Chart))
+		} else {
+			p.line("No chart: the sample's disputes have no figures to draw.")
+		}
+	}
+	if post != nil {
 		p.line(fmt.Sprintf("Posted %s to Slack channel %s.", plural(sum.Posted, "alert"), opts.SlackChannel))
 	}
 	return sum, nil
@@ -209,33 +284,95 @@ type stepResult struct {
 	err error
 }
 
-func slackNotifier(store *state.Store, opts Options) (*bot.Notifier, error) {
+// poster delivers the demo's alerts to Slack through the bot's notifier
+// and stops at the first refusal that retrying cannot cure.
+type poster struct {
+	n       *bot.Notifier
+	channel string
+	mu      sync.Mutex
+	refused *SlackError
+	// stop cancels the flush under way when Slack refuses.
+	stop context.CancelFunc
+}
+
+// newPoster checks the token with auth.test first, so a refused one is
+// said at once, before any feed is polled.
+func newPoster(ctx context.Context, store *state.Store, opts Options) (*poster, error) {
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
 	apiURL := opts.SlackAPIURL
 	if apiURL == "" {
-		apiURL = "https://slack.com/api/"
+		apiURL = config.DefaultSlackAPIURL
 	}
 	api := slack.New(opts.SlackToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(client),
 		slack.OptionLog(log.New(io.Discard, "", 0)))
-	n, err := bot.NewNotifier(bot.NotifierOptions{Store: store, API: api, Channel: opts.SlackChannel, GroupInterval: -1, Log: opts.Log})
+	if _, err := api.AuthTestContext(ctx); err != nil {
+		if r := refusal(err, opts.SlackChannel); r != nil {
+			return nil, r
+		}
+		return nil, fmt.Errorf("demo: reach Slack at %s: %w", apiURL, err)
+	}
+	p := &poster{channel: opts.SlackChannel}
+	n, err := bot.NewNotifier(bot.NotifierOptions{
+		Store: store, API: api, Channel: opts.SlackChannel, GroupInterval: -1, Log: opts.Log,
+		OnDelivery: p.heard,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	return n, nil
+	p.n = n
+	return p, nil
 }
 
-// deliver shows every queued alert in the terminal, in queue order, and
-// then empties the outbox: through the bot's notifier into Slack when one
-// is configured, else by marking each alert delivered to the terminal (so
-// evidence finds its conflict's "thread").
-func deliver(ctx context.Context, store *state.Store, n *bot.Notifier, p *printer, shown map[uint64]bool) (alerts, replies, posted int, err error) {
+// heard is the notifier's report of each attempt.
+func (p *poster) heard(err error) {
+	r := refusal(err, p.channel)
+	if r == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.refused == nil {
+		p.refused = r
+	}
+	if p.stop != nil {
+		p.stop()
+	}
+}
+
+func (p *poster) flush(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	p.mu.Lock()
+	p.stop = cancel
+	p.mu.Unlock()
+	err := p.n.Flush(ctx)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stop = nil
+	if p.refused != nil {
+		return p.refused
+	}
+	if err != nil {
+		return fmt.Errorf("demo: posting to Slack: %w", err)
+	}
+	return nil
+}
+
+type queuedAlert struct {
+	alert    state.Alert
+	conflict state.Conflict
+}
+
+// newAlerts are the queued alerts not shown yet, in queue order.
+func newAlerts(ctx context.Context, store *state.Store, shown map[uint64]bool) ([]queuedAlert, error) {
 	pending, err := store.PendingAlerts(ctx, 0)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("demo: %w", err)
+		return nil, fmt.Errorf("demo: %w", err)
 	}
+	var out []queuedAlert
 	for _, a := range pending {
 		if shown[a.Seq] {
 			continue
@@ -243,36 +380,60 @@ func deliver(ctx context.Context, store *state.Store, n *bot.Notifier, p *printe
 		shown[a.Seq] = true
 		c, err := store.Conflict(ctx, a.ConflictID)
 		if err != nil {
-			return alerts, replies, posted, fmt.Errorf("demo: alert %d: %w", a.Seq, err)
+			return nil, fmt.Errorf("demo: alert %d: %w", a.Seq, err)
 		}
-		if a.Kind == state.AlertNew {
-			alerts++
-		} else {
-			replies++
-		}
-		p.alert(bot.PlainText(a, c))
+		out = append(out, queuedAlert{alert: a, conflict: c})
 	}
-	if n == nil {
+	return out, nil
+}
+
+// deliver empties the outbox: through the bot's notifier into Slack when
+// one is configured, else by marking each alert delivered to the terminal
+// (so evidence finds its conflict's "thread").
+func deliver(ctx context.Context, store *state.Store, post *poster) (posted int, err error) {
+	pending, err := store.PendingAlerts(ctx, 0)
+	if err != nil {
+		return 0, fmt.Errorf("demo: %w", err)
+	}
+	if post == nil {
 		for _, a := range pending {
 			th := state.Thread{Channel: "terminal", TS: fmt.Sprintf("%d.000000", a.Seq)}
 			if err := store.MarkAlertSent(ctx, a.Seq, th); err != nil && !errors.Is(err, state.ErrNotFound) {
-				return alerts, replies, posted, fmt.Errorf("demo: %w", err)
+				return 0, fmt.Errorf("demo: %w", err)
 			}
 		}
-		return alerts, replies, 0, nil
+		return 0, nil
 	}
-	fctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	ferr := n.Flush(fctx)
+	ferr := post.flush(ctx)
 	left, err := store.PendingAlerts(ctx, 0)
 	if err != nil {
-		return alerts, replies, posted, fmt.Errorf("demo: %w", err)
+		return 0, fmt.Errorf("demo: %w", err)
 	}
-	posted = len(pending) - len(left)
-	if ferr != nil {
-		return alerts, replies, posted, fmt.Errorf("demo: posting to Slack: %w", ferr)
+	return len(pending) - len(left), ferr
+}
+
+// writeChart draws c's chart into dir; without a figure dispute it writes
+// nothing and returns "".
+func writeChart(ctx context.Context, store *state.Store, c *state.Conflict, dir string) (string, error) {
+	if c == nil {
+		return "", nil
 	}
-	return alerts, replies, posted, nil
+	claims, err := bot.TimelineClaims(ctx, store, *c)
+	if err != nil {
+		return "", fmt.Errorf("demo: chart: %w", err)
+	}
+	png, err := bot.ChartPNG(*c, claims)
+	if errors.Is(err, bot.ErrNoFigures) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("demo: %w", err)
+	}
+	path := filepath.Join(dir, "crosscheck-demo-"+c.ID+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "", fmt.Errorf("demo: chart: %w", err)
+	}
+	return path, nil
 }
 
 func plural(n int, word string) string {

@@ -46,6 +46,13 @@ func (p *printer) line(s string) {
 
 func (p *printer) headline(s string) { p.line(s) }
 
+// blank separates sections; an alert's frame already ends in one.
+func (p *printer) blank() {
+	if !p.framed {
+		p.line("")
+	}
+}
+
 func (p *printer) stepf(format string, args ...any) {
 	p.line("✓ " + fmt.Sprintf(format, args...))
 }

@@ -44,7 +44,10 @@ func NewServer(sample *Sample, start time.Time) (*Server, error) {
 	s := &Server{sample: sample, start: start, ln: ln, done: make(chan struct{}), requests: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feeds/{name}", s.serveFeed)
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// Loopback only, but no listener in the project lets a client hold a
+	// connection forever.
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
 	go func() {
 		defer close(s.done)
 		s.srv.Serve(ln)

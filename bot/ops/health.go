@@ -125,33 +125,3 @@ func Listen(addr string) (net.Listener, error) {
 	}
 	return ln, nil
 }
-
-// Serve serves h on ln until ctx is done, then shuts down gracefully,
-// giving open requests up to 5 seconds. It returns nil after a shutdown
-// asked for by ctx.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("ops: serve %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	<-errc
-	if err != nil {
-		return fmt.Errorf("ops: shut down %s: %w", ln.Addr(), err)
-	}
-	return nil
-}

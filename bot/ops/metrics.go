@@ -29,10 +29,18 @@ type Metrics struct {
 	alertsSent   prometheus.Counter
 	alertsFailed prometheus.Counter
 	slackLatency *prometheus.HistogramVec
+	connsRefused prometheus.Counter
 }
 
-// NewMetrics registers Crosscheck's collectors, and the Go runtime and
-// process collectors (memory, file descriptors), on a new registry.
+// conflictKinds are the kind label's values, known from start-up.
+func conflictKinds() []string { return []string{"figure", "status"} }
+
+// NewMetrics registers Crosscheck's collectors, the build's
+// crosscheck_build_info, and the Go runtime and process collectors
+// (memory, file descriptors), on a new registry. Every series whose
+// labels are known at start (each conflict kind; each feed, once
+// KnownFeeds names them) exists from then on at zero, so an alert rule
+// on a rate or an absence sees a healthy bot, not nothing.
 func NewMetrics() *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
@@ -46,19 +54,43 @@ func NewMetrics() *Metrics {
 		alertsQueued: counter("crosscheck_alerts_queued_total", "Alerts queued in the outbox."),
 		alertsSent:   counter("crosscheck_alerts_sent_total", "Alerts delivered to Slack."),
 		alertsFailed: counter("crosscheck_alerts_failed_total", "Delivery attempts that failed (the alert stays queued and is retried)."),
+		connsRefused: counter("crosscheck_http_connections_refused_total", "Connections to the listen address refused because their client already held limits.http_conns_per_client."),
 		slackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "crosscheck_slack_api_duration_seconds",
 			Help:    "Slack Web API call latency, by method and outcome.",
 			Buckets: []float64{.025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"method", "outcome"}),
 	}
+	build := ReadBuild()
+	buildInfo := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "crosscheck_build_info",
+		Help: "Always 1; its labels say which Crosscheck runs: module version, VCS revision, Go version.",
+	}, []string{"version", "revision", "goversion"})
+	buildInfo.WithLabelValues(build.Version, build.Revision, build.GoVersion).Set(1)
+	for _, k := range conflictKinds() {
+		m.conflicts.WithLabelValues(k)
+	}
 	reg.MustRegister(
 		m.polls, m.pollErrors, m.httpStatus, m.items, m.claims, m.conflicts,
-		m.alertsQueued, m.alertsSent, m.alertsFailed, m.slackLatency,
+		m.alertsQueued, m.alertsSent, m.alertsFailed, m.slackLatency, m.connsRefused, buildInfo,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+// KnownFeeds makes the per-feed series of each feed exist at zero: call
+// it at start with the configured and stored feeds, and when a feed is
+// added.
+func (m *Metrics) KnownFeeds(names ...string) {
+	if m == nil {
+		return
+	}
+	for _, n := range names {
+		m.polls.WithLabelValues(n)
+		m.pollErrors.WithLabelValues(n)
+		m.items.WithLabelValues(n)
+	}
 }
 
 func counter(name, help string) prometheus.Counter {
@@ -77,14 +109,26 @@ func (m *Metrics) Registry() *prometheus.Registry {
 	return m.reg
 }
 
+// ConnRefused counts one connection refused over the per-client cap.
+func (m *Metrics) ConnRefused() {
+	if m == nil {
+		return
+	}
+	m.connsRefused.Inc()
+}
+
 // Poll counts one poll of feed, and a poll error when err is not nil.
 func (m *Metrics) Poll(feed string, err error) {
 	if m == nil {
 		return
 	}
 	m.polls.WithLabelValues(feed).Inc()
+	// A feed added while running has its error series from its first
+	// poll on, at zero when that poll worked.
+	errs := m.pollErrors.WithLabelValues(feed)
+	m.items.WithLabelValues(feed)
 	if err != nil {
-		m.pollErrors.WithLabelValues(feed).Inc()
+		errs.Inc()
 	}
 }
 

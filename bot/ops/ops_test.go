@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -97,8 +98,10 @@ func TestMetricsExposition(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
-	if strings.Contains(body, `poll_errors_total{feed="seoul-dispatch"}`) {
-		t.Error("a feed without errors has an error series")
+	// A feed without errors has its error series at zero, so a rule on
+	// its rate sees it (issue 13).
+	if !strings.Contains(body, `poll_errors_total{feed="seoul-dispatch"} 0`+"\n") {
+		t.Error("a feed without errors has no error series at zero")
 	}
 
 	// The gauge reads the store at each scrape.
@@ -293,7 +296,7 @@ func TestServeStopsWithContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, NewHandler(HandlerOptions{}), nil) }()
+	go func() { done <- Serve(ctx, ln, NewHandler(HandlerOptions{}), ServeOptions{}) }()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -314,5 +317,59 @@ func TestServeStopsWithContext(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+// TestSeriesExistFromStart: the README's alert rule on
+// crosscheck_poll_errors_total must see a healthy bot at zero, not no
+// series at all, before any poll failed.
+func TestSeriesExistFromStart(t *testing.T) {
+	m := NewMetrics()
+	m.KnownFeeds("kyiv-independent", "world-desk")
+	h := NewHandler(HandlerOptions{Metrics: m})
+	_, body := get(t, h, "/metrics")
+	for _, want := range []string{
+		`crosscheck_poll_errors_total{feed="kyiv-independent"} 0`,
+		`crosscheck_poll_errors_total{feed="world-desk"} 0`,
+		`crosscheck_polls_total{feed="world-desk"} 0`,
+		`crosscheck_items_total{feed="kyiv-independent"} 0`,
+		`crosscheck_conflicts_total{kind="figure"} 0`,
+		`crosscheck_conflicts_total{kind="status"} 0`,
+		"crosscheck_claims_total 0",
+		"crosscheck_alerts_sent_total 0",
+		"crosscheck_alerts_failed_total 0",
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics at start lacks %s", want)
+		}
+	}
+	// A feed added later has its error series from its first poll.
+	m.Poll("added-later", nil)
+	if _, body = get(t, h, "/metrics"); !strings.Contains(body, `crosscheck_poll_errors_total{feed="added-later"} 0`+"\n") {
+		t.Error("a feed's error series is missing after a good poll")
+	}
+}
+
+func TestBuildInfo(t *testing.T) {
+	b := ReadBuild()
+	if b.Version == "" || !strings.HasPrefix(b.GoVersion, "go") {
+		t.Errorf("build %+v lacks a version or Go version", b)
+	}
+	_, body := get(t, NewHandler(HandlerOptions{Metrics: NewMetrics()}), "/metrics")
+	want := fmt.Sprintf(`crosscheck_build_info{goversion=%q,revision=%q,version=%q} 1`, b.GoVersion, b.Revision, b.Version)
+	if !strings.Contains(body, want+"\n") {
+		t.Errorf("/metrics lacks %s", want)
+	}
+	for _, tt := range []struct {
+		b    Build
+		want string
+	}{
+		{Build{Version: "v1.4.0", Revision: "3f9c2a1e", GoVersion: "go1.26.0"}, "crosscheck v1.4.0 (revision 3f9c2a1e, go1.26.0)"},
+		{Build{Version: "(devel)", Revision: "3f9c2a1e", Modified: true, GoVersion: "go1.26.0"}, "crosscheck (devel) (revision 3f9c2a1e (modified), go1.26.0)"},
+		{Build{Version: "(devel)", GoVersion: "go1.26.0"}, "crosscheck (devel) (revision unknown, go1.26.0)"},
+	} {
+		if got := tt.b.String(); got != tt.want {
+			t.Errorf("%+v prints %q, want %q", tt.b, got, tt.want)
+		}
 	}
 }

@@ -7,7 +7,11 @@
 // message metadata, and answers conversations.history and
 // conversations.replies from them as Slack does: newest first or oldest
 // first, bounded by oldest and latest, in pages with cursors, metadata
-// only on include_all_metadata. It hands out ts values unique per message,
+// only on include_all_metadata. It takes files through Slack's current
+// upload flow (files.getUploadURLExternal, a POST to the upload URL it
+// hands out on the same server, files.completeUploadExternal), keeps
+// their bytes (Files) and shares them in their channel or thread with a
+// message. It hands out ts values unique per message,
 // and fails on demand: HTTP 500, 429 with Retry-After, invalid_auth,
 // channel_not_found, a whole outage, a websocket dropped in the middle of
 // an envelope or before its ack arrives, and a post taken but never

@@ -31,6 +31,9 @@ type Message struct {
 	// Metadata is the message metadata posted with it ({"event_type":
 	// ..., "event_payload": {...}}), if any.
 	Metadata json.RawMessage
+	// Files counts the files shared with the message
+	// (files.completeUploadExternal).
+	Files int
 	// ReplyBroadcast is set when a thread reply was also sent to the
 	// channel.
 	ReplyBroadcast bool
@@ -38,6 +41,19 @@ type Message struct {
 	// Posted is when it was posted; Edits counts chat.update calls on it.
 	Posted time.Time
 	Edits  int
+}
+
+// File is one file uploaded through files.getUploadURLExternal, the
+// upload URL and files.completeUploadExternal.
+type File struct {
+	ID, Name, Title, AltText string
+	// Length is what getUploadURLExternal was told; Data what was posted
+	// to the upload URL.
+	Length int
+	Data   []byte
+	// Channel and ThreadTS are where completeUploadExternal shared it;
+	// empty until then.
+	Channel, ThreadTS, InitialComment string
 }
 
 // Update is one chat.update call as the fake Slack received it.
@@ -93,6 +109,7 @@ type Server struct {
 	lastTS   int64 // microseconds
 	messages []*Message
 	updates  []Update
+	files    []*File
 	calls    []Call
 	failures map[string][]Failure
 	missing  map[string]bool
@@ -177,6 +194,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/link/", s.serveSocket)
+	mux.HandleFunc("POST /upload/{id}", s.serveUpload)
 	return mux
 }
 
@@ -237,6 +255,19 @@ func (s *Server) Updates() []Update {
 	return slices.Clone(s.updates)
 }
 
+// Files returns every file upload begun, in order, as it is now.
+func (s *Server) Files() []File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]File, 0, len(s.files))
+	for _, f := range s.files {
+		c := *f
+		c.Data = bytes.Clone(f.Data)
+		out = append(out, c)
+	}
+	return out
+}
+
 // Calls returns every Web API request, in order.
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
@@ -275,6 +306,9 @@ func (s *Server) newID(prefix string) string {
 }
 
 type apiRequest struct {
+	// host is where the request reached the fake: the upload URL it
+	// hands out is on the same server.
+	host   string
 	method string
 	token  string
 	form   url.Values
@@ -285,7 +319,7 @@ type apiRequest struct {
 const maxAPIBody = 4 << 20
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	req := apiRequest{method: r.PathValue("method"), form: url.Values{}}
+	req := apiRequest{host: r.Host, method: r.PathValue("method"), form: url.Values{}}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxAPIBody))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -478,6 +512,16 @@ func (s *Server) answer(req apiRequest, now time.Time) map[string]any {
 		}
 		s.messages = append(s.messages, m)
 		return map[string]any{"ok": true, "message_ts": m.TS}
+	case "files.getUploadURLExternal":
+		n, err := strconv.Atoi(f.Get("length"))
+		if f.Get("filename") == "" || err != nil || n <= 0 {
+			return fail("invalid_arguments")
+		}
+		file := &File{ID: s.newID("F"), Name: f.Get("filename"), AltText: f.Get("alt_txt"), Length: n}
+		s.files = append(s.files, file)
+		return map[string]any{"ok": true, "file_id": file.ID, "upload_url": "http://" + req.host + "/upload/" + file.ID}
+	case "files.completeUploadExternal":
+		return s.completeUpload(f, now)
 	case "conversations.replies":
 		ch, ts := f.Get("channel"), f.Get("ts")
 		if s.missing[ch] {
@@ -515,6 +559,82 @@ func (s *Server) answer(req apiRequest, now time.Time) map[string]any {
 		return s.page(inWindow(msgs, f), f)
 	}
 	return fail("unknown_method")
+}
+
+// completeUpload shares uploaded files in a channel or thread, with a
+// message that carries them, as Slack does; s.mu is held.
+func (s *Server) completeUpload(f url.Values, now time.Time) map[string]any {
+	var want []struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(f.Get("files")), &want); err != nil || len(want) == 0 {
+		return fail("invalid_arguments")
+	}
+	ch := f.Get("channel_id")
+	if ch != "" && s.missing[ch] {
+		return fail("channel_not_found")
+	}
+	var done []map[string]any
+	for _, w := range want {
+		file := s.file(w.ID)
+		if file == nil || file.Data == nil {
+			return fail("file_not_found")
+		}
+		if len(file.Data) != file.Length {
+			return fail("file_upload_size_mismatch")
+		}
+		file.Title, file.Channel, file.ThreadTS, file.InitialComment = w.Title, ch, f.Get("thread_ts"), f.Get("initial_comment")
+		done = append(done, map[string]any{"id": file.ID, "title": file.Title, "name": file.Name})
+	}
+	if ch != "" {
+		s.messages = append(s.messages, &Message{
+			Channel: ch, TS: s.nextTS(now), ThreadTS: f.Get("thread_ts"), BotID: s.BotID,
+			Text: f.Get("initial_comment"), Posted: now, Files: len(done),
+		})
+	}
+	return map[string]any{"ok": true, "files": done}
+}
+
+func (s *Server) file(id string) *File {
+	for _, f := range s.files {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
+}
+
+// serveUpload takes the bytes of a file at the upload URL: a multipart
+// form with a "file" part, as slack-go sends, or the raw body.
+func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	var data []byte
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+		var part io.ReadCloser
+		part, _, err = r.FormFile("file")
+		if err == nil {
+			data, err = io.ReadAll(part)
+			part.Close()
+		}
+	} else {
+		data, err = io.ReadAll(io.LimitReader(r.Body, maxAPIBody))
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	file := s.file(r.PathValue("id"))
+	if file == nil {
+		http.Error(w, "no such upload", http.StatusNotFound)
+		return
+	}
+	file.Data = data
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintf(w, "OK - %d", len(data))
 }
 
 // checkMetadata accepts message metadata as Slack does: absent, or a JSON

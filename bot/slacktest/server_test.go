@@ -296,3 +296,52 @@ func TestOnPostLosesAnswer(t *testing.T) {
 		t.Errorf("messages = %+v; the post must be kept", ms)
 	}
 }
+
+// TestFileUpload: slack-go's three-step upload (getUploadURLExternal, a
+// POST to the upload URL on this same server, completeUploadExternal)
+// works unchanged against the fake, over a socket and in process, and
+// the fake keeps the bytes and where they were shared.
+func TestFileUpload(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	for name, api := range map[string]*slack.Client{
+		"socket":     slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL())),
+		"in process": slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()), slack.OptionHTTPClient(s.Client())),
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			data := "\x89PNG\r\n\x1a\n chart bytes for " + name
+			before := len(s.Files())
+			f, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
+				Reader: strings.NewReader(data), FileSize: len(data), Filename: "chart.png", Title: "Timeline",
+				Channel: "C1", ThreadTimestamp: "1700000000.000100", InitialComment: "the chart",
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := s.Files()
+			if len(files) != before+1 {
+				t.Fatalf("%d files, want %d", len(files), before+1)
+			}
+			got := files[len(files)-1]
+			if got.ID != f.ID || string(got.Data) != data || got.Name != "chart.png" || got.Title != "Timeline" ||
+				got.Channel != "C1" || got.ThreadTS != "1700000000.000100" || got.InitialComment != "the chart" {
+				t.Errorf("file %+v (returned %+v)", got, f)
+			}
+			th := s.Thread("C1", "1700000000.000100")
+			if len(th) == 0 || th[len(th)-1].Files != 1 || th[len(th)-1].Text != "the chart" {
+				t.Errorf("no message sharing the file in the thread: %+v", th)
+			}
+		})
+	}
+	t.Run("size mismatch", func(t *testing.T) {
+		api := slack.New(s.BotToken, slack.OptionAPIURL(s.APIURL()))
+		_, err := api.UploadFileContext(context.Background(), slack.UploadFileParameters{
+			Reader: strings.NewReader("short"), FileSize: 99, Filename: "x.png", Channel: "C1",
+		})
+		var se slack.SlackErrorResponse
+		if !errors.As(err, &se) || se.Err != "file_upload_size_mismatch" {
+			t.Errorf("error %v, want file_upload_size_mismatch", err)
+		}
+	})
+}

@@ -1,7 +1,10 @@
 package main
 
 // `crosscheck backup FILE` copies the store consistently, whether or not the
-// bot is running.
+// bot is running; `crosscheck backup DIR/` writes DIR/crosscheck-YYYYMMDD-
+// HHMMSS.db (UTC). Either way the copy is written as package safefile
+// writes: mode 0600, a fresh temporary name, renamed into place, nothing
+// left behind on failure.
 //
 // bbolt's file lock makes this a two-way choice. When no process holds the
 // store, backup opens it read-only and copies it in one read transaction.
@@ -35,7 +38,9 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/ops"
 	"github.com/crosscheck-news/crosscheck/state"
+	"github.com/crosscheck-news/crosscheck/state/safefile"
 )
 
 // backupPath is where the endpoint is mounted on the listen address.
@@ -44,7 +49,7 @@ const backupPath = "/backup"
 func backupTokenPath(storePath string) string { return storePath + ".backup-token" }
 
 func runBackup(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE")
+	fs := newFlagSet(e, "backup", "crosscheck backup [--config crosscheck.yaml] FILE|DIR/")
 	configPath := fs.configFlag()
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	rest, err := fs.parse(args)
@@ -52,10 +57,13 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)")
+		return usagef("backup: want one destination file or folder (usage: crosscheck backup [--config FILE] FILE|DIR/)")
 	}
-	dest := rest[0]
 	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	dest, err := backupDest(rest[0], time.Now())
 	if err != nil {
 		return err
 	}
@@ -89,53 +97,52 @@ func runBackup(ctx context.Context, e env, args []string) error {
 	}
 }
 
+// backupFileLayout names a backup written into a folder: sorted by name
+// is sorted by time.
+const backupFileLayout = "crosscheck-20060102-150405.db"
+
+// backupDest is where `crosscheck backup ARG` writes: ARG itself, or, when
+// ARG is a folder (or ends in a slash), a file inside it named for the
+// time (UTC), which must not exist yet.
+func backupDest(arg string, now time.Time) (string, error) {
+	if arg == "" {
+		return "", usagef("backup: empty destination; name a file or a folder")
+	}
+	fi, err := os.Stat(arg)
+	isDir := err == nil && fi.IsDir()
+	if !isDir && !os.IsPathSeparator(arg[len(arg)-1]) {
+		return arg, nil
+	}
+	if !isDir {
+		return "", usagef("backup: no folder %s (create it first)", arg)
+	}
+	dest := filepath.Join(arg, now.UTC().Format(backupFileLayout))
+	if _, err := os.Lstat(dest); err == nil {
+		return "", usagef("backup: %s exists already (one backup a second into a folder); try again", dest)
+	}
+	return dest, nil
+}
+
 // backupFromRunningBot fetches the copy from the bot's /backup endpoint
 // into dest, via a temporary file that is checked before it replaces dest.
 func backupFromRunningBot(ctx context.Context, cfg *config.Config, dest string) (int64, error) {
-	token, err := os.ReadFile(backupTokenPath(cfg.Store))
-	if err != nil {
-		return 0, fmt.Errorf("read the bot's backup token: %w", err)
-	}
-	host, port, err := net.SplitHostPort(cfg.Listen)
-	if err != nil {
-		return 0, fmt.Errorf("listen %q: %w", cfg.Listen, err)
-	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	url := "http://" + net.JoinHostPort(host, port) + backupPath
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
-	client := &http.Client{
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	resp, err := client.Do(req)
+	resp, err := askRunningBot(ctx, cfg, http.MethodGet, backupPath, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return 0, fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(msg)))
-	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*.tmp")
+	tmp, err := safefile.Create(dest)
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	defer tmp.Abort() // after the commit, a no-op
 	n, err := io.Copy(tmp, resp.Body)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
 		err = fmt.Errorf("transfer cut short: %d of %d bytes", n, resp.ContentLength)
 	}
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+		err = tmp.Close()
 	}
 	if err != nil {
 		return n, err
@@ -151,10 +158,7 @@ func backupFromRunningBot(ctx context.Context, cfg *config.Config, dest string) 
 	if err != nil {
 		return n, fmt.Errorf("the copy is damaged: %w", err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return n, err
-	}
-	return n, os.Rename(tmp.Name(), dest)
+	return n, tmp.Commit()
 }
 
 func sameFile(a, b string) (bool, error) {
@@ -193,13 +197,10 @@ func newBackupEndpoint(store *state.Store, log *slog.Logger) (*backupEndpoint, e
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	// Write then rename, so a reader never sees half a token.
-	tmp := b.tokenPath + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.token+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("backup endpoint: %w", err)
-	}
-	if err := os.Rename(tmp, b.tokenPath); err != nil {
-		os.Remove(tmp)
+	// Mode 0600 whatever the umask or a leftover's mode, a fresh name so
+	// nothing planted is followed, renamed so a reader never sees half a
+	// token.
+	if err := safefile.WriteFile(b.tokenPath, []byte(b.token+"\n")); err != nil {
 		return nil, fmt.Errorf("backup endpoint: %w", err)
 	}
 	return b, nil
@@ -219,20 +220,16 @@ func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "GET only", http.StatusMethodNotAllowed)
 		return
 	}
-	if !sameMachine(r) || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
-		b.log.Warn("backup refused: not from this machine", "remote_addr", r.RemoteAddr)
-		http.Error(w, "backups are served to this machine only", http.StatusForbidden)
-		return
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(b.token)) != 1 {
-		b.log.Warn("backup refused: bad token", "remote_addr", r.RemoteAddr)
-		http.Error(w, "missing or wrong token (run crosscheck backup beside the store)", http.StatusUnauthorized)
+	if !b.authorized(w, r, "backup") {
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	start := time.Now()
+	// A large store takes longer to stream than the server's write
+	// timeout; each write gets the timeout afresh instead, so only a
+	// reader that stops reading is cut off.
+	w = ops.ExtendWrites(w, r)
 	n, err := b.store.WriteBackup(r.Context(), w, func(size int64) {
 		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	})
@@ -242,6 +239,63 @@ func (b *backupEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.log.Info("backup served", "bytes", n, "took", time.Since(start))
+}
+
+// authorized lets through only requests from this machine that carry the
+// token (see the file comment); it answers the others itself. what names
+// the endpoint in the log.
+func (b *backupEndpoint) authorized(w http.ResponseWriter, r *http.Request, what string) bool {
+	if !sameMachine(r) || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
+		b.log.Warn(what+" refused: not from this machine", "remote_addr", r.RemoteAddr)
+		http.Error(w, what+" is served to this machine only", http.StatusForbidden)
+		return false
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(b.token)) != 1 {
+		b.log.Warn(what+" refused: bad token", "remote_addr", r.RemoteAddr)
+		http.Error(w, "missing or wrong token (run crosscheck beside the store)", http.StatusUnauthorized)
+		return false
+	}
+	return true
+}
+
+// askRunningBot sends a request to the running bot's loopback endpoint at
+// path, with the token it wrote beside the store; an answer other than
+// 200 is an error carrying the bot's words.
+func askRunningBot(ctx context.Context, cfg *config.Config, method, path string, body io.Reader) (*http.Response, error) {
+	token, err := os.ReadFile(backupTokenPath(cfg.Store))
+	if err != nil {
+		return nil, fmt.Errorf("read the bot's token: %w", err)
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen %q: %w", cfg.Listen, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	url := "http://" + net.JoinHostPort(host, port) + path
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	client := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return nil, fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return resp, nil
 }
 
 // sameMachine is true for loopback clients and for clients connecting from

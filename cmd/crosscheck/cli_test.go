@@ -247,7 +247,8 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 		{"stray argument", []string{"poll", "now", "--config", good},
 			`crosscheck: poll: unexpected argument "now" (usage: crosscheck poll [--config FILE] [--json])`},
 		{"feeds without subcommand", []string{"feeds"}, "crosscheck: feeds: missing subcommand (usage: " + feedsUsage + ")"},
-		{"feeds bad subcommand", []string{"feeds", "add", "--config", good}, `crosscheck: feeds: unknown subcommand "add" (usage: ` + feedsUsage + ")"},
+		{"feeds bad subcommand", []string{"feeds", "append", "--config", good}, `crosscheck: feeds: unknown subcommand "append" (usage: ` + feedsUsage + ")"},
+		{"feeds add without a URL", []string{"feeds", "add", "--config", good}, "crosscheck: feeds add: want one feed URL (usage: crosscheck feeds add URL [--name NAME])"},
 		{"import without file", []string{"feeds", "import", "--config", good},
 			"crosscheck: feeds import: want one OPML file (usage: crosscheck feeds import FILE.opml [--config FILE])"},
 		{"import missing file", []string{"feeds", "import", filepath.Join(dir, "x.opml"), "--config", good},
@@ -257,7 +258,7 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 		{"remove unknown feed", []string{"feeds", "remove", "zz", "--config", good},
 			`crosscheck: feeds remove: no feed named "zz" (see crosscheck feeds list)`},
 		{"backup without file", []string{"backup", "--config", good},
-			"crosscheck: backup: want one destination file (usage: crosscheck backup [--config FILE] FILE)"},
+			"crosscheck: backup: want one destination file or folder (usage: crosscheck backup [--config FILE] FILE|DIR/)"},
 		{"backup onto the store", []string{"backup", "--config", good, filepath.Join(dir, "crosscheck.db")},
 			"crosscheck: backup: " + filepath.Join(dir, "crosscheck.db") + " is the store itself; name another file"},
 	}
@@ -397,15 +398,7 @@ func TestBackupFromRunningBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ctx := context.Background()
-	st, _ := store.FeedState(ctx, "kyiv")
-	st.Feed, st.Polled, st.Items = "kyiv", true, 3
-	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
-		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
-		{Item: state.ItemRecord{ID: "2", Feed: "kyiv", URL: "https://kyiv.example/2", Title: "two", ContentHash: "h2"}},
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	seedItems(t, store)
 	be, err := newBackupEndpoint(store, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -500,6 +493,20 @@ func TestSameMachine(t *testing.T) {
 		if got := sameMachine(r); got != tc.want {
 			t.Errorf("sameMachine(%s → %s) = %v", tc.remote, tc.local, got)
 		}
+	}
+}
+
+// seedItems commits one poll of feed kyiv with two items.
+func seedItems(t *testing.T, store *state.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, _ := store.FeedState(ctx, "kyiv")
+	st.Feed, st.Polled, st.Items = "kyiv", true, 3
+	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
+		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
+		{Item: state.ItemRecord{ID: "2", Feed: "kyiv", URL: "https://kyiv.example/2", Title: "two", ContentHash: "h2"}},
+	}}); err != nil {
+		t.Fatal(err)
 	}
 }
 

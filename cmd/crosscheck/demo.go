@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 
+	"github.com/crosscheck-news/crosscheck/bot"
 	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/bot/demo"
 )
@@ -13,9 +15,10 @@ import (
 // feeds, alerts printed as they read in Slack. With SLACK_BOT_TOKEN and a
 // channel (--channel, or SLACK_CHANNEL) it posts them to Slack too.
 func runDemo(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "demo", "crosscheck demo [--channel C0123456789] [--slack-api-url URL] [-v]")
+	fs := newFlagSet(e, "demo", "crosscheck demo [--channel C0123456789] [--slack-api-url URL] [--chart-dir DIR] [-v]")
 	channel := fs.String("channel", e.getenv("SLACK_CHANNEL"), "also post alerts to this Slack `channel` (needs SLACK_BOT_TOKEN)")
 	apiURL := fs.String("slack-api-url", config.DefaultSlackAPIURL, "Slack's Web API base `URL`")
+	chartDir := fs.String("chart-dir", os.TempDir(), "write the chart of the first figure dispute into `DIR`")
 	verbose := fs.Bool("v", false, "log every step to stderr")
 	rest, err := fs.parse(args)
 	if err != nil {
@@ -32,11 +35,17 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		SlackToken:   token,
 		SlackChannel: *channel,
 		SlackAPIURL:  *apiURL,
+		ChartDir:     *chartDir,
 		Progress:     isTerminal(e.stdout),
 		// The demo reports each step itself; the log is for failures.
 		Log: newLogger(e.stderr, slog.LevelError, *verbose),
 	}
 	_, err = demo.Run(ctx, e.stdout, opts)
+	if errors.Is(err, bot.ErrInvalidAuth) {
+		// A refused token is the environment's mistake, like a bad
+		// configuration.
+		return usageError{err}
+	}
 	return err
 }
 

@@ -56,7 +56,7 @@ func runExtract(ctx context.Context, e env, args []string) error {
 				a.Outlet = strings.TrimPrefix(u.Hostname(), "www.")
 			}
 		}
-		f := feeds.NewFetcher(feeds.FetcherConfig{AllowPrivateNetworks: *allowPrivate})
+		f := feeds.NewFetcher(feeds.FetcherConfig{AllowPrivateNetworks: *allowPrivate, PrivateNetworksHint: "pass --allow-private-networks to allow it"})
 		defer f.Close()
 		a.Text, err = f.FullText(ctx, src)
 	default:

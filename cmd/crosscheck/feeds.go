@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,22 +19,24 @@ import (
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
-const feedsUsage = "crosscheck feeds list [--json] | import FILE.opml | remove NAME | pause NAME | resume NAME [--config FILE]"
+const feedsUsage = "crosscheck feeds list [--json] | add URL [--name NAME] [--outlet OUTLET] [--schedule SPEC] | import FILE.opml | remove NAME | pause NAME | resume NAME [--config FILE]"
 
 // runFeeds manages the feeds kept in the store beside the configured ones.
-// The store is locked while `crosscheck run` runs; then feeds are changed
-// from Slack (/crosscheck feeds) instead.
+// While `crosscheck run` holds the store, the running bot does it for the
+// command line (admin.go) and tells its scheduler.
 func runFeeds(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
 		return usagef("feeds: missing subcommand (usage: %s)", feedsUsage)
 	}
 	switch args[0] {
 	case "list":
-		return feedsList(ctx, e, args[1:])
+		return viaRunningBot(ctx, e, append([]string{"feeds"}, args...), nil, "", feedsList(ctx, e, args[1:]))
+	case "add":
+		return viaRunningBot(ctx, e, append([]string{"feeds"}, args...), nil, "", feedsAdd(ctx, e, args[1:]))
 	case "import":
 		return feedsImport(ctx, e, args[1:])
 	case "remove", "pause", "resume":
-		return feedsChange(ctx, e, args[0], args[1:])
+		return viaRunningBot(ctx, e, append([]string{"feeds"}, args...), nil, "", feedsChange(ctx, e, args[0], args[1:]))
 	case "-h", "--help", "help":
 		fmt.Fprintf(e.stderr, "usage: %s\n", feedsUsage)
 		return nil
@@ -52,29 +57,34 @@ func feedsImport(ctx context.Context, e env, args []string) error {
 		return usagef("feeds import: want one OPML file (usage: crosscheck feeds import FILE.opml [--config FILE])")
 	}
 	file := rest[0]
-	cfg, err := loadConfig(*configPath)
+	cfg, err := e.config(*configPath)
 	if err != nil {
 		return err
 	}
-	var list *feeds.OPML
+	// Read whole, so the list can go to the running bot if it holds the
+	// store.
+	var data []byte
 	if file == "-" {
-		list, err = feeds.ParseOPML(e.stdin)
+		data, err = io.ReadAll(io.LimitReader(e.stdin, maxAdminRequest))
 	} else {
-		f, oerr := os.Open(file)
-		if oerr != nil {
-			return usagef("feeds import: %v", oerr)
-		}
-		list, err = feeds.ParseOPML(f)
-		f.Close()
+		data, err = os.ReadFile(file)
 	}
 	if err != nil {
-		return usagef("feeds import: %s: %v", file, err)
+		return usagef("feeds import: %v", err)
 	}
-	store, defs, err := openWithFeeds(ctx, "feeds import", cfg, state.Options{})
+	name := file
+	if file == "-" && e.stdinName != "" {
+		name = e.stdinName
+	}
+	list, err := feeds.ParseOPML(bytes.NewReader(data))
 	if err != nil {
-		return err
+		return usagef("feeds import: %s: %v", name, err)
 	}
-	defer store.Close()
+	store, defs, release, err := openWithFeeds(ctx, e, "feeds import", cfg, state.Options{})
+	if err != nil {
+		return viaRunningBot(ctx, e, []string{"feeds", "import", "-"}, data, name, err)
+	}
+	defer release()
 	stored, err := store.ListFeeds(ctx)
 	if err != nil {
 		return fmt.Errorf("feeds import: %w", err)
@@ -95,7 +105,7 @@ func feedsImport(ctx context.Context, e env, args []string) error {
 
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	added, skipped := 0, 0
-	by := "opml:" + filepath.Base(file)
+	by := "opml:" + filepath.Base(name)
 	for _, src := range list.Sources {
 		if d, dup := byURL[feeds.URLKey(src.URL)]; dup {
 			skipped++
@@ -115,6 +125,7 @@ func feedsImport(ctx context.Context, e env, args []string) error {
 		names[src.Name] = true
 		byURL[feeds.URLKey(src.URL)] = feedDef{Source: src, Origin: fromStore}
 		added++
+		scheduleAdded(e, src)
 		fmt.Fprintf(tw, "added\t%s\t%s\t%s\n", src.Name, src.URL, src.Outlet)
 	}
 	for _, s := range list.Skipped {
@@ -128,7 +139,7 @@ func feedsImport(ctx context.Context, e env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s: added %s, skipped %d\n", file, plural(added, "feed"), skipped)
+	_, err = fmt.Fprintf(e.stdout, "%s: added %s, skipped %d\n", name, plural(added, "feed"), skipped)
 	return err
 }
 
@@ -155,24 +166,42 @@ func feedsList(ctx context.Context, e env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("feeds list: unexpected argument %q", rest[0])
 	}
-	cfg, err := loadConfig(*configPath)
+	cfg, err := e.config(*configPath)
 	if err != nil {
 		return err
 	}
-	store, defs, err := openWithFeeds(ctx, "feeds list", cfg, state.Options{})
+	store, defs, release, err := openWithFeeds(ctx, e, "feeds list", cfg, state.Options{})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	states, err := store.FeedStates(ctx)
+	defer release()
+	out, err := feedListings(ctx, store, defs)
 	if err != nil {
 		return fmt.Errorf("feeds list: %w", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, l := range out {
+			if err := enc.Encode(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return writeFeedList(e.stdout, out)
+}
+
+// feedListings is every feed with its poll state.
+func feedListings(ctx context.Context, store *state.Store, defs []feedDef) ([]feedListing, error) {
+	states, err := store.FeedStates(ctx)
+	if err != nil {
+		return nil, err
 	}
 	byName := map[string]state.FeedState{}
 	for _, st := range states {
 		byName[st.Feed] = st
 	}
-	var out []feedListing
+	out := []feedListing{}
 	for _, d := range defs {
 		l := feedListing{Source: d.Source, Origin: d.Origin, Paused: d.Paused}
 		if st, ok := byName[d.Source.Name]; ok {
@@ -186,16 +215,7 @@ func feedsList(ctx context.Context, e env, args []string) error {
 		}
 		out = append(out, l)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for _, l := range out {
-			if err := enc.Encode(l); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return writeFeedList(e.stdout, out)
+	return out, nil
 }
 
 func writeFeedList(w io.Writer, list []feedListing) error {
@@ -236,15 +256,15 @@ func feedsChange(ctx context.Context, e env, verb string, args []string) error {
 		return usagef("feeds %s: want one feed name (usage: crosscheck feeds %s NAME)", verb, verb)
 	}
 	name := rest[0]
-	cfg, err := loadConfig(*configPath)
+	cfg, err := e.config(*configPath)
 	if err != nil {
 		return err
 	}
-	store, defs, err := openWithFeeds(ctx, "feeds "+verb, cfg, state.Options{})
+	store, defs, release, err := openWithFeeds(ctx, e, "feeds "+verb, cfg, state.Options{})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer release()
 	var def *feedDef
 	for i := range defs {
 		if defs[i].Source.Name == name {
@@ -272,5 +292,95 @@ func feedsChange(ctx context.Context, e env, verb string, args []string) error {
 		}
 		_, err = fmt.Fprintf(e.stdout, "%sd %s\n", verb, name)
 	}
+	if err == nil {
+		tellScheduler(e, verb, name)
+	}
+	return err
+}
+
+// tellScheduler has the running bot's scheduler follow a change made
+// for the command line; without a running bot the next start does.
+func tellScheduler(e env, verb, name string) {
+	s := e.scheduler()
+	if s == nil {
+		return
+	}
+	var err error
+	switch verb {
+	case "remove":
+		err = s.Remove(name)
+	case "pause":
+		err = s.Pause(name)
+	case "resume":
+		err = s.Resume(name)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "crosscheck: feeds %s: stored, but the running bot's schedule did not follow (%v); it will at the next start\n", verb, err)
+	}
+}
+
+func scheduleAdded(e env, src feeds.Source) {
+	if s := e.scheduler(); s != nil {
+		if err := s.Add(src); err != nil {
+			fmt.Fprintf(e.stderr, "crosscheck: %s: stored, but not scheduled yet (%v); it will be at the next start\n", src.Name, err)
+		}
+	}
+}
+
+// feedsAdd is `crosscheck feeds add URL`: one feed into the store, named
+// after its host unless --name says otherwise.
+func feedsAdd(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "feeds add", "crosscheck feeds add URL [--name NAME] [--outlet OUTLET] [--schedule SPEC] [--config FILE]")
+	configPath := fs.configFlag()
+	name := fs.String("name", "", "the feed's `name` (default: from the URL's host)")
+	outlet := fs.String("outlet", "", "the `outlet` its articles are from (default: the host)")
+	schedule := fs.String("schedule", feeds.DefaultSchedule, "when to poll it: a robfig/cron `spec`")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("feeds add: want one feed URL (usage: crosscheck feeds add URL [--name NAME])")
+	}
+	cfg, err := e.config(*configPath)
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(rest[0])
+	if err != nil || u.Host == "" {
+		return usagef("feeds add: %q is not a feed URL", rest[0])
+	}
+	src := feeds.Source{Name: *name, URL: rest[0], Outlet: *outlet, Schedule: *schedule}
+	if src.Name == "" {
+		src.Name = feeds.UniqueName(strings.TrimPrefix(u.Hostname(), "www."), func(string) bool { return false })
+	}
+	if src.Outlet == "" {
+		src.Outlet = strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	if err := src.Validate(); err != nil {
+		return usagef("feeds add: %v", err)
+	}
+	store, defs, release, err := openWithFeeds(ctx, e, "feeds add", cfg, state.Options{})
+	if err != nil {
+		return err
+	}
+	defer release()
+	for _, d := range defs {
+		switch {
+		case d.Source.Name == src.Name:
+			return usagef("feeds add: a feed called %q exists (from the %s); pass --name", src.Name, d.Origin)
+		case feeds.URLKey(d.Source.URL) == feeds.URLKey(src.URL):
+			return usagef("feeds add: %s is already polled as %q", src.URL, d.Source.Name)
+		}
+	}
+	err = store.AddFeed(ctx, state.FeedEntry{Name: src.Name, URL: src.URL, Outlet: src.Outlet, Schedule: src.Schedule, AddedBy: "cli"})
+	if errors.Is(err, state.ErrFeedExists) {
+		return usagef("feeds add: %v", err)
+	}
+	if err != nil {
+		return fmt.Errorf("feeds add: %w", err)
+	}
+	scheduleAdded(e, src)
+	_, err = fmt.Fprintf(e.stdout, "added %s\t%s\t%s\n", src.Name, src.URL, src.Schedule)
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/bot/ops"
 )
 
 // Exit codes are part of the command-line contract.
@@ -39,6 +40,12 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// stdinName names stdin in output when it holds a file's content
+	// (a command forwarded to the running bot); "" otherwise.
+	stdinName string
+	// held is set when the running bot runs a command for the command
+	// line (admin.go): its store, configuration and scheduler.
+	held *heldStore
 }
 
 type command struct {
@@ -55,9 +62,11 @@ func commands() []command {
 		{"extract", "print the claims in one article", runExtract},
 		{"analyze", "print the language layer's analysis of a text: sentences, tags, lemmas, trees", runAnalyze},
 		{"replay", "back-test: articles in, conflicts out", runReplay},
-		{"feeds", "manage feeds (feeds import FILE.opml)", runFeeds},
+		{"feeds", "manage feeds: list, add, remove, pause, resume, import", runFeeds},
+		{"status", "feeds' health, the outbox and open conflicts", runStatus},
 		{"backup", "copy the store consistently while the bot runs", runBackup},
 		{"healthcheck", "probe a running bot's /healthz", runHealthcheck},
+		{"version", "print the module version and VCS revision", runVersion},
 	}
 }
 
@@ -76,6 +85,9 @@ func run(ctx context.Context, e env, args []string) int {
 		}
 		return exitOK
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	for _, c := range commands() {
 		if c.name != args[0] {
 			continue
@@ -83,6 +95,10 @@ func run(ctx context.Context, e env, args []string) int {
 		err := c.run(ctx, e, args[1:])
 		if err == nil || errors.Is(err, flag.ErrHelp) {
 			return exitOK
+		}
+		var code exitCode
+		if errors.As(err, &code) {
+			return int(code)
 		}
 		fmt.Fprintf(e.stderr, "crosscheck: %v\n", err)
 		var ue usageError
@@ -94,6 +110,16 @@ func run(ctx context.Context, e env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "crosscheck: unknown command %q (try crosscheck help)\n", args[0])
 	return exitUsage
+}
+
+// runVersion is `crosscheck version` (and `--version`): which build this
+// is, from the build information the Go toolchain embeds.
+func runVersion(_ context.Context, e env, args []string) error {
+	if len(args) > 0 {
+		return usagef("version: unexpected argument %q (usage: crosscheck version)", args[0])
+	}
+	fmt.Fprintln(e.stdout, ops.ReadBuild())
+	return nil
 }
 
 func usage(w io.Writer) {

@@ -65,16 +65,16 @@ func runPoll(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, defs, err := openWithFeeds(ctx, "poll", cfg, state.Options{Rules: rules})
+	store, defs, release, err := openWithFeeds(ctx, e, "poll", cfg, state.Options{Rules: rules})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer release()
 	if len(defs) == 0 {
 		return usagef("poll: no feeds in %s or the store; add some under feeds:, or run crosscheck feeds import FILE.opml", cfg.File)
 	}
 
-	fetcher := newFetcher(cfg, nil)
+	fetcher := newFetcher(cfg, e.getenv, nil)
 	defer fetcher.Close()
 	dk := newDesk(store, extractor, fetcher, log)
 

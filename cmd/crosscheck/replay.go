@@ -76,7 +76,9 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	}
 
 	path := *dbPath
-	var opts state.Options
+	// A --db store held by a running bot is said at once, not after
+	// bbolt's default wait.
+	opts := state.Options{LockTimeout: 500 * time.Millisecond}
 	if path == "" {
 		dir, err := os.MkdirTemp("", "crosscheck-replay-")
 		if err != nil {
@@ -90,6 +92,10 @@ func runReplay(ctx context.Context, e env, args []string) error {
 		opts.NoSync = true
 	}
 	store, err := state.Open(path, opts)
+	if errors.Is(err, state.ErrLocked) {
+		return usagef("replay: --db %s is held by the running bot (crosscheck run), and replay needs the file itself: "+
+			"stop the bot, or replay into a copy (crosscheck backup COPY.db, then --db COPY.db)", path)
+	}
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}

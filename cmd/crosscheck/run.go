@@ -7,6 +7,7 @@ import (
 	"io"
 	stdlog "log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -55,6 +56,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.RequireChannel(); err != nil {
+		return usageError{err}
+	}
 	secrets := config.SecretsFromEnv(e.getenv)
 	if err := secrets.Check(cfg.Slack.Mode); err != nil {
 		return err
@@ -72,7 +76,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 			ln.Close()
 		}
 	}()
-	slackHTTP := &http.Client{Timeout: 30 * time.Second, Transport: metrics.SlackTransport(nil)}
+	slackHTTP := &http.Client{Timeout: slackCallTimeout, Transport: metrics.SlackTransport(slackTransport())}
 	if err := authenticate(ctx, secrets, slackHTTP, cfg); err != nil {
 		return err
 	}
@@ -87,11 +91,11 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
-	fetcher := newFetcher(cfg, metrics.HTTPStatus)
+	fetcher := newFetcher(cfg, e.getenv, metrics.HTTPStatus)
 	defer fetcher.Close()
 	dk := newDesk(store, extractor, fetcher, log)
 
-	schedRef := &schedulerRef{}
+	schedRef := &schedulerRef{metrics: metrics}
 	b, err := bot.New(bot.Options{
 		Store:      store,
 		Checker:    &urlChecker{fetcher: fetcher, desk: dk, extractor: extractor},
@@ -124,6 +128,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 	if err := schedule(sched, defs); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	for _, d := range defs {
+		metrics.KnownFeeds(d.Source.Name)
+	}
 
 	backup, err := newBackupEndpoint(store, log.With("component", "backup"))
 	if err != nil {
@@ -150,6 +157,9 @@ func runRun(ctx context.Context, e env, args []string) error {
 		},
 	})
 	mux.Handle("GET "+backupPath, backup)
+	mux.Handle("POST "+adminPath, &adminEndpoint{
+		auth: backup, held: &heldStore{store: store, cfg: cfg, sched: schedRef}, log: log.With("component", "admin"),
+	})
 	if cfg.Slack.Mode == config.ModeHTTP {
 		mux.Handle("/slack/", b.Handler())
 	}
@@ -161,7 +171,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer stopSrv()
 	served = true
 	wg.Go(func() {
-		if err := ops.Serve(srvCtx, ln, mux, log); err != nil {
+		if err := ops.Serve(srvCtx, ln, mux, serveOptions(cfg, metrics, log)); err != nil {
 			log.Error("ops server stopped", "error", err.Error())
 		}
 	})
@@ -184,7 +194,8 @@ func runRun(ctx context.Context, e env, args []string) error {
 		}
 	}()
 	sched.Start(context.WithoutCancel(ctx))
-	log.Info("crosscheck running", "feeds", len(defs), "listen", ln.Addr().String(),
+	build := ops.ReadBuild()
+	log.Info("crosscheck running", "version", build.Version, "revision", build.Revision, "feeds", len(defs), "listen", ln.Addr().String(),
 		"slack_mode", cfg.Slack.Mode, "channel", cfg.Slack.Channel, "store", cfg.Store)
 
 	var runErr error
@@ -230,6 +241,39 @@ func runRun(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("run: %w", runErr)
 	}
 	return nil
+}
+
+// serveOptions are the listen address's limits from the configuration.
+func serveOptions(cfg *config.Config, m *ops.Metrics, log *slog.Logger) ops.ServeOptions {
+	return ops.ServeOptions{
+		ReadTimeout:       cfg.Limits.HTTPReadTimeout,
+		WriteTimeout:      cfg.Limits.HTTPWriteTimeout,
+		IdleTimeout:       cfg.Limits.HTTPIdleTimeout,
+		MaxConnsPerClient: cfg.Limits.HTTPConnsPerClient,
+		Log:               log.With("component", "http"),
+		OnRefused:         m.ConnRefused,
+	}
+}
+
+// slackCallTimeout bounds one Slack Web API call, answer included.
+const slackCallTimeout = 30 * time.Second
+
+// slackTransport gives every step of a Slack call its own deadline, so a
+// Slack (or proxy) that accepts the connection and then stalls costs a
+// bounded wait at each step, not the whole call's budget; idle
+// connections are kept for reuse, and not forever.
+func slackTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 20 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          16,
+		MaxIdleConnsPerHost:   8,
+	}
 }
 
 // authenticate asks Slack whether the bot token is good before anything
@@ -290,8 +334,11 @@ func pollFunc(dk *desk.Desk, store *state.Store, m *ops.Metrics, n *bot.Notifier
 // schedulerRef hands the bot the scheduler, which is built after the bot
 // because its polls wake the bot's notifier.
 type schedulerRef struct {
-	mu sync.Mutex
-	s  *feeds.Scheduler
+	// metrics hears of feeds added while running, so their series exist
+	// before their first poll.
+	metrics *ops.Metrics
+	mu      sync.Mutex
+	s       *feeds.Scheduler
 }
 
 func (r *schedulerRef) set(s *feeds.Scheduler) {
@@ -311,7 +358,11 @@ func (r *schedulerRef) Add(src feeds.Source) error {
 	if s == nil {
 		return errors.New("run: scheduler not started")
 	}
-	return s.Add(src)
+	if err := s.Add(src); err != nil {
+		return err
+	}
+	r.metrics.KnownFeeds(src.Name)
+	return nil
 }
 
 func (r *schedulerRef) Remove(name string) error { return r.do(name, (*feeds.Scheduler).Remove) }

@@ -26,6 +26,8 @@ func TestRunRefusesToStart(t *testing.T) {
 	refusing := slacktest.NewServer()
 	defer refusing.Close()
 	refusing.Fail("auth.test", slacktest.Failure{Error: "invalid_auth"})
+	noChannel := slacktest.NewServer()
+	defer noChannel.Close()
 
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -84,6 +86,10 @@ func TestRunRefusesToStart(t *testing.T) {
 			}, "SLACK_APP_TOKEN: not set in the environment"},
 		{"Slack refuses the token", func(dir string) string { return config(dir, "", "", refusing.APIURL()) },
 			slackEnv(refusing), "SLACK_BOT_TOKEN: refused by Slack (invalid_auth)"},
+		{"no channel for the alerts", func(dir string) string {
+			return writeConfig(t, dir, fmt.Sprintf("store: %s\nlisten: %s\nslack:\n  api_url: %s\n",
+				filepath.Join(dir, "crosscheck.db"), freeAddr(t), noChannel.APIURL()))
+		}, slackEnv(noChannel), "crosscheck.yaml:3: slack.channel: required by crosscheck run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +113,9 @@ func TestRunRefusesToStart(t *testing.T) {
 				if strings.Contains(stderr, secret) {
 					t.Error("a token was printed")
 				}
+			}
+			if n := len(noChannel.Calls()); n > 0 {
+				t.Errorf("Slack called %d times before the configuration was complete", n)
 			}
 			// Nothing half-started: no store file, the listen address free.
 			if _, err := os.Stat(filepath.Join(dir, "crosscheck.db")); err == nil {
@@ -276,11 +285,13 @@ func TestRunShutdownLetsThePollInFlightFinish(t *testing.T) {
 }
 
 // In HTTP mode the Slack endpoints are served on the listen address beside
-// the operational ones, and only signed requests get in.
+// the operational ones, only signed requests get in, and clients that hold
+// connections are cut off by the configured limits.
 func TestRunHTTPMode(t *testing.T) {
 	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 	x := newE2E(t, "wire-a")
-	body := strings.Replace(mustRead(t, x.cfg), "mode: socket", "mode: http", 1)
+	body := strings.Replace(mustRead(t, x.cfg), "mode: socket", "mode: http", 1) +
+		"limits:\n  http_read_timeout: 1s\n  http_conns_per_client: 3\n"
 	writeConfig(t, x.dir, body)
 	getenv := func(k string) string {
 		switch k {
@@ -320,6 +331,48 @@ func TestRunHTTPMode(t *testing.T) {
 	if code := post(true); code != http.StatusOK {
 		t.Errorf("signed command: %d, want 200", code)
 	}
+	http.DefaultClient.CloseIdleConnections()
+
+	// Clients that send headers and never the body: three are held, until
+	// limits.http_read_timeout cuts them off; the rest are turned away.
+	const clients = 10
+	type outcome struct {
+		status string
+		after  time.Duration
+	}
+	outcomes := make(chan outcome, clients)
+	for range clients {
+		go func() {
+			c, err := net.DialTimeout("tcp", x.addr, 5*time.Second)
+			if err != nil {
+				outcomes <- outcome{status: err.Error()}
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			fmt.Fprintf(c, "POST /slack/commands HTTP/1.1\r\nHost: bot\r\nContent-Length: 1000\r\n\r\n")
+			start := time.Now()
+			first, _ := io.ReadAll(c)
+			status, _, _ := strings.Cut(string(first), "\r\n")
+			outcomes <- outcome{status, time.Since(start)}
+		}()
+	}
+	held, refused := 0, 0
+	for range clients {
+		o := <-outcomes
+		switch {
+		case strings.Contains(o.status, "503"):
+			refused++
+		case o.after < 3*time.Second && (o.status == "" || strings.Contains(o.status, "400")):
+			held++ // cut off at the read timeout, maybe with a 400
+		default:
+			t.Errorf("a silent client saw %q after %v", o.status, o.after)
+		}
+	}
+	if held < 1 || held > 3 || held+refused != clients {
+		t.Errorf("%d clients held and cut off, %d turned away; want at most 3 held", held, refused)
+	}
+	t.Logf("%d silent clients: %d held and cut off at the read timeout, %d turned away", clients, held, refused)
 	if code := p.stop(t); code != 0 {
 		t.Errorf("exit %d", code)
 	}

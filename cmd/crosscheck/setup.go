@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -106,19 +107,30 @@ func openStore(cfg *config.Config, opts state.Options) (*state.Store, error) {
 }
 
 // openWithFeeds opens the store and lists every feed, configured or
-// stored: how the commands that work on feeds start. The caller closes
-// the store.
-func openWithFeeds(ctx context.Context, cmd string, cfg *config.Config, opts state.Options) (*state.Store, []feedDef, error) {
-	store, err := openStore(cfg, opts)
-	if err != nil {
-		return nil, nil, err
+// stored: how the commands that work on feeds start. The caller calls
+// release when done. When the running bot runs the command for the
+// command line, the store is the bot's own, left open; when the bot holds
+// the store and this process wants it, the error is a *botHoldsError.
+func openWithFeeds(ctx context.Context, e env, cmd string, cfg *config.Config, opts state.Options) (store *state.Store, defs []feedDef, release func(), err error) {
+	release = func() {}
+	if e.held != nil {
+		store = e.held.store
+	} else {
+		store, err = openStore(cfg, opts)
+		if errors.Is(err, state.ErrLocked) {
+			return nil, nil, nil, usageError{&botHoldsError{cmd: cmd, cfg: cfg, err: err}}
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		release = func() { store.Close() }
 	}
-	defs, err := allFeeds(ctx, cfg, store)
+	defs, err = allFeeds(ctx, cfg, store)
 	if err != nil {
-		store.Close()
-		return nil, nil, fmt.Errorf("%s: %w", cmd, err)
+		release()
+		return nil, nil, nil, fmt.Errorf("%s: %w", cmd, err)
 	}
-	return store, defs, nil
+	return store, defs, release, nil
 }
 
 // origin says where a feed is defined.
@@ -211,14 +223,26 @@ func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
 
 // newFetcher builds the fetcher the configuration asks for; onResponse,
 // when set, sees each response's status code.
-func newFetcher(cfg *config.Config, onResponse func(code int)) *feeds.Fetcher {
+func newFetcher(cfg *config.Config, getenv func(string) string, onResponse func(code int)) *feeds.Fetcher {
 	return feeds.NewFetcher(feeds.FetcherConfig{
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 		ConnectTimeout:       cfg.Limits.ConnectTimeout,
 		RequestTimeout:       cfg.Limits.RequestTimeout,
 		MaxBodyBytes:         cfg.Limits.MaxBodyBytes,
 		OnResponse:           onResponse,
+		Proxy:                fetchProxy(cfg.Limits, getenv),
 	})
+}
+
+// fetchProxy is limits.proxy as the fetcher takes it.
+func fetchProxy(l config.Limits, getenv func(string) string) func(*url.URL) (*url.URL, error) {
+	switch {
+	case l.Proxy == config.ProxyEnvironment:
+		return feeds.ProxyFromEnvironment(getenv)
+	case l.ProxyURL() != nil:
+		return feeds.ProxyURL(l.ProxyURL())
+	}
+	return nil
 }
 
 // newDesk joins the fetcher, the extractor and the store: a poll through
