@@ -17,19 +17,19 @@ import (
 // sharedFeeds is the project's shared test material, beside the repository.
 const sharedFeeds = "../../shared/benchmarks/feeds"
 
-// feedsDir returns the shared feed collection, or the copy of part of it in
-// testdata when the repository is checked out alone.
+// feedsDir returns the shared feed collection; it skips the test with a
+// message when the repository is checked out without it.
 func feedsDir(t testing.TB) string {
-	if _, err := os.Stat(sharedFeeds); err == nil {
-		return sharedFeeds
+	t.Helper()
+	if _, err := os.Stat(sharedFeeds); err != nil {
+		t.Skipf("%s is absent: the shared test material is not beside the repository", sharedFeeds)
 	}
-	t.Logf("%s is absent: using the copies in testdata/feeds", sharedFeeds)
-	return "testdata/feeds"
+	return sharedFeeds
 }
 
 func readFeed(t testing.TB, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata/feeds", rel))
+	b, err := os.ReadFile(filepath.Join(feedsDir(t), rel))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package claim
 
 import (
 	"math/rand/v2"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -27,7 +28,9 @@ func checkClaims(t testing.TB, text string, claims []Claim) {
 }
 
 func FuzzExtract(f *testing.F) {
-	f.Add(readFile(f, "testdata/kursk-dispute.txt"))
+	if b, err := os.ReadFile(sharedSeed); err == nil {
+		f.Add(string(b))
+	}
 	f.Add("<p>8&nbsp;000 North Korean fighters are still fighting in Kursk, Budanov said.</p>")
 	f.Add("\"Unbalanced. 300 of them were killed, he said.")
 	f.Fuzz(func(t *testing.T, text string) {
@@ -69,7 +72,7 @@ func TestBadInput(t *testing.T) {
 
 // bigArticle repeats the seed article to n bytes, cut at a paragraph.
 func bigArticle(tb testing.TB, n int) string {
-	seed := readFile(tb, "testdata/kursk-dispute.txt")
+	seed := readShared(tb, sharedSeed)
 	var b strings.Builder
 	for b.Len() < n {
 		b.WriteString(seed)
@@ -145,7 +148,7 @@ func BenchmarkExtract1MB(b *testing.B) { benchExtract(b, 1<<20) }
 
 // BenchmarkExtractSeed is the whole Extract on the seed article.
 func BenchmarkExtractSeed(b *testing.B) {
-	text := readFile(b, "testdata/kursk-dispute.txt")
+	text := readShared(b, sharedSeed)
 	a := Article{Outlet: "The Kyiv Independent", Text: text}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
