@@ -158,7 +158,7 @@ func TestHTTPMode(t *testing.T) {
 			readAll(resp)
 		}
 		h.eventually("answer", func() bool { return len(h.fake.Ephemerals()) > before })
-		time.Sleep(300 * time.Millisecond)
+		h.settle()
 		if n := len(h.fake.Ephemerals()) - before; n != 1 {
 			t.Errorf("%d answers to one command sent three times", n)
 		}
@@ -216,7 +216,7 @@ func TestHTTPMode(t *testing.T) {
 			readAll(resp)
 		}
 		h.eventually("answer", func() bool { return len(h.fake.Messages()) > before })
-		time.Sleep(300 * time.Millisecond)
+		h.settle()
 		th := h.fake.Thread(parent.Channel, parent.TS)
 		answers := 0
 		for _, m := range th {
