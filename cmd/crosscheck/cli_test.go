@@ -281,7 +281,7 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 func TestFeedsImportListAndChange(t *testing.T) {
 	dir, cfg := cliConfig(t, "store: STORE\nfeeds:\n  - {name: kyiv, url: 'https://kyivindependent.com/rss/', outlet: The Kyiv Independent}\n")
 	opml := filepath.Join(dir, "newsroom.opml")
-	os.WriteFile(opml, []byte(`<?xml version="1.0"?>
+	mustWrite(t, opml, []byte(`<?xml version="1.0"?>
 <opml version="2.0"><head><title>Desk</title></head><body>
   <outline text="Ukraine">
     <outline text="Kyiv Independent" xmlUrl="https://KyivIndependent.com/rss/"/>
@@ -359,7 +359,7 @@ func TestImportedFeedsArePolled(t *testing.T) {
 	srv.publish("imported", "b", "c")
 	dir, cfg := cliConfig(t, fmt.Sprintf("store: STORE\nallow_private_networks: true\nfeeds:\n  - {name: conf, url: %q}\n", srv.url("conf")))
 	opml := filepath.Join(dir, "x.opml")
-	os.WriteFile(opml, []byte(fmt.Sprintf(`<opml version="1.0"><body><outline text="Imported" xmlUrl="%s"/></body></opml>`, srv.url("imported"))), 0o600)
+	mustWrite(t, opml, []byte(fmt.Sprintf(`<opml version="1.0"><body><outline text="Imported" xmlUrl="%s"/></body></opml>`, srv.url("imported"))), 0o600)
 	if code, _, errOut := cliRun(t, "", "feeds", "import", opml, "--config", cfg); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -424,7 +424,7 @@ func TestBackupFromRunningBot(t *testing.T) {
 	}
 
 	cfgPath := filepath.Join(dir, "crosscheck.yaml")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf("store: %s\nlisten: %s\n", storePath, bot.Listener.Addr())), 0o600)
+	mustWrite(t, cfgPath, []byte(fmt.Sprintf("store: %s\nlisten: %s\n", storePath, bot.Listener.Addr())), 0o600)
 	dest := filepath.Join(dir, "copy.db")
 	code, out, errOut := cliRun(t, "", "backup", dest, "--config", cfgPath)
 	if code != 0 || !strings.Contains(out, "from the running bot)") {

@@ -40,7 +40,7 @@ func TestRunRefusesToStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	unreadable := filepath.Join(t.TempDir(), "secret.yaml")
-	os.WriteFile(unreadable, []byte("store: x.db\n"), 0o000)
+	mustWrite(t, unreadable, []byte("store: x.db\n"), 0o000)
 	wantUnreadable := "secret.yaml: cannot read: permission denied"
 	if os.Geteuid() == 0 {
 		roDir = "/sys"
