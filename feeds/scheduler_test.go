@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
@@ -14,8 +12,8 @@ import (
 	"time"
 )
 
-// concurrency counts requests in flight on one httptest server (one
-// host:port) and remembers the peak.
+// concurrency counts the polls in flight on one host (or on all of them)
+// and remembers the peak.
 type concurrency struct {
 	mu        sync.Mutex
 	now, peak int
@@ -41,89 +39,57 @@ func (c *concurrency) leave() {
 	c.mu.Unlock()
 }
 
-// slowFeedServer serves a tiny RSS feed at any path after delay, counting
-// concurrent requests on this host and, through global, on all hosts.
-func slowFeedServer(t *testing.T, delay time.Duration, global *concurrency) (*httptest.Server, *concurrency) {
-	t.Helper()
-	local := &concurrency{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		local.enter(r.URL.Path)
-		global.enter(r.Host + r.URL.Path)
-		defer local.leave()
-		defer global.leave()
-		select {
-		case <-time.After(delay):
-		case <-r.Context().Done():
-			return
-		}
-		w.Header().Set("Content-Type", "application/rss+xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>`+
-			`<item><guid>%s</guid><title>x</title></item></channel></rss>`, r.URL.Path)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, local
-}
-
-// fetchPoll polls by fetching the feed with the real Fetcher (loopback
-// allowed), as a Poller would.
-func fetchPoll(t *testing.T) PollFunc {
-	f := NewFetcher(FetcherConfig{AllowPrivateNetworks: true, RequestTimeout: 10 * time.Second})
-	t.Cleanup(f.Close)
-	return func(ctx context.Context, src Source) (time.Time, error) {
-		resp, err := f.Fetch(ctx, src.URL, Validators{})
-		if err != nil {
-			return time.Time{}, err
-		}
-		if _, err := Parse(resp.Body); err != nil {
-			return time.Time{}, err
-		}
-		return resp.NotBefore, nil
-	}
-}
-
 func TestPollAllHoldsWorkerAndPerHostLimits(t *testing.T) {
 	t.Parallel()
-	global := &concurrency{}
-	const hosts, perHostFeeds = 3, 8
-	var locals []*concurrency
-	s := NewScheduler(fetchPoll(t), SchedulerOptions{Workers: 4, PerHost: 2})
-	for h := range hosts {
-		srv, local := slowFeedServer(t, 60*time.Millisecond, global)
-		locals = append(locals, local)
-		for i := range perHostFeeds {
-			if err := s.Add(Source{Name: fmt.Sprintf("h%d-f%d", h, i), URL: fmt.Sprintf("%s/feed/%d", srv.URL, i)}); err != nil {
-				t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		const hosts, perHostFeeds = 3, 8
+		global := &concurrency{}
+		locals := map[string]*concurrency{}
+		for h := range hosts {
+			locals[fmt.Sprintf("h%d.example", h)] = &concurrency{}
+		}
+		// Each poll holds its host for a while on the fake clock, so the
+		// polls that the limits let run together do overlap.
+		s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+			local := locals[hostKey(src.URL)]
+			local.enter(src.URL)
+			global.enter(src.URL)
+			time.Sleep(60 * time.Millisecond)
+			global.leave()
+			local.leave()
+			return time.Time{}, nil
+		}, SchedulerOptions{Workers: 4, PerHost: 2})
+		for h := range hosts {
+			for i := range perHostFeeds {
+				mustAdd(t, s, Source{Name: fmt.Sprintf("h%d-f%d", h, i), URL: fmt.Sprintf("https://h%d.example/feed/%d", h, i)})
 			}
 		}
-	}
-	results := s.PollAll(context.Background())
-	if len(results) != hosts*perHostFeeds {
-		t.Fatalf("%d results", len(results))
-	}
-	for _, r := range results {
-		if r.Err != nil || r.Skipped != "" {
-			t.Errorf("%s: err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped)
+		results := s.PollAll(context.Background())
+		if len(results) != hosts*perHostFeeds {
+			t.Fatalf("%d results", len(results))
 		}
-	}
-	for h, local := range locals {
-		if local.peak > 2 {
-			t.Errorf("host %d saw %d requests at once; per_host is 2", h, local.peak)
+		for _, r := range results {
+			if r.Err != nil || r.Skipped != "" {
+				t.Errorf("%s: err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped)
+			}
 		}
-		if local.total != perHostFeeds {
-			t.Errorf("host %d served %d requests, want %d (each feed once)", h, local.total, perHostFeeds)
+		for host, local := range locals {
+			if local.peak != 2 {
+				t.Errorf("host %s saw at most %d requests at once; per_host is 2", host, local.peak)
+			}
+			if local.total != perHostFeeds {
+				t.Errorf("host %s served %d requests, want %d (each feed once)", host, local.total, perHostFeeds)
+			}
 		}
-	}
-	if global.peak > 4 {
-		t.Errorf("%d requests at once; workers is 4", global.peak)
-	}
-	// The limits are limits, not a throttle to one: with three hosts of
-	// two slots each, all four workers must have been busy together.
-	if global.peak < 4 {
-		t.Errorf("peak concurrency %d, want the 4 workers used", global.peak)
-	}
-	if err := s.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+		// The limits are limits, not a throttle to one: with three hosts
+		// of two slots each, all four workers are busy together.
+		if global.peak != 4 {
+			t.Errorf("peak concurrency %d, want the 4 workers used and no more", global.peak)
+		}
+		if err := s.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // A host whose slots are full must not hold workers that other hosts'

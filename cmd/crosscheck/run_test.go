@@ -256,13 +256,13 @@ func TestRunShutdownLetsThePollInFlightFinish(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("wire-b was not polled")
 	}
-	start := time.Now()
 	if code := p.stop(t); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, p.stderr.String())
 	}
-	if took := time.Since(start); took < time.Second {
-		t.Errorf("shut down in %s, before the poll in flight could finish", took)
-	}
+	// SIGTERM came while the feed was still answering (it takes 1.5 s):
+	// its alert, posted before the exit, proves the poll in flight was let
+	// finish. A clock measuring the shutdown would fail on a machine too
+	// busy to send SIGTERM within 0.5 s of the fetch.
 	alerts := x.parents()
 	if len(alerts) != 1 {
 		t.Fatalf("%d alerts after shutdown, want the in-flight poll's one", len(alerts))
