@@ -3,6 +3,7 @@ package claim
 import (
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -34,8 +35,13 @@ func FuzzExtract(f *testing.F) {
 	f.Add("<p>8&nbsp;000 North Korean fighters are still fighting in Kursk, Budanov said.</p>")
 	f.Add("\"Unbalanced. 300 of them were killed, he said.")
 	f.Fuzz(func(t *testing.T, text string) {
-		claims := Extract(Article{Outlet: "Fuzz", Text: text})
+		a := Article{Outlet: "Fuzz", Text: text}
+		claims := Extract(a)
 		checkClaims(t, text, claims)
+		// Extract is pure: the same article gives the same claims.
+		if again := Extract(a); !reflect.DeepEqual(again, claims) {
+			t.Fatalf("the same text extracted twice:\n%s\nthen\n%s", dump(claims, a.Published), dump(again, a.Published))
+		}
 	})
 }
 
