@@ -398,7 +398,10 @@ func TestBackupFromRunningBot(t *testing.T) {
 	}
 	defer store.Close()
 	ctx := context.Background()
-	st, _ := store.FeedState(ctx, "kyiv")
+	st, err := store.FeedState(ctx, "kyiv")
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.Feed, st.Polled, st.Items = "kyiv", true, 3
 	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
 		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
@@ -442,7 +445,10 @@ func TestBackupFromRunningBot(t *testing.T) {
 		{"POST", "Bearer " + be.token, http.StatusMethodNotAllowed},
 		{"GET", "Bearer " + be.token, http.StatusOK},
 	} {
-		req, _ := http.NewRequest(tc.method, bot.URL+backupPath, nil)
+		req, err := http.NewRequest(tc.method, bot.URL+backupPath, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)
 		}
@@ -457,7 +463,10 @@ func TestBackupFromRunningBot(t *testing.T) {
 	}
 	// A request relayed by a proxy on this machine is refused even with
 	// the token.
-	req, _ := http.NewRequest("GET", bot.URL+backupPath, nil)
+	req, err := http.NewRequest("GET", bot.URL+backupPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+be.token)
 	req.Header.Set("X-Forwarded-For", "203.0.113.9")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {

@@ -171,7 +171,10 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, string(b)
 }
 
@@ -302,7 +305,10 @@ func TestRunHTTPMode(t *testing.T) {
 	})
 	form := x.slack.CommandForm(slack.SlashCommand{Text: "help", UserID: editorUser, ChannelID: alertChannel}).Encode()
 	post := func(sign bool) int {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+x.addr+"/slack/commands", strings.NewReader(form))
+		req, err := http.NewRequest(http.MethodPost, "http://"+x.addr+"/slack/commands", strings.NewReader(form))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if sign {
 			slacktest.Sign(req.Header, secret, time.Now(), []byte(form))
