@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -75,6 +75,7 @@ type Options struct {
 // transaction. Index 0 creates a fresh store.
 var migrations = []func(tx *bolt.Tx) error{
 	0: createBuckets,
+	1: reindexClaims,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.

@@ -1,0 +1,258 @@
+package state
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// batch holds a write transaction's puts and deletes and writes them at
+// flush, bucket by bucket, each in key order. bbolt inserts a key into its
+// page's in-memory node by moving every key after it, and splits nodes
+// only at commit, so keys in hash order into one large transaction cost
+// time quadratic in their number (100,000 items: 27 s); in key order each
+// lands after the last, and the commit is linear (bbolt's docs advise
+// sorted keys for bulk loads). Reads through the batch see its pending
+// writes, so a poll's later claims are judged against its earlier ones.
+// Everything still goes into the one transaction: a poll is stored whole
+// or not at all.
+type batch struct {
+	tx      *bolt.Tx
+	rng     *rand.Rand
+	pending map[string]*orderedSet
+}
+
+func newBatch(tx *bolt.Tx) *batch {
+	return &batch{tx: tx, rng: rand.New(rand.NewPCG(1, 2)), pending: map[string]*orderedSet{}}
+}
+
+func (b *batch) set(bucket []byte) *orderedSet {
+	s := b.pending[string(bucket)]
+	if s == nil {
+		s = &orderedSet{rng: b.rng}
+		b.pending[string(bucket)] = s
+	}
+	return s
+}
+
+// put stores a copy of k and v at flush.
+func (b *batch) put(bucket, k, v []byte) {
+	// Never nil, so get tells an empty value from none.
+	val := make([]byte, len(v))
+	copy(val, v)
+	b.set(bucket).store(slices.Clone(k), val, false)
+}
+
+// del removes k at flush.
+func (b *batch) del(bucket, k []byte) { b.set(bucket).store(slices.Clone(k), nil, true) }
+
+// get is bucket's value for k with the pending writes applied; nil when
+// there is none.
+func (b *batch) get(bucket, k []byte) []byte {
+	if s := b.pending[string(bucket)]; s != nil {
+		if n := s.ge(k); n != nil && bytes.Equal(n.key, k) {
+			if n.del {
+				return nil
+			}
+			return n.val
+		}
+	}
+	if bk := b.tx.Bucket(bucket); bk != nil {
+		return bk.Get(k)
+	}
+	return nil
+}
+
+// cursor walks bucket with the pending writes applied.
+func (b *batch) cursor(bucket []byte) *batchCursor {
+	return &batchCursor{bc: b.tx.Bucket(bucket).Cursor(), set: b.set(bucket)}
+}
+
+// flush writes the pending writes, buckets in name order and keys in key
+// order, and forgets them.
+func (b *batch) flush() error {
+	names := make([]string, 0, len(b.pending))
+	for name := range b.pending {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		bk, err := b.tx.CreateBucketIfNotExists([]byte(name))
+		if err != nil {
+			return err
+		}
+		for n := b.pending[name].first(); n != nil; n = n.next[0] {
+			if n.del {
+				err = bk.Delete(n.key)
+			} else {
+				err = bk.Put(n.key, n.val)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	clear(b.pending)
+	return nil
+}
+
+// batchCursor is a bbolt cursor over a bucket with a batch's pending
+// writes laid over it. Each step seeks afresh (O(log n)), so the two
+// sources need no shared position.
+type batchCursor struct {
+	bc  *bolt.Cursor
+	set *orderedSet
+	cur []byte
+}
+
+// Seek moves to the first key at or after k.
+func (c *batchCursor) Seek(k []byte) ([]byte, []byte) { return c.at(c.ge(k)) }
+
+// Next moves to the key after the current one.
+func (c *batchCursor) Next() ([]byte, []byte) {
+	if c.cur == nil {
+		return nil, nil
+	}
+	return c.at(c.ge(append(slices.Clip(c.cur), 0)))
+}
+
+// Prev moves to the key before the current one; after the end, to the
+// last key.
+func (c *batchCursor) Prev() ([]byte, []byte) { return c.at(c.lt(c.cur)) }
+
+// Last moves to the last key.
+func (c *batchCursor) Last() ([]byte, []byte) { return c.at(c.lt(nil)) }
+
+func (c *batchCursor) at(k, v []byte) ([]byte, []byte) {
+	c.cur = k
+	return k, v
+}
+
+func (c *batchCursor) ge(k []byte) ([]byte, []byte) {
+	for {
+		bk, bv := c.bc.Seek(k)
+		n := c.set.ge(k)
+		if n == nil || (bk != nil && bytes.Compare(bk, n.key) < 0) {
+			return bk, bv
+		}
+		if !n.del {
+			return n.key, n.val
+		}
+		k = append(slices.Clip(n.key), 0)
+	}
+}
+
+// lt finds the last key before k; k nil means past every key.
+func (c *batchCursor) lt(k []byte) ([]byte, []byte) {
+	for {
+		var bk, bv []byte
+		if k == nil {
+			bk, bv = c.bc.Last()
+		} else if bk, _ = c.bc.Seek(k); bk == nil {
+			bk, bv = c.bc.Last()
+		} else {
+			bk, bv = c.bc.Prev()
+		}
+		n := c.set.lt(k)
+		if n == nil || (bk != nil && bytes.Compare(bk, n.key) > 0) {
+			return bk, bv
+		}
+		if !n.del {
+			return n.key, n.val
+		}
+		k = n.key
+	}
+}
+
+// orderedSet is a skip list of pending writes: O(log n) inserts and
+// lookups, walked in key order at flush.
+type orderedSet struct {
+	head  slNode
+	level int
+	rng   *rand.Rand
+}
+
+type slNode struct {
+	key, val []byte
+	del      bool
+	next     []*slNode
+}
+
+const slMaxLevel = 32
+
+// preds finds, on each level, the last node before key.
+func (s *orderedSet) preds(key []byte) (out [slMaxLevel]*slNode) {
+	if s.head.next == nil {
+		s.head.next = make([]*slNode, slMaxLevel)
+	}
+	x := &s.head
+	for i := s.level - 1; i >= 0; i-- {
+		for x.next[i] != nil && bytes.Compare(x.next[i].key, key) < 0 {
+			x = x.next[i]
+		}
+		out[i] = x
+	}
+	return out
+}
+
+func (s *orderedSet) store(key, val []byte, del bool) {
+	p := s.preds(key)
+	if s.level > 0 {
+		if n := p[0].next[0]; n != nil && bytes.Equal(n.key, key) {
+			n.val, n.del = val, del
+			return
+		}
+	}
+	lvl := 1
+	for lvl < slMaxLevel && s.rng.Uint32()&3 == 0 {
+		lvl++
+	}
+	for ; s.level < lvl; s.level++ {
+		p[s.level] = &s.head
+	}
+	n := &slNode{key: key, val: val, del: del, next: make([]*slNode, lvl)}
+	for i := range lvl {
+		n.next[i], p[i].next[i] = p[i].next[i], n
+	}
+}
+
+func (s *orderedSet) first() *slNode {
+	if s.level == 0 {
+		return nil
+	}
+	return s.head.next[0]
+}
+
+// ge is the first node at or after key.
+func (s *orderedSet) ge(key []byte) *slNode {
+	if s.level == 0 {
+		return nil
+	}
+	return s.preds(key)[0].next[0]
+}
+
+// lt is the last node before key; key nil means past every key.
+func (s *orderedSet) lt(key []byte) *slNode {
+	if s.level == 0 {
+		return nil
+	}
+	x := &s.head
+	for i := s.level - 1; i >= 0; i-- {
+		for x.next[i] != nil && (key == nil || bytes.Compare(x.next[i].key, key) < 0) {
+			x = x.next[i]
+		}
+	}
+	if x == &s.head {
+		return nil
+	}
+	return x
+}
+
+// putIfAbsent puts an empty value under key unless the bucket holds it.
+func (b *batch) putIfAbsent(bucket, key []byte) {
+	if b.get(bucket, key) == nil {
+		b.put(bucket, key, nil)
+	}
+}

@@ -1,0 +1,88 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+)
+
+// pollShape is one poll a hostile or merely huge feed can send.
+type pollShape struct {
+	name          string
+	items         int
+	claimsPerItem int
+}
+
+// hugePoll builds a poll of shape s: items with distinct identities and
+// links, and claims on one subject and measure spread over many places
+// (every 100th without a place) by a few claimants, the shape that made a
+// commit seek through every group of the topic index.
+func hugePoll(feed string, s pollShape, at time.Time) Poll {
+	p := Poll{Feed: feed, State: FeedState{LastPoll: at, LastSuccess: at, Polled: true}}
+	n := 0
+	for i := range s.items {
+		id := fmt.Sprintf("%s-item-%07d", feed, i)
+		it := PolledItem{Item: ItemRecord{
+			ID: id, LinkKey: "/news/" + id, Outlet: "Bench Wire", URL: "https://bench.example/news/" + id,
+			Title: "Item " + id, Published: at, ContentHash: id,
+		}}
+		for range s.claimsPerItem {
+			place := fmt.Sprintf("place %d", n)
+			if n%100 == 99 {
+				place = ""
+			}
+			it.Claims = append(it.Claims, claim.Claim{
+				Kind: claim.Figure, Subject: "soldiers", Measure: "killed", Place: place,
+				Value: claim.Point(float64(100 + n%7*50)), ValueText: "some",
+				Claimant: fmt.Sprintf("Claimant %d", n%4), Outlet: "Bench Wire", URL: it.Item.URL,
+				Published: at, AsOf: at.Add(-time.Duration(n%13) * time.Hour),
+				Sentence: fmt.Sprintf("Officials said %d soldiers were killed in place %d.", 100+n%7*50, n),
+			})
+			n++
+		}
+		p.Items = append(p.Items, it)
+	}
+	return p
+}
+
+// BenchmarkCommitPoll commits one poll into a fresh store per op: polls of
+// many claims and polls of many claimless items, up to the item cap. The
+// cost per claim and per item should stay within twice that of the
+// smallest poll of its kind: a commit is linear in its size.
+func BenchmarkCommitPoll(b *testing.B) {
+	shapes := []pollShape{
+		{"claims=1k", 10, 100}, {"claims=10k", 100, 100}, {"claims=50k", 500, 100},
+		{"items=10k", 10_000, 0}, {"items=100k", 100_000, 0}, {"items=cap", 5000, 0},
+	}
+	for _, sh := range shapes {
+		b.Run(sh.name, func(b *testing.B) {
+			ctx := context.Background()
+			at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+			for b.Loop() {
+				b.StopTimer()
+				s, err := Open(filepath.Join(b.TempDir(), "poll.db"), Options{Now: func() time.Time { return at }})
+				if err != nil {
+					b.Fatal(err)
+				}
+				p := hugePoll("bench", sh, at)
+				b.StartTimer()
+				if _, err := s.CommitPoll(ctx, p); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				s.Close()
+				b.StartTimer()
+			}
+			per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			if sh.claimsPerItem > 0 {
+				b.ReportMetric(per/float64(sh.items*sh.claimsPerItem), "ns/claim")
+			} else {
+				b.ReportMetric(per/float64(sh.items), "ns/item")
+			}
+		})
+	}
+}
