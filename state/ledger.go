@@ -478,7 +478,7 @@ func (r *recorder) judge(c StoredClaim, cands []candRef, w window) ([]finding, e
 	}
 	// corroborating returns the claimant's recent claims that say what pos
 	// says (other outlets quoting it), to stand with it in a new conflict.
-	const maxCorroborating, maxCorroboratingRead = 20, 256
+	const maxCorroborating, maxCorroboratingRead = 20, 64
 	corroborating := func(pos StoredClaim) func() ([]StoredClaim, error) {
 		return func() ([]StoredClaim, error) {
 			var out []StoredClaim

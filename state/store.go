@@ -43,6 +43,12 @@ func (s *Store) migrateSafely(readOnly bool) (err error) {
 	return s.migrate(readOnly)
 }
 
+// initialMmapSize is address space, not memory or disk: the file grows
+// as before. Without it bbolt remaps the file each time it doubles, and a
+// remap inside a commit first copies every key and value the transaction
+// touched out of the old mapping, a cost that grows with the commit.
+const initialMmapSize = 1 << 30
+
 // ErrLocked means another process holds the store open.
 var ErrLocked = errors.New("state: store is in use by another process")
 
@@ -84,7 +90,10 @@ func Open(path string, opts Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType})
+	db, err := openBolt(path, &bolt.Options{
+		Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType,
+		InitialMmapSize: initialMmapSize,
+	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state: open %s: %w (is another crosscheck running?)", path, ErrLocked)

@@ -33,10 +33,22 @@ const (
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxBodyBytes   = 10 << 20
-	DefaultTolerance      = 0.10
-	DefaultWindow         = 14 * 24 * time.Hour
-	DefaultHedgeAbout     = 0.10
-	DefaultHedgeNearly    = 0.10
+	// DefaultMaxItemsPerPoll keeps a poll's commit, which holds the
+	// store's write lock, to a fraction of a second.
+	DefaultMaxItemsPerPoll = 5000
+	// The store forgets what editors no longer look up: claims after half
+	// a year (unless a kept conflict cites them), closed conflicts after a
+	// year, alerts that could not be delivered after a month, feed items
+	// after three months (they stay as tombstones, so they are not new
+	// again).
+	DefaultRetainClaims    = 180 * 24 * time.Hour
+	DefaultRetainConflicts = 365 * 24 * time.Hour
+	DefaultRetainAlerts    = 30 * 24 * time.Hour
+	DefaultRetainItems     = 90 * 24 * time.Hour
+	DefaultTolerance       = 0.10
+	DefaultWindow          = 14 * 24 * time.Hour
+	DefaultHedgeAbout      = 0.10
+	DefaultHedgeNearly     = 0.10
 )
 
 // Slack connection modes.
@@ -70,6 +82,23 @@ type Config struct {
 	Feeds                []feeds.Source `yaml:"feeds"`
 	Limits               Limits         `yaml:"limits"`
 	Claims               Claims         `yaml:"claims"`
+	Retention            Retention      `yaml:"retention"`
+}
+
+// Retention is how long the store keeps what it only needs for a while;
+// the daily housekeeping prunes the rest. 0 keeps forever. Open conflicts,
+// the claims they cite and their Slack threads are always kept.
+type Retention struct {
+	// Claims are pruned this long after they were recorded.
+	Claims time.Duration `yaml:"claims"`
+	// Conflicts resolved or dismissed are pruned this long after their
+	// last change, with their thread mapping and feedback.
+	Conflicts time.Duration `yaml:"conflicts"`
+	// Alerts still undelivered this long after they were queued are
+	// dropped (delivered ones leave the outbox at once).
+	Alerts time.Duration `yaml:"alerts"`
+	// Items shrink to tombstones this long after they were last seen.
+	Items time.Duration `yaml:"items"`
 }
 
 // Slack is where and how alerts are delivered. The tokens are not here:
@@ -100,6 +129,9 @@ type Limits struct {
 	// MaxBodyBytes caps a feed or article body (after decompression).
 	// The file may say "10MiB".
 	MaxBodyBytes int64 `yaml:"max_body_bytes,size"`
+	// MaxItemsPerPoll caps the items one poll of a feed brings: the newest
+	// are kept, the rest named in a warning and the feed's status.
+	MaxItemsPerPoll int `yaml:"max_items_per_poll"`
 }
 
 // Claims tunes extraction and comparison. It is plain data; the claim
@@ -136,16 +168,21 @@ func Default() *Config {
 			GroupInterval: DefaultGroupInterval,
 		},
 		Limits: Limits{
-			Workers:        DefaultWorkers,
-			PerHost:        DefaultPerHost,
-			ConnectTimeout: DefaultConnectTimeout,
-			RequestTimeout: DefaultRequestTimeout,
-			MaxBodyBytes:   DefaultMaxBodyBytes,
+			Workers:         DefaultWorkers,
+			PerHost:         DefaultPerHost,
+			ConnectTimeout:  DefaultConnectTimeout,
+			RequestTimeout:  DefaultRequestTimeout,
+			MaxBodyBytes:    DefaultMaxBodyBytes,
+			MaxItemsPerPoll: DefaultMaxItemsPerPoll,
 		},
 		Claims: Claims{
 			Hedges:    Hedges{About: DefaultHedgeAbout, Nearly: DefaultHedgeNearly},
 			Tolerance: DefaultTolerance,
 			Window:    DefaultWindow,
+		},
+		Retention: Retention{
+			Claims: DefaultRetainClaims, Conflicts: DefaultRetainConflicts,
+			Alerts: DefaultRetainAlerts, Items: DefaultRetainItems,
 		},
 	}
 }
@@ -623,7 +660,30 @@ func (d *decoder) check(c *Config) error {
 	if err := d.checkLimits(c.Limits); err != nil {
 		return err
 	}
-	return d.checkClaims(c.Claims)
+	if err := d.checkClaims(c.Claims); err != nil {
+		return err
+	}
+	return d.checkRetention(c.Retention, c.Claims.Window)
+}
+
+// checkRetention refuses negative ages, and claims pruned before the
+// comparison window has passed them, which would change what is judged.
+func (d *decoder) checkRetention(r Retention, window time.Duration) error {
+	for _, f := range []struct {
+		path string
+		v    time.Duration
+	}{
+		{"retention.claims", r.Claims}, {"retention.conflicts", r.Conflicts},
+		{"retention.alerts", r.Alerts}, {"retention.items", r.Items},
+	} {
+		if f.v < 0 {
+			return d.errAt(f.path, fmt.Errorf("%v: want 0 (keep forever) or more, such as 180d", f.v))
+		}
+	}
+	if r.Claims > 0 && r.Claims < 2*window {
+		return d.errAt("retention.claims", fmt.Errorf("%v: want 0 (keep forever) or at least twice claims.window (%v)", r.Claims, 2*window))
+	}
+	return nil
 }
 
 func checkListen(addr string) error {
@@ -741,6 +801,8 @@ func (d *decoder) checkLimits(l Limits) error {
 		return d.errAt("limits.request_timeout", fmt.Errorf("%v: want more than 0s", l.RequestTimeout))
 	case l.MaxBodyBytes < 1<<10:
 		return d.errAt("limits.max_body_bytes", fmt.Errorf("%d: want at least 1KiB", l.MaxBodyBytes))
+	case l.MaxItemsPerPoll < 1 || l.MaxItemsPerPoll > 100_000:
+		return d.errAt("limits.max_items_per_poll", fmt.Errorf("%d: want 1 to 100000", l.MaxItemsPerPoll))
 	}
 	return nil
 }
