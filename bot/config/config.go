@@ -35,7 +35,7 @@ const (
 	DefaultMaxBodyBytes   = 10 << 20
 	// DefaultMaxItemsPerPoll keeps a poll's commit, which holds the
 	// store's write lock, to a fraction of a second.
-	DefaultMaxItemsPerPoll = 5000
+	DefaultMaxItemsPerPoll = feeds.DefaultMaxItemsPerPoll
 	// The store forgets what editors no longer look up: claims after half
 	// a year (unless a kept conflict cites them), closed conflicts after a
 	// year, alerts that could not be delivered after a month, feed items

@@ -223,12 +223,12 @@ func newFetcher(cfg *config.Config, onResponse func(code int)) *feeds.Fetcher {
 
 // newDesk joins the fetcher, the extractor and the store: a poll through
 // it fetches, extracts, and commits items, claims, conflicts and alerts in
-// one transaction.
-func newDesk(store *state.Store, x *claim.Extractor, fetcher *feeds.Fetcher, log *slog.Logger) *desk.Desk {
+// one transaction, at most maxItems items a poll.
+func newDesk(store *state.Store, x *claim.Extractor, fetcher *feeds.Fetcher, maxItems int, log *slog.Logger) *desk.Desk {
 	return &desk.Desk{
 		Store:     store,
 		Extractor: x,
-		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, Log: log.With("component", "poller")},
+		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, MaxItems: maxItems, Log: log.With("component", "poller")},
 		Log:       log.With("component", "desk"),
 	}
 }
