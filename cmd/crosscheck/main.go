@@ -56,6 +56,7 @@ func commands() []command {
 		{"replay", "back-test: articles in, conflicts out", runReplay},
 		{"feeds", "manage feeds (feeds import FILE.opml)", runFeeds},
 		{"backup", "copy the store consistently while the bot runs", runBackup},
+		{"compact", "shrink the store file after pruning (the bot stopped)", runCompact},
 		{"healthcheck", "probe a running bot's /healthz", runHealthcheck},
 	}
 }

@@ -87,6 +87,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
+	metrics.WatchStore(store.FileSize)
 	fetcher := newFetcher(cfg, metrics.HTTPStatus)
 	defer fetcher.Close()
 	dk := newDesk(store, extractor, fetcher, cfg.Limits.MaxItemsPerPoll, log)
