@@ -22,6 +22,9 @@ type batch struct {
 	tx      *bolt.Tx
 	rng     *rand.Rand
 	pending map[string]*orderedSet
+	// seeks, when set (by tests), counts the cursor seeks made through
+	// the batch: the work of the ledger's lookups.
+	seeks *int
 }
 
 func newBatch(tx *bolt.Tx) *batch {
@@ -67,7 +70,7 @@ func (b *batch) get(bucket, k []byte) []byte {
 
 // cursor walks bucket with the pending writes applied.
 func (b *batch) cursor(bucket []byte) *batchCursor {
-	return &batchCursor{bc: b.tx.Bucket(bucket).Cursor(), set: b.set(bucket)}
+	return &batchCursor{bc: b.tx.Bucket(bucket).Cursor(), set: b.set(bucket), seeks: b.seeks}
 }
 
 // flush writes the pending writes, buckets in name order and keys in key
@@ -102,9 +105,16 @@ func (b *batch) flush() error {
 // writes laid over it. Each step seeks afresh (O(log n)), so the two
 // sources need no shared position.
 type batchCursor struct {
-	bc  *bolt.Cursor
-	set *orderedSet
-	cur []byte
+	bc    *bolt.Cursor
+	set   *orderedSet
+	cur   []byte
+	seeks *int
+}
+
+func (c *batchCursor) count() {
+	if c.seeks != nil {
+		*c.seeks++
+	}
 }
 
 // Seek moves to the first key at or after k.
@@ -132,6 +142,7 @@ func (c *batchCursor) at(k, v []byte) ([]byte, []byte) {
 
 func (c *batchCursor) ge(k []byte) ([]byte, []byte) {
 	for {
+		c.count()
 		bk, bv := c.bc.Seek(k)
 		n := c.set.ge(k)
 		if n == nil || (bk != nil && bytes.Compare(bk, n.key) < 0) {
@@ -147,6 +158,7 @@ func (c *batchCursor) ge(k []byte) ([]byte, []byte) {
 // lt finds the last key before k; k nil means past every key.
 func (c *batchCursor) lt(k []byte) ([]byte, []byte) {
 	for {
+		c.count()
 		var bk, bv []byte
 		if k == nil {
 			bk, bv = c.bc.Last()

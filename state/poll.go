@@ -102,6 +102,9 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		return res, fmt.Errorf("state: commit poll of %s: %w", p.Feed, err)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
+		if s.pollLocked != nil {
+			s.pollLocked()
+		}
 		res = PollResult{}
 		cur, err := feedStateTx(tx, p.Feed)
 		if err != nil {
@@ -113,6 +116,7 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		// Every write of the poll goes through one batch, flushed in key
 		// order at the end of this one transaction: see batch.
 		b := newBatch(tx)
+		b.seeks = s.seeks
 		for i, rec := range recs {
 			b.put(bucketItems, rec.key, rec.value)
 			// Back from the dead: the live record supersedes the tombstone.

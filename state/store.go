@@ -58,6 +58,11 @@ type Store struct {
 	path  string
 	now   func() time.Time
 	rules claim.Rules
+	// pollLocked, when set (by tests), is called inside CommitPoll once
+	// it holds the write lock.
+	pollLocked func()
+	// seeks, when set (by tests), counts the cursor seeks of CommitPoll.
+	seeks *int
 }
 
 // Options tune Open. The zero value is fine for production.

@@ -36,6 +36,8 @@ const (
 	// DefaultMaxItemsPerPoll keeps a poll's commit, which holds the
 	// store's write lock, to a fraction of a second.
 	DefaultMaxItemsPerPoll = feeds.DefaultMaxItemsPerPoll
+	// DefaultMaxClaimsPerPoll is desk.DefaultMaxClaimsPerPoll.
+	DefaultMaxClaimsPerPoll = 2000
 	// The store forgets what editors no longer look up: claims after half
 	// a year (unless a kept conflict cites them), closed conflicts after a
 	// year, alerts that could not be delivered after a month, feed items
@@ -132,6 +134,9 @@ type Limits struct {
 	// MaxItemsPerPoll caps the items one poll of a feed brings: the newest
 	// are kept, the rest named in a warning and the feed's status.
 	MaxItemsPerPoll int `yaml:"max_items_per_poll"`
+	// MaxClaimsPerPoll caps the claims one poll commits: items whose claims
+	// do not fit wait for the next poll.
+	MaxClaimsPerPoll int `yaml:"max_claims_per_poll"`
 }
 
 // Claims tunes extraction and comparison. It is plain data; the claim
@@ -168,12 +173,13 @@ func Default() *Config {
 			GroupInterval: DefaultGroupInterval,
 		},
 		Limits: Limits{
-			Workers:         DefaultWorkers,
-			PerHost:         DefaultPerHost,
-			ConnectTimeout:  DefaultConnectTimeout,
-			RequestTimeout:  DefaultRequestTimeout,
-			MaxBodyBytes:    DefaultMaxBodyBytes,
-			MaxItemsPerPoll: DefaultMaxItemsPerPoll,
+			Workers:          DefaultWorkers,
+			PerHost:          DefaultPerHost,
+			ConnectTimeout:   DefaultConnectTimeout,
+			RequestTimeout:   DefaultRequestTimeout,
+			MaxBodyBytes:     DefaultMaxBodyBytes,
+			MaxItemsPerPoll:  DefaultMaxItemsPerPoll,
+			MaxClaimsPerPoll: DefaultMaxClaimsPerPoll,
 		},
 		Claims: Claims{
 			Hedges:    Hedges{About: DefaultHedgeAbout, Nearly: DefaultHedgeNearly},
@@ -666,20 +672,10 @@ func (d *decoder) check(c *Config) error {
 	return d.checkRetention(c.Retention, c.Claims.Window)
 }
 
-// checkRetention refuses negative ages, and claims pruned before the
-// comparison window has passed them, which would change what is judged.
+// checkRetention refuses claims pruned before the comparison window has
+// passed them, which would change what is judged. (The duration parser
+// refuses negative ages.)
 func (d *decoder) checkRetention(r Retention, window time.Duration) error {
-	for _, f := range []struct {
-		path string
-		v    time.Duration
-	}{
-		{"retention.claims", r.Claims}, {"retention.conflicts", r.Conflicts},
-		{"retention.alerts", r.Alerts}, {"retention.items", r.Items},
-	} {
-		if f.v < 0 {
-			return d.errAt(f.path, fmt.Errorf("%v: want 0 (keep forever) or more, such as 180d", f.v))
-		}
-	}
 	if r.Claims > 0 && r.Claims < 2*window {
 		return d.errAt("retention.claims", fmt.Errorf("%v: want 0 (keep forever) or at least twice claims.window (%v)", r.Claims, 2*window))
 	}
@@ -803,6 +799,8 @@ func (d *decoder) checkLimits(l Limits) error {
 		return d.errAt("limits.max_body_bytes", fmt.Errorf("%d: want at least 1KiB", l.MaxBodyBytes))
 	case l.MaxItemsPerPoll < 1 || l.MaxItemsPerPoll > 100_000:
 		return d.errAt("limits.max_items_per_poll", fmt.Errorf("%d: want 1 to 100000", l.MaxItemsPerPoll))
+	case l.MaxClaimsPerPoll < 1 || l.MaxClaimsPerPoll > 100_000:
+		return d.errAt("limits.max_claims_per_poll", fmt.Errorf("%d: want 1 to 100000", l.MaxClaimsPerPoll))
 	}
 	return nil
 }

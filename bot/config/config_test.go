@@ -120,6 +120,9 @@ func TestValuesAndDefaults(t *testing.T) {
 		{"api_url gains its slash", "slack:\n  api_url: http://127.0.0.1:9999/api\n", func(c *Config) string { return c.Slack.APIURL }},
 		{"sizes", "limits:\n  max_body_bytes: 512KiB\n", func(c *Config) string { return fmt.Sprint(c.Limits.MaxBodyBytes) }},
 		{"plain bytes", "limits:\n  max_body_bytes: 2048\n", func(c *Config) string { return fmt.Sprint(c.Limits.MaxBodyBytes) }},
+		{"retention in days", "retention:\n  claims: 365d\n  alerts: 0s\n", func(c *Config) string {
+			return fmt.Sprint(c.Retention.Claims, " ", c.Retention.Alerts, " ", c.Retention.Conflicts)
+		}},
 		{"days and hours", "claims:\n  window: 1d12h\n", func(c *Config) string { return c.Claims.Window.String() }},
 		{"percent", "claims:\n  tolerance: 15%\n  hedges: {about: 0.2}\n", func(c *Config) string {
 			return fmt.Sprint(c.Claims.Tolerance, " ", c.Claims.Hedges.About, " ", c.Claims.Hedges.Nearly)
@@ -137,6 +140,7 @@ func TestValuesAndDefaults(t *testing.T) {
 		"sizes":                       "524288",
 		"plain bytes":                 "2048",
 		"days and hours":              "36h0m0s",
+		"retention in days":           "8760h0m0s 0s 8760h0m0s",
 		"percent":                     "0.15 0.2 0.1",
 		"null section keeps defaults": "socket 8",
 		"anchors":                     "@hourly @hourly",
@@ -171,7 +175,11 @@ func TestErrors(t *testing.T) {
 		{"unknown nested key", "slack:\n  mode: socket\n  chanel: C0123456789\n",
 			`crosscheck.yaml:3: slack.chanel: unknown key (did you mean "channel"?)`},
 		{"unknown key lists the known ones", "limits:\n  speed: 3\n",
-			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, max_body_bytes, per_host, request_timeout, workers)`},
+			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, max_body_bytes, max_claims_per_poll, max_items_per_poll, per_host, request_timeout, workers)`},
+		{"no items a poll", "limits:\n  max_items_per_poll: 0\n",
+			`crosscheck.yaml:2: limits.max_items_per_poll: 0: want 1 to 100000`},
+		{"claims pruned inside the window", "retention:\n  claims: 20d\n",
+			`crosscheck.yaml:2: retention.claims: 480h0m0s: want 0 (keep forever) or at least twice claims.window (672h0m0s)`},
 		{"unknown feed key", twoFeeds + "    full_text: true\n",
 			`crosscheck.yaml:6: feeds[1].full_text: unknown key (did you mean "fulltext"?)`},
 		{"bad cron spec", twoFeeds + "    schedule: every 5\n",
@@ -241,7 +249,7 @@ func TestErrors(t *testing.T) {
 		{"tab indentation", "slack:\n\tmode: socket\n",
 			`crosscheck.yaml:2: not valid YAML: found character that cannot start any token`},
 		{"merge key", "base: &b {mode: http}\n",
-			`crosscheck.yaml:1: base: unknown key (known: allow_private_networks, claims, feeds, limits, listen, slack, store)`},
+			`crosscheck.yaml:1: base: unknown key (known: allow_private_networks, claims, feeds, limits, listen, retention, slack, store)`},
 		{"merge key in section", "slack:\n  <<: {mode: http}\n",
 			`crosscheck.yaml:2: slack: keys must be plain names (YAML merge keys are not supported)`},
 	}

@@ -76,7 +76,7 @@ func runPoll(ctx context.Context, e env, args []string) error {
 
 	fetcher := newFetcher(cfg, nil)
 	defer fetcher.Close()
-	dk := newDesk(store, extractor, fetcher, cfg.Limits.MaxItemsPerPoll, log)
+	dk := newDesk(store, extractor, fetcher, cfg.Limits, log)
 
 	var mu sync.Mutex
 	reports := map[string]*feedReport{}

@@ -90,7 +90,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	metrics.WatchStore(store.FileSize)
 	fetcher := newFetcher(cfg, metrics.HTTPStatus)
 	defer fetcher.Close()
-	dk := newDesk(store, extractor, fetcher, cfg.Limits.MaxItemsPerPoll, log)
+	dk := newDesk(store, extractor, fetcher, cfg.Limits, log)
 
 	schedRef := &schedulerRef{}
 	b, err := bot.New(bot.Options{
