@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 )
 
@@ -412,4 +413,13 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted bad limits: %+v", cfg)
 		}
 	})
+}
+
+// The caps' defaults are the pipeline's own, which config names as
+// numbers (config sits beside the desk, not above it).
+func TestPollCapsAreThePipelines(t *testing.T) {
+	if DefaultMaxClaimsPerPoll != desk.DefaultMaxClaimsPerPoll || DefaultMaxItemsPerPoll != feeds.DefaultMaxItemsPerPoll {
+		t.Errorf("config's caps %d items, %d claims differ from the pipeline's %d, %d",
+			DefaultMaxItemsPerPoll, DefaultMaxClaimsPerPoll, feeds.DefaultMaxItemsPerPoll, desk.DefaultMaxClaimsPerPoll)
+	}
 }
