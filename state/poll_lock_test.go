@@ -89,3 +89,35 @@ func TestCommitWorkIsLinear(t *testing.T) {
 		t.Errorf("seeks per claim grew %.1f× from 1,000 to 10,000 claims, want flat (at most 1.5×)", ratio)
 	}
 }
+
+// TestPlacelessClaimWorkIsBounded: a claim without a place matches every
+// place, yet its lookups stop at maxCandidateGroups groups a measure, so a
+// topic spread over thousands of places costs it no more than over
+// hundreds.
+func TestPlacelessClaimWorkIsBounded(t *testing.T) {
+	seeksFor := func(places int) int {
+		at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+		s, err := Open(filepath.Join(t.TempDir(), "poll.db"), Options{Now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ctx := context.Background()
+		if _, err := s.CommitPoll(ctx, hugePoll("spread", pollShape{"", places / 100, places}, at)); err != nil {
+			t.Fatal(err)
+		}
+		p := hugePoll("placeless", pollShape{"", 1, 1}, at)
+		p.Items[0].Claims[0].Place = ""
+		seeks := 0
+		s.seeks = &seeks
+		if _, err := s.CommitPoll(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		return seeks
+	}
+	few, many := seeksFor(1_000), seeksFor(8_000)
+	t.Logf("a place-less claim against 500 places: %d seeks; against 4,000: %d", few, many)
+	if float64(many) > 1.1*float64(few) {
+		t.Errorf("a place-less claim made %d seeks against 4,000 places and %d against 500, want about as many", many, few)
+	}
+}
