@@ -12,7 +12,7 @@ import (
 // flush, bucket by bucket, each in key order. bbolt inserts a key into its
 // page's in-memory node by moving every key after it, and splits nodes
 // only at commit, so keys in hash order into one large transaction cost
-// time quadratic in their number (100,000 items: 27 s); in key order each
+// time quadratic in their number; in key order each
 // lands after the last, and the commit is linear (bbolt's docs advise
 // sorted keys for bulk loads). Reads through the batch see its pending
 // writes, so a poll's later claims are judged against its earlier ones.

@@ -245,11 +245,9 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 // add records one claim and acts on what it contradicts, revises or joins.
 func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 	// A re-polled or updated article: its unchanged claims are not new.
-	if dup, err := r.duplicate(c); err != nil || dup {
-		if dup {
-			r.res.Duplicates++
-		}
-		return err
+	if r.duplicate(c) {
+		r.res.Duplicates++
+		return nil
 	}
 	// The positions are read before the claim joins them.
 	w := r.window(c)
@@ -426,8 +424,8 @@ func splitTopicKey(k []byte, prefixLen int) (group []byte, party, place string, 
 // duplicate reports whether the ledger holds c already: the same claim
 // from the same article has the same identity, which the identity index
 // answers in one lookup however many claims share its instant.
-func (r *recorder) duplicate(c claim.Claim) (bool, error) {
-	return r.b.get(bucketClaimsByIdent, claimIdentity(c)) != nil, nil
+func (r *recorder) duplicate(c claim.Claim) bool {
+	return r.b.get(bucketClaimsByIdent, claimIdentity(c)) != nil
 }
 
 // finding is one conflict or revision a new claim takes part in.

@@ -2,6 +2,8 @@ package state
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -28,7 +30,10 @@ func hugePoll(feed string, s pollShape, at time.Time) Poll {
 	for i := range s.items {
 		// The claims fill the items evenly, in order.
 		end := (i + 1) * s.claims / max(s.items, 1)
-		id := fmt.Sprintf("%s-item-%07d", feed, i)
+		// Identities are hashes, as feeds.ItemID makes them: they arrive
+		// in no order.
+		h := sha256.Sum256(fmt.Appendf(nil, "%s-item-%d", feed, i))
+		id := hex.EncodeToString(h[:12])
 		it := PolledItem{Item: ItemRecord{
 			ID: id, LinkKey: "/news/" + id, Outlet: "Bench Wire", URL: "https://bench.example/news/" + id,
 			Title: "Item " + id, Published: at, ContentHash: id,
