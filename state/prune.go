@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
@@ -252,10 +253,13 @@ func (s *Store) pruneAlerts(ctx context.Context, cutoff time.Time) (int, error) 
 			return total, err
 		}
 		for _, seq := range seqs {
-			if err := s.DropAlert(ctx, seq); err != nil {
+			// The notifier may have delivered it since it was listed.
+			switch err := s.DropAlert(ctx, seq); {
+			case err == nil:
+				total++
+			case !errors.Is(err, ErrNotFound):
 				return total, err
 			}
-			total++
 		}
 	}
 }
