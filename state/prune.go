@@ -185,7 +185,7 @@ func (s *Store) pruneClaimBatch(after uint64, cutoff time.Time, cited map[uint64
 			}
 			article, keep = article[:0], false
 		}
-		young := false
+		young, examined := false, 0
 		c := claims.Cursor()
 		k, v := c.Seek(u64(after + 1))
 		for ; k != nil; k, v = c.Next() {
@@ -197,10 +197,13 @@ func (s *Store) pruneClaimBatch(after uint64, cutoff time.Time, cited map[uint64
 			if refs.article == 0 {
 				// A new article begins: the one read so far is whole.
 				flushArticle()
-				if n >= pruneBatch {
+				// A long run of cited claims, which stay, ends a
+				// batch too, so the lock is never held long.
+				if n >= pruneBatch || examined >= 4*pruneBatch {
 					break
 				}
 			}
+			examined++
 			if !head.Recorded.Before(cutoff) {
 				young = true
 				break
