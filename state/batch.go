@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"cmp"
 	"math/rand/v2"
 	"slices"
 
@@ -32,10 +33,11 @@ func newBatch(tx *bolt.Tx) *batch {
 }
 
 // pendingBucket holds one bucket's pending writes. Until a cursor asks for
-// them in order they sit in a slice with a map to find them, sorted once
-// at flush, which stays cache-friendly at 100,000 keys where a skip list
-// misses the cache at every step; from the first cursor on, in an ordered
-// set that cursors can walk.
+// them in order they sit in a slice, sorted once at flush, which stays
+// cache-friendly at 100,000 keys where a skip list misses the cache at
+// every step; a map finds them once a get has asked (a bucket only written
+// needs none: the last write of a key wins at flush). From the first
+// cursor on they live in an ordered set that cursors can walk.
 type pendingBucket struct {
 	writes []pendingWrite
 	index  map[string]int
@@ -45,12 +47,14 @@ type pendingBucket struct {
 type pendingWrite struct {
 	key, val []byte
 	del      bool
+	// n orders writes of one key: the last wins.
+	n int
 }
 
 func (b *batch) bucket(name []byte) *pendingBucket {
 	p := b.pending[string(name)]
 	if p == nil {
-		p = &pendingBucket{index: map[string]int{}}
+		p = &pendingBucket{}
 		b.pending[string(name)] = p
 	}
 	return p
@@ -61,11 +65,14 @@ func (p *pendingBucket) store(w pendingWrite) {
 		p.set.store(w.key, w.val, w.del)
 		return
 	}
-	if i, ok := p.index[string(w.key)]; ok {
-		p.writes[i] = w
-		return
+	if p.index != nil {
+		if i, ok := p.index[string(w.key)]; ok {
+			p.writes[i] = w
+			return
+		}
+		p.index[string(w.key)] = len(p.writes)
 	}
-	p.index[string(w.key)] = len(p.writes)
+	w.n = len(p.writes)
 	p.writes = append(p.writes, w)
 }
 
@@ -75,6 +82,21 @@ func (p *pendingBucket) lookup(k []byte) (pendingWrite, bool) {
 			return pendingWrite{key: n.key, val: n.val, del: n.del}, true
 		}
 		return pendingWrite{}, false
+	}
+	if p.index == nil {
+		// The first get: index what is there, the last write of a key
+		// winning, and keep the index from now on.
+		p.index = make(map[string]int, len(p.writes))
+		kept := p.writes[:0]
+		for _, w := range p.writes {
+			if i, ok := p.index[string(w.key)]; ok {
+				kept[i] = w
+				continue
+			}
+			p.index[string(w.key)] = len(kept)
+			kept = append(kept, w)
+		}
+		p.writes = kept
 	}
 	i, ok := p.index[string(k)]
 	if !ok {
@@ -105,8 +127,18 @@ func (p *pendingBucket) inOrder(f func(pendingWrite) error) error {
 		}
 		return nil
 	}
-	slices.SortFunc(p.writes, func(a, b pendingWrite) int { return bytes.Compare(a.key, b.key) })
-	for _, w := range p.writes {
+	// Of several writes of one key the last comes last (a stable sort
+	// would do, at O(n log² n)).
+	slices.SortFunc(p.writes, func(a, b pendingWrite) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.n, b.n)
+	})
+	for i, w := range p.writes {
+		if i+1 < len(p.writes) && bytes.Equal(p.writes[i+1].key, w.key) {
+			continue
+		}
 		if err := f(w); err != nil {
 			return err
 		}
