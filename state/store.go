@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
@@ -48,6 +49,16 @@ func (s *Store) migrateSafely(readOnly bool) (err error) {
 // remap inside a commit first copies every key and value the transaction
 // touched out of the old mapping, a cost that grows with the commit.
 const initialMmapSize = 1 << 30
+
+// mmapSize is initialMmapSize where mapping does not grow the file: on
+// Windows bbolt makes the file as large as its mapping, so there it is
+// left to bbolt.
+func mmapSize() int {
+	if runtime.GOOS == "windows" {
+		return 0
+	}
+	return initialMmapSize
+}
 
 // ErrLocked means another process holds the store open.
 var ErrLocked = errors.New("state: store is in use by another process")
@@ -97,7 +108,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	db, err := openBolt(path, &bolt.Options{
 		Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType,
-		InitialMmapSize: initialMmapSize,
+		InitialMmapSize: mmapSize(),
 	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
