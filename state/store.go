@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"os"
 	"runtime"
 	"time"
@@ -50,11 +51,12 @@ func (s *Store) migrateSafely(readOnly bool) (err error) {
 // touched out of the old mapping, a cost that grows with the commit.
 const initialMmapSize = 1 << 30
 
-// mmapSize is initialMmapSize where mapping does not grow the file: on
-// Windows bbolt makes the file as large as its mapping, so there it is
-// left to bbolt.
+// mmapSize is initialMmapSize where mapping does not grow the file and
+// address space is plenty: on Windows bbolt makes the file as large as its
+// mapping, and a 32-bit process may not find a gigabyte free, so there it
+// is left to bbolt.
 func mmapSize() int {
-	if runtime.GOOS == "windows" {
+	if runtime.GOOS == "windows" || bits.UintSize < 64 {
 		return 0
 	}
 	return initialMmapSize
