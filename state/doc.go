@@ -65,12 +65,12 @@
 //
 // Housekeeping (housekeeping.go, prune.go) prunes by age in batches of
 // pruneBatch records, each its own short transaction: closed conflicts
-// (with their index entries, thread mapping and feedback), then claims no
-// remaining conflict cites (an article's claims go or stay together: later
-// claims of an article point to its first), then undelivered alerts. The
-// topic, claimant and outlet name lists are not pruned. Compact
-// (compact.go) rewrites the file with bbolt's Compact to give the freed
-// pages back.
+// (with their index entries and thread mapping; feedback stays), then
+// claims no remaining conflict cites (an article's claims go or stay
+// together: later claims of an article point to its first), then
+// undelivered alerts. The topic, claimant and outlet name lists are not
+// pruned. Compact (compact.go) rewrites the file with bbolt's Compact to
+// give the freed pages back.
 //
 // Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
 // threads.go, mutes.go):

@@ -20,8 +20,8 @@ type Retention struct {
 	// conflict still in the store cites them (default 180 days).
 	Claims time.Duration
 	// Conflicts no longer open are pruned this long after their last
-	// change, with their Slack thread mapping and feedback (default a
-	// year). Open conflicts are kept however old.
+	// change, with their Slack thread mapping (default a year). Open
+	// conflicts are kept however old, and editors' feedback always.
 	Conflicts time.Duration
 	// Alerts still undelivered this long after they were queued are
 	// dropped (default 30 days).

@@ -18,8 +18,10 @@ import (
 const pruneBatch = 500
 
 // pruneConflicts removes conflicts that are no longer open and were last
-// changed before cutoff, with their index entries, thread mapping and
-// feedback, oldest first in batches. Open conflicts stay however old.
+// changed before cutoff, with their index entries and thread mapping,
+// oldest first in batches. Open conflicts stay however old; editors'
+// feedback stays too (it is small, self-contained, and what the bot's
+// precision is measured by).
 func (s *Store) pruneConflicts(ctx context.Context, cutoff time.Time) (int, error) {
 	var after []byte
 	total := 0
@@ -90,7 +92,6 @@ func deleteConflict(tx *bolt.Tx, b *batch, cf *conflictRec) error {
 	for _, side := range cf.Sides {
 		b.del(bucketConflictsByClaimant, pairKey(claim.Party(side.Claimant), cf.ID))
 	}
-	b.del(bucketFeedback, []byte(cf.ID))
 	th, ok, err := threadTx(tx, cf.ID)
 	if err != nil || !ok {
 		return err

@@ -94,7 +94,7 @@ type Retention struct {
 	// Claims are pruned this long after they were recorded.
 	Claims time.Duration `yaml:"claims"`
 	// Conflicts resolved or dismissed are pruned this long after their
-	// last change, with their thread mapping and feedback.
+	// last change, with their thread mapping (editors' feedback stays).
 	Conflicts time.Duration `yaml:"conflicts"`
 	// Alerts still undelivered this long after they were queued are
 	// dropped (delivered ones leave the outbox at once).
