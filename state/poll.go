@@ -113,8 +113,10 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		st := p.State
 		st.Feed = p.Feed
 		st.Items, st.Claims = cur.Items, cur.Claims
-		// Every write of the poll goes through one batch, flushed in key
-		// order at the end of this one transaction: see batch.
+		// The poll's writes go through one batch, flushed in key order at
+		// the end of this one transaction (see batch); only those whose
+		// keys only grow (claim records, the outbox) and the feed's state
+		// go straight in.
 		b := newBatch(tx)
 		b.seeks = s.seeks
 		for i, rec := range recs {
