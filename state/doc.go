@@ -52,10 +52,10 @@
 // claims_by_ident.
 //
 // One poll is one transaction, all there or absent, written in key order.
-// CommitPoll and Record put every write but the claims' own records
-// (whose keys only grow) into a batch (batch.go) that reads see through,
-// and flush it bucket by bucket in key order at the end of the same
-// transaction: bbolt moves every later key of a node for each insert and
+// CommitPoll and Record put every write but those whose keys only grow
+// (claim records, the outbox) and the feed's state into a batch (batch.go)
+// that reads see through, and flush it bucket by bucket in key order at
+// the end of the same transaction: bbolt moves every later key of a node for each insert and
 // splits nodes only at commit, so hash-ordered keys into one large
 // transaction were quadratic. Nothing is committed before the flush, and
 // a failed flush rolls the whole transaction back. Before the commit the
