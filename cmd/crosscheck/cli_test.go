@@ -628,3 +628,37 @@ feeds:
 		}
 	})
 }
+
+func TestCompact(t *testing.T) {
+	srv := newCLIFeedServer(t)
+	srv.publish("kyiv", "one", "two")
+	dir, cfg := cliConfig(t, fmt.Sprintf("store: STORE\nallow_private_networks: true\nfeeds:\n  - {name: kyiv, url: %q}\n", srv.url("kyiv")))
+	if code, _, errOut := cliRun(t, "", "poll", "--config", cfg); code != 0 {
+		t.Fatal(errOut)
+	}
+	storePath := filepath.Join(dir, "crosscheck.db")
+
+	t.Run("refused while the store is held", func(t *testing.T) {
+		held, err := state.Open(storePath, state.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Close()
+		code, _, errOut := cliRun(t, "", "compact", "--config", cfg)
+		if code != 1 || !strings.Contains(oneLine(t, errOut), "is in use by a running crosscheck; stop it, compact, then start it again") {
+			t.Errorf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("compacts a store nobody holds", func(t *testing.T) {
+		code, out, errOut := cliRun(t, "", "compact", "--config", cfg)
+		if code != 0 || !strings.HasPrefix(out, "compacted "+storePath+": ") {
+			t.Fatalf("exit %d: %s %s", code, out, errOut)
+		}
+		assertBackupHolds(t, storePath, "kyiv", 2)
+	})
+	t.Run("usage", func(t *testing.T) {
+		if code, _, errOut := cliRun(t, "", "compact", "--config", cfg, "extra"); code != 2 {
+			t.Errorf("exit %d: %s", code, errOut)
+		}
+	})
+}

@@ -214,6 +214,7 @@ func TestRunOperations(t *testing.T) {
 		`crosscheck_alerts_sent_total 1`,
 		`crosscheck_alerts_failed_total 0`,
 		`crosscheck_outbox_depth 0`,
+		`crosscheck_store_bytes `,
 		`crosscheck_slack_api_duration_seconds_count{method="chat.postMessage",outcome="ok"}`,
 		`crosscheck_slack_api_duration_seconds_count{method="auth.test",outcome="ok"}`,
 	} {
