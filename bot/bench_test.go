@@ -48,15 +48,18 @@ func BenchmarkCommand(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if n, _ := st.ClaimCount(ctx); n != claims {
-		b.Fatalf("ledger holds %d claims, want %d", n, claims)
+	if n, err := st.ClaimCount(ctx); err != nil || n != claims {
+		b.Fatalf("ledger holds %d claims (error %v), want %d", n, err, claims)
 	}
 	fake := slacktest.New()
 	bot, err := New(Options{Store: st, Config: testConfig(fake, config.ModeSocket), Secrets: testSecrets(fake)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	open, _ := st.Conflicts(ctx, state.ConflictFilter{Status: state.StatusOpen, Limit: 1})
+	open, err := st.Conflicts(ctx, state.ConflictFilter{Status: state.StatusOpen, Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
 	if len(open) == 0 {
 		b.Fatal("no conflicts in the bench ledger")
 	}

@@ -258,7 +258,7 @@ func TestSocketDropped(t *testing.T) {
 				t.Fatal(err)
 			}
 			h.eventually("answer", func() bool { return len(h.fake.Ephemerals()) > n0 })
-			time.Sleep(300 * time.Millisecond) // a double would show by now
+			h.settle() // a double would show by now
 			if got := len(h.fake.Ephemerals()) - n0; got != 1 {
 				t.Errorf("%d answers, want exactly 1", got)
 			}
@@ -425,11 +425,13 @@ func TestThreadFollowUps(t *testing.T) {
 		for range 2 {
 			id := h.fake.Send("events_api", p)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			h.fake.WaitAck(ctx, id)
+			if _, err := h.fake.WaitAck(ctx, id); err != nil {
+				t.Fatal(err)
+			}
 			cancel()
 		}
 		h.eventually("one answer", func() bool { return len(h.fake.Messages()) > before })
-		time.Sleep(300 * time.Millisecond)
+		h.settle()
 		if n := len(h.fake.Messages()) - before; n != 1 {
 			t.Errorf("%d answers to one event delivered twice", n)
 		}

@@ -157,9 +157,16 @@ func TestFetchServerWishes(t *testing.T) {
 func gzipBomb(t testing.TB, size int) []byte {
 	t.Helper()
 	var member bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	zw.Write(make([]byte, 1<<20))
-	zw.Close()
+	zw, err := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return bytes.Repeat(member.Bytes(), size>>20)
 }
 

@@ -38,7 +38,10 @@ func TestFullText(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=windows-1251")
 		page := strings.Replace(articleHTML, `<meta charset="utf-8">`, "", 1)
 		page = strings.Replace(page, "About 8,000", "Около 8000 (about 8,000)", 1)
-		b, _ := charmap.Windows1251.NewEncoder().String(page)
+		b, err := charmap.Windows1251.NewEncoder().String(page)
+		if err != nil {
+			t.Error(err)
+		}
 		fmt.Fprint(w, b)
 	})
 	mux.HandleFunc("/pdf", func(w http.ResponseWriter, r *http.Request) {

@@ -17,19 +17,19 @@ import (
 // sharedFeeds is the project's shared test material, beside the repository.
 const sharedFeeds = "../../shared/benchmarks/feeds"
 
-// feedsDir returns the shared feed collection, or the copy of part of it in
-// testdata when the repository is checked out alone.
+// feedsDir returns the shared feed collection; it skips the test with a
+// message when the repository is checked out without it.
 func feedsDir(t testing.TB) string {
-	if _, err := os.Stat(sharedFeeds); err == nil {
-		return sharedFeeds
+	t.Helper()
+	if _, err := os.Stat(sharedFeeds); err != nil {
+		t.Skipf("%s is absent: the shared test material is not beside the repository", sharedFeeds)
 	}
-	t.Logf("%s is absent: using the copies in testdata/feeds", sharedFeeds)
-	return "testdata/feeds"
+	return sharedFeeds
 }
 
 func readFeed(t testing.TB, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata/feeds", rel))
+	b, err := os.ReadFile(filepath.Join(feedsDir(t), rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,10 +323,17 @@ func TestParseBadInput(t *testing.T) {
 }
 
 // FuzzParse: whatever the bytes, Parse returns without panicking, text
-// comes out as valid UTF-8, and errors say they are Parse's.
+// comes out as valid UTF-8, errors say they are Parse's, and parsing is a
+// function: the same bytes give the same error or the same items, with the
+// same identity and content hash. An item that has a GUID, a link or text
+// has an ID, and IDs and hashes have their one shape.
 func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		feed, err := Parse(body)
+		again, errAgain := Parse(body)
+		if (err == nil) != (errAgain == nil) || (err != nil && err.Error() != errAgain.Error()) {
+			t.Fatalf("the same bytes parsed twice: %v, then %v", err, errAgain)
+		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "feeds: parse: ") {
 				t.Fatalf("error without prefix: %v", err)
@@ -336,15 +343,39 @@ func FuzzParse(f *testing.F) {
 		if !utf8.ValidString(feed.Title) {
 			t.Errorf("invalid UTF-8 title %q", feed.Title)
 		}
-		for _, it := range feed.Items {
+		if len(again.Items) != len(feed.Items) {
+			t.Fatalf("the same bytes parsed twice: %d items, then %d", len(feed.Items), len(again.Items))
+		}
+		for i, it := range feed.Items {
 			if !utf8.ValidString(it.Title) || !utf8.ValidString(it.Content) || !utf8.ValidString(it.Link) {
 				t.Errorf("invalid UTF-8 in item %+v", it)
 			}
-			ItemID(it)
-			LinkKey(it.Link)
-			ContentHash(it)
+			id, hash := ItemID(it), ContentHash(it)
+			if id != ItemID(again.Items[i]) || hash != ContentHash(again.Items[i]) || LinkKey(it.Link) != LinkKey(again.Items[i].Link) {
+				t.Errorf("item %d: identity or hash differs between two parses of the same bytes", i)
+			}
+			hasIdentity := strings.TrimSpace(it.GUID+it.Link+it.Title+it.Content) != ""
+			if hasIdentity != (id != "") {
+				t.Errorf("item %d: ID %q for an item with GUID %q, link %q, title %q", i, id, it.GUID, it.Link, it.Title)
+			}
+			if (id != "" && !isHash(id)) || !isHash(hash) {
+				t.Errorf("item %d: ID %q, hash %q: want 32 hex digits", i, id, hash)
+			}
 		}
 	})
+}
+
+// isHash reports whether s has the shape of hashParts' output.
+func isHash(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // rssWithDate is a one-item RSS feed whose channel and item carry date.

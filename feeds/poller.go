@@ -1,10 +1,13 @@
 package feeds
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,10 +56,21 @@ func (e *PollError) Unwrap() error { return e.Err }
 type Poller struct {
 	Fetcher *Fetcher
 	Store   *state.Store
+	// MaxItems caps the items one poll brings (DefaultMaxItemsPerPoll
+	// when 0): the newest are kept, and the rest are named in a warning
+	// and in the feed's LastError, so a feed of 300,000 items cannot hold
+	// the store's write lock for minutes.
+	MaxItems int
 	// Now replaces the wall clock in tests.
 	Now func() time.Time
 	Log *slog.Logger
 }
+
+// DefaultMaxItemsPerPoll is limits.max_items_per_poll's default.
+const DefaultMaxItemsPerPoll = 5000
+
+// namedDropped is how many dropped items a warning names by link.
+const namedDropped = 20
 
 // Poll fetches src conditionally, parses it and works out which items are
 // new or updated. It returns the poll without committing it: the caller
@@ -123,6 +137,12 @@ func (p *Poller) poll(ctx context.Context, src Source, st state.FeedState, now t
 		next.NextPoll = later(next.NextPoll, now.Add(min(feed.TTL, MaxServerDelay)))
 	}
 
+	if dropped := p.capItems(feed); len(dropped) > 0 {
+		next.LastError = fmt.Sprintf("feeds: poll %s: %d items, over limits.max_items_per_poll: the newest %d kept, %d dropped",
+			src.Name, len(feed.Items)+len(dropped), len(feed.Items), len(dropped))
+		p.log().Warn("feed over the item cap", "feed", src.Name, "url", src.URL,
+			"kept", len(feed.Items), "dropped", len(dropped), "dropped_items", dropped[:min(len(dropped), namedDropped)])
+	}
 	items, err := p.fresh(ctx, src, feed, resp.URL, !st.Polled)
 	if err != nil {
 		return nil, err
@@ -253,4 +273,36 @@ func (p *Poller) log() *slog.Logger {
 		return p.Log
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+// capItems keeps the newest MaxItems of feed's items, in feed order, and
+// returns the links (else GUIDs) of the rest, newest first. Undated items
+// count as older than dated ones; among equals the feed's order decides.
+func (p *Poller) capItems(feed *Feed) []string {
+	limit := p.MaxItems
+	if limit <= 0 {
+		limit = DefaultMaxItemsPerPoll
+	}
+	if len(feed.Items) <= limit {
+		return nil
+	}
+	order := make([]int, len(feed.Items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return feed.Items[b].Published.Compare(feed.Items[a].Published)
+	})
+	var dropped []string
+	for _, i := range order[limit:] {
+		dropped = append(dropped, cmp.Or(feed.Items[i].Link, feed.Items[i].GUID, feed.Items[i].Title))
+	}
+	keep := order[:limit]
+	slices.Sort(keep)
+	kept := make([]Item, len(keep))
+	for j, i := range keep {
+		kept[j] = feed.Items[i]
+	}
+	feed.Items = kept
+	return dropped
 }

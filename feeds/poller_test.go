@@ -157,6 +157,16 @@ func (r *pollRig) pollOK(t testing.TB) *state.Poll {
 	return p
 }
 
+// feedState reads the store's poll state of the rig's feed.
+func (r *pollRig) feedState(t testing.TB) state.FeedState {
+	t.Helper()
+	st, err := r.store.FeedState(context.Background(), "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 func byTitle(p *state.Poll) map[string]state.PolledItem {
 	out := map[string]state.PolledItem{}
 	for _, it := range p.Items {
@@ -210,12 +220,12 @@ func TestPollBackfillUpdatesAndRepublished(t *testing.T) {
 		t.Errorf("second poll sent If-None-Match %q, want the stored ETag %q", inm, p.State.ETag)
 	}
 	rig.commit(t, p)
-	st, _ := rig.store.FeedState(ctx, "desk")
+	st := rig.feedState(t)
 	if st.Items != 3 || !st.LastSuccess.Equal(rig.now) || st.ErrorCount != 0 {
 		t.Errorf("state after 304 = %+v", st)
 	}
-	if items, _ := rig.store.Items(ctx, "desk"); len(items) != 3 {
-		t.Errorf("%d items stored after 304, want 3", len(items))
+	if items, err := rig.store.Items(ctx, "desk"); err != nil || len(items) != 3 {
+		t.Errorf("%d items stored after 304 (error %v), want 3", len(items), err)
 	}
 
 	// One new item, one changed, one re-published under a new GUID and a
@@ -244,7 +254,7 @@ func TestPollBackfillUpdatesAndRepublished(t *testing.T) {
 	if res := rig.commit(t, p); res.NewItems != 1 || res.Updates != 1 {
 		t.Errorf("commit: %+v, want 1 new and 1 update", res)
 	}
-	st, _ = rig.store.FeedState(ctx, "desk")
+	st = rig.feedState(t)
 	if st.Items != 4 {
 		t.Errorf("state counts %d items, want 4", st.Items)
 	}
@@ -396,7 +406,7 @@ func TestPollFailingServerBacksOffAndRecovers(t *testing.T) {
 		t.Errorf("recovery poll: %d items, backfill %v", len(p.Items), len(p.Items) > 0 && p.Items[0].Item.Backfill)
 	}
 	rig.commit(t, p)
-	st, _ := rig.store.FeedState(ctx, "desk")
+	st := rig.feedState(t)
 	if st.ErrorCount != 0 || st.LastError != "" || !st.LastSuccess.Equal(rig.now) {
 		t.Errorf("state after recovery = %+v", st)
 	}
@@ -446,7 +456,7 @@ func TestPollNextPollHonoursTheServer(t *testing.T) {
 				if err == nil {
 					t.Fatal("poll succeeded")
 				}
-				st, _ := rig.store.FeedState(context.Background(), "desk")
+				st := rig.feedState(t)
 				next = st.NextPoll
 			}
 			if got := next.Sub(rig.now); got != tc.want {
@@ -500,7 +510,7 @@ func TestPollShutdownIsNotAFailure(t *testing.T) {
 	if _, err := rig.poller.Poll(ctx, rig.src); err == nil {
 		t.Fatal("poll succeeded")
 	}
-	st, _ := rig.store.FeedState(context.Background(), "desk")
+	st := rig.feedState(t)
 	if st.ErrorCount != 0 || st.LastError != "" {
 		t.Errorf("cancelled poll recorded as a failure: %+v", st)
 	}

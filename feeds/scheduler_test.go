@@ -4,17 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-// concurrency counts requests in flight on one httptest server (one
-// host:port) and remembers the peak.
+// concurrency counts the polls in flight on one host (or on all of them)
+// and remembers the peak.
 type concurrency struct {
 	mu        sync.Mutex
 	now, peak int
@@ -40,151 +39,129 @@ func (c *concurrency) leave() {
 	c.mu.Unlock()
 }
 
-// slowFeedServer serves a tiny RSS feed at any path after delay, counting
-// concurrent requests on this host and, through global, on all hosts.
-func slowFeedServer(t *testing.T, delay time.Duration, global *concurrency) (*httptest.Server, *concurrency) {
-	t.Helper()
-	local := &concurrency{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		local.enter(r.URL.Path)
-		global.enter(r.Host + r.URL.Path)
-		defer local.leave()
-		defer global.leave()
-		select {
-		case <-time.After(delay):
-		case <-r.Context().Done():
-			return
-		}
-		w.Header().Set("Content-Type", "application/rss+xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>`+
-			`<item><guid>%s</guid><title>x</title></item></channel></rss>`, r.URL.Path)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, local
-}
-
-// fetchPoll polls by fetching the feed with the real Fetcher (loopback
-// allowed), as a Poller would.
-func fetchPoll(t *testing.T) PollFunc {
-	f := NewFetcher(FetcherConfig{AllowPrivateNetworks: true, RequestTimeout: 10 * time.Second})
-	t.Cleanup(f.Close)
-	return func(ctx context.Context, src Source) (time.Time, error) {
-		resp, err := f.Fetch(ctx, src.URL, Validators{})
-		if err != nil {
-			return time.Time{}, err
-		}
-		if _, err := Parse(resp.Body); err != nil {
-			return time.Time{}, err
-		}
-		return resp.NotBefore, nil
-	}
-}
-
 func TestPollAllHoldsWorkerAndPerHostLimits(t *testing.T) {
 	t.Parallel()
-	global := &concurrency{}
-	const hosts, perHostFeeds = 3, 8
-	var locals []*concurrency
-	s := NewScheduler(fetchPoll(t), SchedulerOptions{Workers: 4, PerHost: 2})
-	for h := range hosts {
-		srv, local := slowFeedServer(t, 60*time.Millisecond, global)
-		locals = append(locals, local)
-		for i := range perHostFeeds {
-			if err := s.Add(Source{Name: fmt.Sprintf("h%d-f%d", h, i), URL: fmt.Sprintf("%s/feed/%d", srv.URL, i)}); err != nil {
-				t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		const hosts, perHostFeeds = 3, 8
+		global := &concurrency{}
+		locals := map[string]*concurrency{}
+		for h := range hosts {
+			locals[fmt.Sprintf("h%d.example", h)] = &concurrency{}
+		}
+		// Each poll holds its host for a while on the fake clock, so the
+		// polls that the limits let run together do overlap.
+		s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+			local := locals[hostKey(src.URL)]
+			local.enter(src.URL)
+			global.enter(src.URL)
+			time.Sleep(60 * time.Millisecond)
+			global.leave()
+			local.leave()
+			return time.Time{}, nil
+		}, SchedulerOptions{Workers: 4, PerHost: 2})
+		for h := range hosts {
+			for i := range perHostFeeds {
+				mustAdd(t, s, Source{Name: fmt.Sprintf("h%d-f%d", h, i), URL: fmt.Sprintf("https://h%d.example/feed/%d", h, i)})
 			}
 		}
-	}
-	results := s.PollAll(context.Background())
-	if len(results) != hosts*perHostFeeds {
-		t.Fatalf("%d results", len(results))
-	}
-	for _, r := range results {
-		if r.Err != nil || r.Skipped != "" {
-			t.Errorf("%s: err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped)
+		results := s.PollAll(context.Background())
+		if len(results) != hosts*perHostFeeds {
+			t.Fatalf("%d results", len(results))
 		}
-	}
-	for h, local := range locals {
-		if local.peak > 2 {
-			t.Errorf("host %d saw %d requests at once; per_host is 2", h, local.peak)
+		for _, r := range results {
+			if r.Err != nil || r.Skipped != "" {
+				t.Errorf("%s: err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped)
+			}
 		}
-		if local.total != perHostFeeds {
-			t.Errorf("host %d served %d requests, want %d (each feed once)", h, local.total, perHostFeeds)
+		for host, local := range locals {
+			if local.peak != 2 {
+				t.Errorf("host %s saw at most %d requests at once; per_host is 2", host, local.peak)
+			}
+			if local.total != perHostFeeds {
+				t.Errorf("host %s served %d requests, want %d (each feed once)", host, local.total, perHostFeeds)
+			}
 		}
-	}
-	if global.peak > 4 {
-		t.Errorf("%d requests at once; workers is 4", global.peak)
-	}
-	// The limits are limits, not a throttle to one: with three hosts of
-	// two slots each, all four workers must have been busy together.
-	if global.peak < 4 {
-		t.Errorf("peak concurrency %d, want the 4 workers used", global.peak)
-	}
-	if err := s.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+		// The limits are limits, not a throttle to one: with three hosts
+		// of two slots each, all four workers are busy together.
+		if global.peak != 4 {
+			t.Errorf("peak concurrency %d, want the 4 workers used and no more", global.peak)
+		}
+		if err := s.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // A host whose slots are full must not hold workers that other hosts'
-// feeds could use.
+// feeds could use. The polls hold their host for a fixed time on the
+// bubble's fake clock, so the durations checked are exact.
 func TestBusyHostDoesNotStarveOthers(t *testing.T) {
 	t.Parallel()
-	global := &concurrency{}
-	slow, slowHost := slowFeedServer(t, 400*time.Millisecond, global)
-	fast, _ := slowFeedServer(t, 0, global)
-	fetch := fetchPoll(t)
-	var mu sync.Mutex
-	done := map[string]time.Time{}
-	s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
-		next, err := fetch(ctx, src)
-		mu.Lock()
-		done[src.Name] = time.Now()
-		mu.Unlock()
-		return next, err
-	}, SchedulerOptions{Workers: 3, PerHost: 1})
-	for i := range 4 {
-		mustAdd(t, s, Source{Name: fmt.Sprintf("slow-%d", i), URL: fmt.Sprintf("%s/%d", slow.URL, i)})
-	}
-	start := time.Now()
-	slowDone := make(chan []Result)
-	go func() { slowDone <- s.PollAll(context.Background()) }()
-	// Once the slow host's one slot is taken, the other three slow feeds
-	// queue for it; then a feed on another host comes due.
-	waitFor(t, "slow host busy", func() bool {
+	synctest.Test(t, func(t *testing.T) {
+		const hold = 400 * time.Millisecond
+		slowHost := &concurrency{}
+		var mu sync.Mutex
+		done := map[string]time.Time{}
+		s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+			if strings.Contains(src.URL, "slow.example") {
+				slowHost.enter(src.URL)
+				time.Sleep(hold)
+				slowHost.leave()
+			}
+			mu.Lock()
+			done[src.Name] = time.Now()
+			mu.Unlock()
+			return time.Time{}, nil
+		}, SchedulerOptions{Workers: 3, PerHost: 1})
+		for i := range 4 {
+			mustAdd(t, s, Source{Name: fmt.Sprintf("slow-%d", i), URL: fmt.Sprintf("https://slow.example/%d", i)})
+		}
+		start := time.Now()
+		slowDone := make(chan []Result)
+		go func() { slowDone <- s.PollAll(context.Background()) }()
+		// Once the slow host's one slot is taken, the other three slow
+		// feeds queue for it; then a feed on another host comes due.
+		synctest.Wait()
 		slowHost.mu.Lock()
-		defer slowHost.mu.Unlock()
-		return slowHost.total >= 1
+		running, started := slowHost.now, slowHost.total
+		slowHost.mu.Unlock()
+		if running != 1 || started != 1 {
+			t.Fatalf("slow host: %d polls running, %d started; want its one slot taken", running, started)
+		}
+		mustAdd(t, s, Source{Name: "fast", URL: "https://fast.example/x"})
+		fastStart := time.Now()
+		for _, r := range s.PollAll(context.Background()) {
+			if r.Source.Name == "fast" && (r.Err != nil || r.Skipped != "") {
+				t.Errorf("fast: %+v", r)
+			}
+		}
+		// Had the queued slow feeds held the three workers while waiting
+		// for their host, the fast feed would have waited for the first
+		// slow poll to end.
+		mu.Lock()
+		fastDone := done["fast"]
+		mu.Unlock()
+		if took := fastDone.Sub(fastStart); took != 0 {
+			t.Errorf("the fast host's feed finished after %v, behind a busy host", took)
+		}
+		for _, r := range <-slowDone {
+			if r.Err != nil {
+				t.Error(r.Err)
+			}
+		}
+		if slowHost.peak != 1 {
+			t.Errorf("slow host saw %d polls at once; per_host is 1", slowHost.peak)
+		}
+		var last time.Time
+		for i := range 4 {
+			if d := done[fmt.Sprintf("slow-%d", i)]; d.After(last) {
+				last = d
+			}
+		}
+		if took := last.Sub(start); took != 4*hold {
+			t.Errorf("slow host's four feeds done in %v, want %v: one at a time", took, 4*hold)
+		}
 	})
-	time.Sleep(50 * time.Millisecond)
-	mustAdd(t, s, Source{Name: "fast", URL: fast.URL + "/x"})
-	fastStart := time.Now()
-	for _, r := range s.PollAll(context.Background()) {
-		if r.Source.Name == "fast" && (r.Err != nil || r.Skipped != "") {
-			t.Errorf("fast: %+v", r)
-		}
-	}
-	// Had the queued slow feeds held the three workers while waiting for
-	// their host, the fast feed would have waited 400ms and more.
-	mu.Lock()
-	fastDone := done["fast"]
-	mu.Unlock()
-	if took := fastDone.Sub(fastStart); took > 250*time.Millisecond {
-		t.Errorf("the fast host's feed finished after %v, behind a busy host", took)
-	}
-	for _, r := range <-slowDone {
-		if r.Err != nil {
-			t.Error(r.Err)
-		}
-	}
-	var last time.Time
-	for i := range 4 {
-		if d := done[fmt.Sprintf("slow-%d", i)]; d.After(last) {
-			last = d
-		}
-	}
-	if took := last.Sub(start); took < 1500*time.Millisecond {
-		t.Errorf("slow host's four feeds done in %v: per_host 1 not held", took)
-	}
 }
 
 // recorder is a PollFunc that remembers when each feed was polled and
@@ -235,204 +212,218 @@ func (r *recorder) polls(name string) []time.Time {
 
 func (r *recorder) count(name string) int { return len(r.polls(name)) }
 
+// The scheduler runs on robfig/cron's timers and time.Now, which the
+// synctest bubble replaces with a fake clock: the tests below wait whole
+// seconds in no real time, and their counts are exact.
 func TestCronSchedulesEachFeedAndNeverOverlaps(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder(t, 0)
-	slow := newRecorder(t, 2500*time.Millisecond)
-	s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
-		if src.Name == "slow" {
-			return slow.poll(ctx, src)
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder(t, 0)
+		slow := newRecorder(t, 2500*time.Millisecond)
+		s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+			if src.Name == "slow" {
+				return slow.poll(ctx, src)
+			}
+			return rec.poll(ctx, src)
+		}, SchedulerOptions{MaxJitter: 200 * time.Millisecond})
+		mustAdd(t, s, Source{Name: "every-second", URL: "https://a.example/rss", Schedule: "@every 1s"})
+		mustAdd(t, s, Source{Name: "hourly", URL: "https://b.example/rss", Schedule: "@every 1h"})
+		mustAdd(t, s, Source{Name: "slow", URL: "https://c.example/rss", Schedule: "@every 1s"})
+		start := time.Now()
+		s.Start(context.Background())
+		time.Sleep(3300 * time.Millisecond)
+		if err := s.Stop(context.Background()); err != nil {
+			t.Fatal(err)
 		}
-		return rec.poll(ctx, src)
-	}, SchedulerOptions{MaxJitter: 200 * time.Millisecond})
-	mustAdd(t, s, Source{Name: "every-second", URL: "https://a.example/rss", Schedule: "@every 1s"})
-	mustAdd(t, s, Source{Name: "hourly", URL: "https://b.example/rss", Schedule: "@every 1h"})
-	mustAdd(t, s, Source{Name: "slow", URL: "https://c.example/rss", Schedule: "@every 1s"})
-	start := time.Now()
-	s.Start(context.Background())
-	time.Sleep(3300 * time.Millisecond)
-	if err := s.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	stopped := time.Now()
+		stopped := time.Now()
 
-	// Started feeds are polled at once, then on schedule.
-	if n := rec.count("every-second"); n < 3 || n > 5 {
-		t.Errorf("@every 1s feed polled %d times in 3.3s", n)
-	}
-	if first := rec.polls("hourly"); len(first) != 1 || first[0].Sub(start) > time.Second {
-		t.Errorf("@every 1h feed: polls at %v, want one right after start", first)
-	}
-	// The slow feed takes 2.5s: runs that fall due meanwhile are skipped.
-	if n := slow.count("slow"); n < 1 || n > 2 {
-		t.Errorf("slow feed polled %d times", n)
-	}
-	time.Sleep(1200 * time.Millisecond)
-	if n := rec.count("every-second"); rec.polls("every-second")[n-1].After(stopped) {
-		t.Error("polled after Stop")
-	}
+		// Started feeds are polled at once (within the jitter, a tenth of
+		// the period), then on schedule: at 0, 1, 2 and 3 s.
+		if n := rec.count("every-second"); n != 4 {
+			t.Errorf("@every 1s feed polled %d times in 3.3s, want 4: %v", n, rec.polls("every-second"))
+		}
+		if first := rec.polls("hourly"); len(first) != 1 || first[0].Sub(start) >= 200*time.Millisecond {
+			t.Errorf("@every 1h feed: polls at %v, want one within the jitter of start", first)
+		}
+		// The slow feed takes 2.5s: the runs due at 1 and 2 s are skipped,
+		// the one at 3 s runs.
+		if n := slow.count("slow"); n != 2 {
+			t.Errorf("slow feed polled %d times, want 2", n)
+		}
+		time.Sleep(1200 * time.Millisecond)
+		if n := rec.count("every-second"); rec.polls("every-second")[n-1].After(stopped) {
+			t.Error("polled after Stop")
+		}
+	})
 }
 
 func TestNextPollIsNeverEarlierThanAsked(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder(t, 0)
-	rec.next = func(name string, now time.Time) (time.Time, error) {
-		switch name {
-		case "asks-2s":
-			return now.Add(2 * time.Second), nil
-		case "failing":
-			return time.Time{}, errors.New("503")
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder(t, 0)
+		rec.next = func(name string, now time.Time) (time.Time, error) {
+			switch name {
+			case "asks-2s":
+				return now.Add(2 * time.Second), nil
+			case "failing":
+				return time.Time{}, errors.New("503")
+			}
+			return time.Time{}, nil
 		}
-		return time.Time{}, nil
-	}
-	s := NewScheduler(rec.poll, SchedulerOptions{MaxJitter: -1})
-	mustAdd(t, s, Source{Name: "asks-2s", URL: "https://a.example/rss", Schedule: "@every 1s"})
-	mustAdd(t, s, Source{Name: "failing", URL: "https://b.example/rss", Schedule: "@every 1s"})
-	mustAdd(t, s, Source{Name: "remembered", URL: "https://c.example/rss", Schedule: "@every 1s"})
-	// As after a restart: the store says the server wants 10 more minutes.
-	if err := s.SetNextPoll("remembered", time.Now().Add(10*time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	s.Start(context.Background())
-	time.Sleep(4500 * time.Millisecond)
-	if err := s.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	polls := rec.polls("asks-2s")
-	if len(polls) < 2 {
-		t.Fatalf("asks-2s polled %d times in 4.5s, want at least 2", len(polls))
-	}
-	for i := 1; i < len(polls); i++ {
-		if gap := polls[i].Sub(polls[i-1]); gap < 2*time.Second {
-			t.Errorf("asks-2s polled again after %v; the server asked for 2s", gap)
+		s := NewScheduler(rec.poll, SchedulerOptions{MaxJitter: -1})
+		mustAdd(t, s, Source{Name: "asks-2s", URL: "https://a.example/rss", Schedule: "@every 1s"})
+		mustAdd(t, s, Source{Name: "failing", URL: "https://b.example/rss", Schedule: "@every 1s"})
+		mustAdd(t, s, Source{Name: "remembered", URL: "https://c.example/rss", Schedule: "@every 1s"})
+		// As after a restart: the store says the server wants 10 more minutes.
+		if err := s.SetNextPoll("remembered", time.Now().Add(10*time.Minute)); err != nil {
+			t.Fatal(err)
 		}
-	}
-	// A failure without a server wish backs off (5 minutes first).
-	if n := rec.count("failing"); n != 1 {
-		t.Errorf("failing feed polled %d times in 4.5s, want 1 then back off", n)
-	}
-	if n := rec.count("remembered"); n != 0 {
-		t.Errorf("feed with a stored NextPoll 10m ahead polled %d times", n)
-	}
-	for _, f := range s.Feeds() {
-		if f.Source.Name == "failing" && (f.LastErr == nil || time.Until(f.NotBefore) < 4*time.Minute) {
-			t.Errorf("failing feed: %+v", f)
+		s.Start(context.Background())
+		time.Sleep(4500 * time.Millisecond)
+		if err := s.Stop(context.Background()); err != nil {
+			t.Fatal(err)
 		}
-	}
+		polls := rec.polls("asks-2s")
+		if len(polls) < 2 {
+			t.Fatalf("asks-2s polled %d times in 4.5s, want at least 2", len(polls))
+		}
+		for i := 1; i < len(polls); i++ {
+			if gap := polls[i].Sub(polls[i-1]); gap < 2*time.Second {
+				t.Errorf("asks-2s polled again after %v; the server asked for 2s", gap)
+			}
+		}
+		// A failure without a server wish backs off (5 minutes first).
+		if n := rec.count("failing"); n != 1 {
+			t.Errorf("failing feed polled %d times in 4.5s, want 1 then back off", n)
+		}
+		if n := rec.count("remembered"); n != 0 {
+			t.Errorf("feed with a stored NextPoll 10m ahead polled %d times", n)
+		}
+		for _, f := range s.Feeds() {
+			if f.Source.Name == "failing" && (f.LastErr == nil || time.Until(f.NotBefore) < 4*time.Minute) {
+				t.Errorf("failing feed: %+v", f)
+			}
+		}
+	})
 }
 
 func TestAddPauseResumeRemoveWhileRunning(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder(t, 0)
-	s := NewScheduler(rec.poll, SchedulerOptions{})
-	s.Start(context.Background())
-	defer s.Stop(context.Background())
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder(t, 0)
+		s := NewScheduler(rec.poll, SchedulerOptions{})
+		s.Start(context.Background())
+		defer func() {
+			if err := s.Stop(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
 
-	mustAdd(t, s, Source{Name: "late", URL: "https://a.example/rss", Schedule: "@every 1s"})
-	waitFor(t, "added feed polled", func() bool { return rec.count("late") >= 1 })
+		mustAdd(t, s, Source{Name: "late", URL: "https://a.example/rss", Schedule: "@every 1s"})
+		waitFor(t, "added feed polled", func() bool { return rec.count("late") >= 1 })
 
-	if err := s.Pause("late"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(200 * time.Millisecond) // a run already launched may finish
-	paused := rec.count("late")
-	time.Sleep(2200 * time.Millisecond)
-	if n := rec.count("late"); n != paused {
-		t.Errorf("paused feed polled %d more times", n-paused)
-	}
-	if info := s.Feeds(); len(info) != 1 || !info[0].Paused {
-		t.Errorf("Feeds() = %+v", info)
-	}
-	if err := s.Resume("late"); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "resumed feed polled", func() bool { return rec.count("late") > paused })
-
-	if err := s.Remove("late"); err != nil {
-		t.Fatal(err)
-	}
-	removed := rec.count("late")
-	time.Sleep(2200 * time.Millisecond)
-	if n := rec.count("late"); n != removed {
-		t.Errorf("removed feed polled %d more times", n-removed)
-	}
-	for _, err := range []error{s.Remove("late"), s.Pause("late"), s.Resume("nope")} {
-		if !errors.Is(err, ErrUnknownFeed) {
-			t.Errorf("got %v, want ErrUnknownFeed", err)
+		if err := s.Pause("late"); err != nil {
+			t.Fatal(err)
 		}
-	}
-	// The name is free again.
-	mustAdd(t, s, Source{Name: "late", URL: "https://a.example/rss", Schedule: "@every 1s"})
-	if err := s.Add(Source{Name: "late", URL: "https://other.example/"}); !errors.Is(err, ErrDuplicateFeed) {
-		t.Errorf("duplicate add: %v", err)
-	}
-	if err := s.Add(Source{Name: "bad", URL: "ftp://x.example/", Schedule: "@every 1s"}); err == nil {
-		t.Error("invalid source accepted")
-	}
+		synctest.Wait() // a run already launched finishes
+		paused := rec.count("late")
+		time.Sleep(2200 * time.Millisecond)
+		if n := rec.count("late"); n != paused {
+			t.Errorf("paused feed polled %d more times", n-paused)
+		}
+		if info := s.Feeds(); len(info) != 1 || !info[0].Paused {
+			t.Errorf("Feeds() = %+v", info)
+		}
+		if err := s.Resume("late"); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "resumed feed polled", func() bool { return rec.count("late") > paused })
+
+		if err := s.Remove("late"); err != nil {
+			t.Fatal(err)
+		}
+		removed := rec.count("late")
+		time.Sleep(2200 * time.Millisecond)
+		if n := rec.count("late"); n != removed {
+			t.Errorf("removed feed polled %d more times", n-removed)
+		}
+		for _, err := range []error{s.Remove("late"), s.Pause("late"), s.Resume("nope")} {
+			if !errors.Is(err, ErrUnknownFeed) {
+				t.Errorf("got %v, want ErrUnknownFeed", err)
+			}
+		}
+		// The name is free again.
+		mustAdd(t, s, Source{Name: "late", URL: "https://a.example/rss", Schedule: "@every 1s"})
+		if err := s.Add(Source{Name: "late", URL: "https://other.example/"}); !errors.Is(err, ErrDuplicateFeed) {
+			t.Errorf("duplicate add: %v", err)
+		}
+		if err := s.Add(Source{Name: "bad", URL: "ftp://x.example/", Schedule: "@every 1s"}); err == nil {
+			t.Error("invalid source accepted")
+		}
+	})
 }
 
 func TestStopWaitsForRunningPolls(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	started := make(chan string, 10)
-	var finished sync.Map
-	poll := func(ctx context.Context, src Source) (time.Time, error) {
-		started <- src.Name
-		select {
-		case <-release:
-			finished.Store(src.Name, "done")
-			return time.Time{}, nil
-		case <-ctx.Done():
-			finished.Store(src.Name, "cancelled")
-			return time.Time{}, ctx.Err()
-		}
-	}
-
 	t.Run("finish", func(t *testing.T) {
-		s := NewScheduler(poll, SchedulerOptions{MaxJitter: -1})
-		mustAdd(t, s, Source{Name: "a", URL: "https://a.example/", Schedule: "@every 1h"})
-		s.Start(context.Background())
-		<-started
-		go func() {
-			time.Sleep(300 * time.Millisecond)
-			close(release)
-		}()
-		begin := time.Now()
-		if err := s.Stop(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if v, _ := finished.Load("a"); v != "done" || time.Since(begin) < 250*time.Millisecond {
-			t.Errorf("Stop returned after %v with the poll %v", time.Since(begin), v)
-		}
+		synctest.Test(t, func(t *testing.T) {
+			const pollTakes = 300 * time.Millisecond
+			var finished string
+			started := make(chan struct{})
+			s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+				close(started)
+				select {
+				case <-time.After(pollTakes):
+					finished = "done"
+					return time.Time{}, nil
+				case <-ctx.Done():
+					finished = "cancelled"
+					return time.Time{}, ctx.Err()
+				}
+			}, SchedulerOptions{MaxJitter: -1})
+			mustAdd(t, s, Source{Name: "a", URL: "https://a.example/", Schedule: "@every 1h"})
+			s.Start(context.Background())
+			<-started
+			begin := time.Now()
+			if err := s.Stop(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(begin); finished != "done" || took != pollTakes {
+				t.Errorf("Stop returned after %v with the poll %q, want after %v with it done", took, finished, pollTakes)
+			}
+		})
 	})
 	t.Run("deadline", func(t *testing.T) {
-		s := NewScheduler(poll, SchedulerOptions{MaxJitter: -1})
-		block := make(chan struct{})
-		defer close(block)
-		s.poll = func(ctx context.Context, src Source) (time.Time, error) {
-			started <- src.Name
-			select {
-			case <-block:
-			case <-ctx.Done():
-				finished.Store(src.Name, "cancelled")
+		synctest.Test(t, func(t *testing.T) {
+			var finished string
+			started := make(chan struct{})
+			block := make(chan struct{})
+			defer close(block)
+			s := NewScheduler(func(ctx context.Context, src Source) (time.Time, error) {
+				close(started)
+				select {
+				case <-block:
+				case <-ctx.Done():
+					finished = "cancelled"
+				}
+				return time.Time{}, ctx.Err()
+			}, SchedulerOptions{MaxJitter: -1})
+			mustAdd(t, s, Source{Name: "b", URL: "https://b.example/", Schedule: "@every 1h"})
+			s.Start(context.Background())
+			<-started
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			err := s.Stop(ctx)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Stop = %v, want deadline exceeded", err)
 			}
-			return time.Time{}, ctx.Err()
-		}
-		mustAdd(t, s, Source{Name: "b", URL: "https://b.example/", Schedule: "@every 1h"})
-		s.Start(context.Background())
-		<-started
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		defer cancel()
-		err := s.Stop(ctx)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("Stop = %v, want deadline exceeded", err)
-		}
-		if v, _ := finished.Load("b"); v != "cancelled" {
-			t.Errorf("poll %v, want cancelled", v)
-		}
-		if r := s.PollAll(context.Background()); len(r) != 1 || r[0].Skipped != "stopped" {
-			t.Errorf("PollAll after Stop = %+v", r)
-		}
+			if finished != "cancelled" {
+				t.Errorf("poll %q, want cancelled", finished)
+			}
+			if r := s.PollAll(context.Background()); len(r) != 1 || r[0].Skipped != "stopped" {
+				t.Errorf("PollAll after Stop = %+v", r)
+			}
+		})
 	})
 }
 
@@ -447,7 +438,9 @@ func TestPollAllSkipsPausedAndReportsErrors(t *testing.T) {
 	mustAdd(t, s, Source{Name: "ok", URL: "https://ok.example/"})
 	mustAdd(t, s, Source{Name: "broken", URL: "https://broken.example/"})
 	mustAdd(t, s, Source{Name: "quiet", URL: "https://quiet.example/"})
-	s.Pause("quiet")
+	if err := s.Pause("quiet"); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for _, r := range s.PollAll(context.Background()) {
 		got = append(got, fmt.Sprintf("%s err=%v skipped=%q", r.Source.Name, r.Err, r.Skipped))
@@ -464,23 +457,30 @@ func TestPollAllSkipsPausedAndReportsErrors(t *testing.T) {
 
 func TestCancelledStartContextStopsEverything(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder(t, time.Hour)
-	s := NewScheduler(rec.poll, SchedulerOptions{MaxJitter: -1})
-	mustAdd(t, s, Source{Name: "a", URL: "https://a.example/", Schedule: "@every 1s"})
-	ctx, cancel := context.WithCancel(context.Background())
-	s.Start(ctx)
-	waitFor(t, "poll started", func() bool { return rec.count("a") == 1 })
-	cancel()
-	done := make(chan error)
-	go func() { done <- s.Stop(context.Background()) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder(t, time.Hour)
+		s := NewScheduler(rec.poll, SchedulerOptions{MaxJitter: -1})
+		mustAdd(t, s, Source{Name: "a", URL: "https://a.example/", Schedule: "@every 1s"})
+		ctx, cancel := context.WithCancel(context.Background())
+		s.Start(ctx)
+		synctest.Wait()
+		if n := rec.count("a"); n != 1 {
+			t.Fatalf("%d polls started, want 1", n)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Stop hangs after the Start context was cancelled")
-	}
+		cancel()
+		done := make(chan error)
+		go func() { done <- s.Stop(context.Background()) }()
+		// The poll holds an hour unless cancelled: Stop returning before
+		// then proves the cancellation reached it.
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("Stop hangs after the Start context was cancelled")
+		}
+	})
 }
 
 func TestJitterBounds(t *testing.T) {

@@ -22,6 +22,7 @@ var allBuckets = [][]byte{
 	bucketClaims,
 	bucketClaimsByTopic,
 	bucketClaimsByClaimant,
+	bucketClaimsByIdent,
 	bucketTopics,
 	bucketClaimants,
 	bucketOutlets,

@@ -128,52 +128,31 @@ func getConflictRec(tx *bolt.Tx, id string) (*conflictRec, error) {
 	return cf, nil
 }
 
-func putConflictTx(tx *bolt.Tx, cf *conflictRec) error {
-	v := encodeConflict(cf)
-	b, err := tx.CreateBucketIfNotExists(bucketConflicts)
-	if err != nil {
-		return err
-	}
-	if err := b.Put([]byte(cf.ID), v); err != nil {
-		return err
-	}
-	byUpdated, err := tx.CreateBucketIfNotExists(bucketConflictsByUpdated)
+// putConflictTx writes a conflict and its index entries through b, whose
+// flush puts them in key order however many conflicts a poll touched.
+func putConflictTx(b *batch, cf *conflictRec) error {
+	b.put(bucketConflicts, []byte(cf.ID), encodeConflict(cf))
+	byUpdated, err := b.tx.CreateBucketIfNotExists(bucketConflictsByUpdated)
 	if err != nil {
 		return err
 	}
 	// Updates come in time order: pages fill at the end and can be packed.
 	byUpdated.FillPercent = 0.9
 	if !cf.stored.IsZero() && !cf.stored.Equal(cf.Updated) {
-		if err := byUpdated.Delete(updatedKey(cf.stored, cf.ID)); err != nil {
-			return err
-		}
+		b.del(bucketConflictsByUpdated, updatedKey(cf.stored, cf.ID))
 	}
 	if cf.stored.IsZero() || !cf.stored.Equal(cf.Updated) {
-		if err := byUpdated.Put(updatedKey(cf.Updated, cf.ID), nil); err != nil {
-			return err
-		}
+		b.put(bucketConflictsByUpdated, updatedKey(cf.Updated, cf.ID), nil)
 	}
 	cf.stored = cf.Updated
-	byTopic, err := tx.CreateBucketIfNotExists(bucketConflictsByTopic)
-	if err != nil {
-		return err
-	}
-	if err := byTopic.Put(pairKey(cf.Topic, cf.ID), nil); err != nil {
-		return err
-	}
+	b.put(bucketConflictsByTopic, pairKey(cf.Topic, cf.ID), nil)
 	// Under each side's party: a side's name may grow more precise
 	// ("media reports" → "media reports (Yonhap)", "Kyrylo Budanov" →
 	// "Kyrylo Budanov (HUR)") while its party stays, and a revision finds
 	// its claimant's conflicts by party. Puts of existing keys are cheap
 	// no-ops.
-	byClaimant, err := tx.CreateBucketIfNotExists(bucketConflictsByClaimant)
-	if err != nil {
-		return err
-	}
 	for _, s := range cf.Sides {
-		if err := byClaimant.Put(pairKey(claim.Party(s.Claimant), cf.ID), nil); err != nil {
-			return err
-		}
+		b.put(bucketConflictsByClaimant, pairKey(claim.Party(s.Claimant), cf.ID), nil)
 	}
 	return nil
 }
@@ -408,7 +387,11 @@ func (s *Store) SetConflictStatus(ctx context.Context, id string, status Conflic
 			return ErrNotFound
 		}
 		cf.Status, cf.Updated, cf.ChangedBy = status, now, by
-		if err := putConflictTx(tx, cf); err != nil {
+		b := newBatch(tx)
+		if err := putConflictTx(b, cf); err != nil {
+			return err
+		}
+		if err := b.flush(); err != nil {
 			return err
 		}
 		if status == StatusDismissed {

@@ -22,14 +22,19 @@
 //
 //	claims             seq → claim (binary, ledger_codec.go; the claims of
 //	                   one article share its fields and each sentence)
-//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ party ‖ 0x00 ‖
-//	                   place ‖ 0x00 ‖ asof ‖ seq → the first 8 bytes of
-//	                   the claim's identity (below). party is
+//	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ place ‖ 0x00 ‖
+//	                   party ‖ 0x00 ‖ asof ‖ seq → empty. party is
 //	                   claim.Party of the claimant. A claim is judged
-//	                   against each party-and-place group's newest claim
-//	                   within the AsOf window: one seek per group, so the
-//	                   work is bounded by the claimants on a topic, never
-//	                   by how many claims they made
+//	                   against each place-and-party group's newest claim
+//	                   within the AsOf window, one seek per group. Place
+//	                   comes before party so a claim with a place reads
+//	                   only its own place's groups and the place-less ones
+//	                   (the only places that match it), never every place
+//	                   the topic has gathered; a claim without a place
+//	                   matches every place and reads at most
+//	                   maxCandidateGroups groups per measure
+//	claims_by_ident    claim identity (16 bytes, below) → seq: a duplicate
+//	                   is one lookup
 //	claims_by_claimant claimant ‖ 0x00 ‖ asof ‖ seq → empty
 //	topics             topic key "subject | measure | place" → empty: every topic
 //	claimants          claimant → empty: every claimant
@@ -37,13 +42,35 @@
 //	                   search: a query word no outlet holds is matched
 //	                   through the topic and claimant indexes alone)
 //
-// These layouts changed before any store was kept, so the schema is still
-// version 1; claim and conflict records in the earlier JSON form are still
-// read.
+// Schema version 2 put place before party in claims_by_topic (version 1
+// had party first, and the first 8 bytes of the identity as value) and
+// added claims_by_ident; migrate.go rebuilds both from the claims. Claim
+// and conflict records in the earlier JSON form are still read.
 //
-// The same claim from the same article is stored once: its group's
-// entries with the same AsOf are compared with it by identity, a hash of
-// article, sentence, claimant, topic and value.
+// The same claim from the same article is stored once: its identity, a
+// hash of article, sentence, claimant, topic and value, is looked up in
+// claims_by_ident.
+//
+// One poll is one transaction, all there or absent, written in key order.
+// CommitPoll and Record put every write but those whose keys only grow
+// (claim records, the outbox) and the feed's state into a batch (batch.go)
+// that reads see through, and flush it bucket by bucket in key order at
+// the end of the same transaction: bbolt moves every later key of a node for each insert and
+// splits nodes only at commit, so hash-ordered keys into one large
+// transaction were quadratic. Nothing is committed before the flush, and
+// a failed flush rolls the whole transaction back. Before the commit the
+// pipeline caps a poll at limits.max_items_per_poll items and
+// limits.max_claims_per_poll claims, which bounds how long it holds the
+// write lock (TestMuteWhileAPollCommits).
+//
+// Housekeeping (housekeeping.go, prune.go) prunes by age in batches of
+// pruneBatch records, each its own short transaction: closed conflicts
+// (with their index entries and thread mapping; feedback stays), then
+// claims no remaining conflict cites (an article's claims go or stay
+// together: later claims of an article point to its first), then
+// undelivered alerts. The topic, claimant and outlet name lists are not
+// pruned. Compact (compact.go) rewrites the file with bbolt's Compact to
+// give the freed pages back.
 //
 // Conflicts, alerts, threads, mutes and feedback (conflicts.go, outbox.go,
 // threads.go, mutes.go):

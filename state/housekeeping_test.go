@@ -23,12 +23,12 @@ func TestHousekeepPrunesEveryFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	items, _, err := s.Housekeep(ctx, DefaultRetention)
+	pruned, err := s.Housekeep(ctx, DefaultRetention)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if items != 2 {
-		t.Errorf("Housekeep pruned %d items, want the two 100-day-old ones", items)
+	if pruned.Items != 2 {
+		t.Errorf("Housekeep pruned %d items, want the two 100-day-old ones", pruned.Items)
 	}
 	for _, feed := range []string{"kyiv", "seoul"} {
 		seen, err := s.Seen(ctx, feed, ItemKey{ID: feed + "-old"})

@@ -25,6 +25,7 @@ var (
 	bucketClaims           = []byte("claims")
 	bucketClaimsByTopic    = []byte("claims_by_topic")
 	bucketClaimsByClaimant = []byte("claims_by_claimant")
+	bucketClaimsByIdent    = []byte("claims_by_ident")
 	bucketTopics           = []byte("topics")
 	bucketClaimants        = []byte("claimants")
 	bucketOutlets          = []byte("outlets")
@@ -90,9 +91,12 @@ func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, erro
 	}
 	var res Recorded
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := newBatch(tx)
 		var err error
-		res, err = s.record(ctx, tx, items)
-		return err
+		if res, err = s.record(ctx, b, items); err != nil {
+			return err
+		}
+		return b.flush()
 	})
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: record: %w", err)
@@ -114,7 +118,9 @@ func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, err
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := s.record(ctx, tx, items)
+	// The batch is never flushed: the preview's writes stay pending and
+	// go with the rollback.
+	res, err := s.record(ctx, newBatch(tx), items)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
@@ -124,8 +130,8 @@ func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, err
 // recordClaimsTx is the ledger's part of CommitPoll: the poll's claims,
 // their conflicts and alerts go into the poll's own transaction. It returns
 // the conflicts the poll opened.
-func (s *Store) recordClaimsTx(tx *bolt.Tx, p Poll) ([]Conflict, error) {
-	res, err := s.record(context.Background(), tx, p.Items)
+func (s *Store) recordClaimsTx(b *batch, p Poll) ([]Conflict, error) {
+	res, err := s.record(context.Background(), b, p.Items)
 	if err != nil {
 		return nil, err
 	}
@@ -165,11 +171,14 @@ type itemRefs struct {
 type recorder struct {
 	s     *Store
 	tx    *bolt.Tx
+	b     *batch
 	rules claim.Rules
 	now   time.Time
 	res   Recorded
 
-	claims, byTopic, byClaimant, topics, claimants, outlets *bolt.Bucket
+	// claims are written straight to bbolt: their keys only ever grow.
+	// Everything else a claim writes goes through the batch, in key order.
+	claims *bolt.Bucket
 
 	// item is the article whose claims are being put, for refs.
 	item itemRefs
@@ -183,8 +192,8 @@ type recorder struct {
 	mutes  []Mute
 }
 
-func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Recorded, error) {
-	r, err := s.newRecorder(tx)
+func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recorded, error) {
+	r, err := s.newRecorder(b)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -208,23 +217,21 @@ func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Re
 	return r.finish()
 }
 
-func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
+func (s *Store) newRecorder(b *batch) (*recorder, error) {
+	tx := b.tx
 	r := &recorder{
-		s: s, tx: tx, rules: s.rules, now: s.now(),
+		s: s, tx: tx, b: b, rules: s.rules, now: s.now(),
 		conflicts: map[string]*conflictRec{},
 		queued:    map[string]bool{},
 	}
-	var err error
-	for _, b := range []struct {
-		dst  **bolt.Bucket
-		name []byte
-	}{
-		{&r.claims, bucketClaims}, {&r.byTopic, bucketClaimsByTopic}, {&r.byClaimant, bucketClaimsByClaimant},
-		{&r.topics, bucketTopics}, {&r.claimants, bucketClaimants}, {&r.outlets, bucketOutlets},
-	} {
-		if *b.dst, err = tx.CreateBucketIfNotExists(b.name); err != nil {
+	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return nil, err
 		}
+	}
+	var err error
+	if r.claims, err = tx.CreateBucketIfNotExists(bucketClaims); err != nil {
+		return nil, err
 	}
 	// Claims are keyed by an increasing sequence: pages only ever fill at
 	// the end, so they can be packed instead of split half-empty.
@@ -238,11 +245,9 @@ func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {
 // add records one claim and acts on what it contradicts, revises or joins.
 func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 	// A re-polled or updated article: its unchanged claims are not new.
-	if dup, err := r.duplicate(c); err != nil || dup {
-		if dup {
-			r.res.Duplicates++
-		}
-		return err
+	if r.duplicate(c) {
+		r.res.Duplicates++
+		return nil
 	}
 	// The positions are read before the claim joins them.
 	w := r.window(c)
@@ -286,24 +291,17 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
-	if err := r.byTopic.Put(topicIndexKey(sc.Claim, sc.Seq), claimIdentity(sc.Claim)[:identPrefix]); err != nil {
-		return err
-	}
-	if err := r.byClaimant.Put(claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil); err != nil {
-		return err
-	}
+	r.b.put(bucketClaimsByTopic, topicIndexKey(sc.Claim, sc.Seq), nil)
+	r.b.put(bucketClaimsByIdent, claimIdentity(sc.Claim), seq)
+	r.b.put(bucketClaimsByClaimant, claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil)
 	// The topic and claimant lists are written only when a name is new, so
 	// an ordinary claim dirties no page of theirs.
-	if err := putIfAbsent(r.topics, []byte(sc.Topic())); err != nil {
-		return err
+	r.b.putIfAbsent(bucketTopics, []byte(sc.Topic()))
+	r.b.putIfAbsent(bucketClaimants, []byte(sc.Claimant))
+	if sc.Outlet != "" {
+		r.b.putIfAbsent(bucketOutlets, []byte(sc.Outlet))
 	}
-	if err := putIfAbsent(r.claimants, []byte(sc.Claimant)); err != nil {
-		return err
-	}
-	if sc.Outlet == "" {
-		return nil
-	}
-	return putIfAbsent(r.outlets, []byte(sc.Outlet))
+	return nil
 }
 
 // candRef is a position known from the topic index alone: enough to
@@ -330,30 +328,40 @@ func (r *recorder) window(c claim.Claim) window {
 	return window{lo: timeKey(c.AsOf.Add(-r.rules.Window)), hi: timeKey(c.AsOf.Add(r.rules.Window))}
 }
 
+// maxCandidateGroups bounds the party-and-place groups one claim is
+// judged against on each related measure, so a claim's cost does not grow
+// with how many places or claimants a topic has gathered. Past it (a
+// hostile feed, or a topic no editor could read the alerts of) a claim
+// meets the first groups in key order: its own place before the place-less
+// one, parties by name.
+const maxCandidateGroups = 256
+
 // candidates are the positions a new claim must be judged against: on its
 // subject and every related measure, for each party and each place that
 // matches the claim's, the party's newest claim within the AsOf window,
 // newest first. The topic index groups a subject and measure's claims by
-// party and place, so this is one seek per group, however many claims
-// each holds; only index keys are read.
+// place and then party, so a claim with a place reads only its own place's
+// groups and the place-less ones (the only places that match it), one seek
+// per group however many claims each holds; only index keys are read.
 func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 	var out []candRef
-	cur := r.byTopic.Cursor()
+	cur := r.b.cursor(bucketClaimsByTopic)
 	for _, m := range claim.RelatedMeasures(c.Measure) {
-		prefix := topicPrefix(c.Subject, m)
-		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); {
-			group, party, place, ok := splitTopicKey(k, len(prefix))
-			if !ok {
-				k, _ = cur.Next()
-				continue
-			}
-			next := groupEnd(group)
-			if claim.PlacesMatch(c.Place, place) {
+		base := topicPrefix(c.Subject, m)
+		budget := maxCandidateGroups
+		for _, prefix := range matchingPlaces(base, c.Place) {
+			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && budget > 0; {
+				group, party, place, ok := splitTopicKey(k, len(base))
+				if !ok {
+					k, _ = cur.Next()
+					continue
+				}
+				budget--
 				if seq, asOf, ok := newestIn(cur, group, w); ok {
 					out = append(out, candRef{seq: seq, asOf: asOf, measure: m, place: place, party: party})
 				}
+				k, _ = cur.Seek(groupEnd(group))
 			}
-			k, _ = cur.Seek(next)
 		}
 	}
 	slices.SortFunc(out, func(a, b candRef) int {
@@ -365,8 +373,19 @@ func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 	return out
 }
 
+// matchingPlaces are the topic index prefixes (below a subject and
+// measure's base prefix) whose places match place in claim.PlacesMatch's
+// sense: its own and the place-less group; every place for a claim
+// without one.
+func matchingPlaces(base []byte, place string) [][]byte {
+	if place == "" {
+		return [][]byte{base}
+	}
+	return [][]byte{topicPlace(base, place), topicPlace(base, "")}
+}
+
 // newestIn finds the newest entry of a party-and-place group within w.
-func newestIn(cur *bolt.Cursor, group []byte, w window) (seq, asOf []byte, ok bool) {
+func newestIn(cur *batchCursor, group []byte, w window) (seq, asOf []byte, ok bool) {
 	after := append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
 	k, _ := cur.Seek(after)
 	if k == nil {
@@ -389,45 +408,24 @@ func groupEnd(group []byte) []byte {
 }
 
 // splitTopicKey reads a topic index key past its subject and measure
-// prefix: the group (prefix ‖ party ‖ 0 ‖ place ‖ 0), party and place.
+// prefix: the group (prefix ‖ place ‖ 0 ‖ party ‖ 0), party and place.
 func splitTopicKey(k []byte, prefixLen int) (group []byte, party, place string, ok bool) {
 	if len(k) < prefixLen+16 {
 		return nil, "", "", false
 	}
 	rest := k[prefixLen : len(k)-16]
-	p, pl, ok := bytes.Cut(rest, []byte{0})
-	if !ok || len(pl) == 0 || pl[len(pl)-1] != 0 {
+	pl, p, ok := bytes.Cut(rest, []byte{0})
+	if !ok || len(p) == 0 || p[len(p)-1] != 0 {
 		return nil, "", "", false
 	}
-	return k[:len(k)-16], string(p), string(pl[:len(pl)-1]), true
+	return k[:len(k)-16], string(p[:len(p)-1]), string(pl), true
 }
 
-// identPrefix is how much of a claim's identity its topic index entry
-// holds: enough to pass over the other claims of the same instant without
-// reading them; a match is confirmed on the claim itself.
-const identPrefix = 8
-
 // duplicate reports whether the ledger holds c already: the same claim
-// from the same article has the same topic, party, place and AsOf, so
-// only the entries of that one instant need reading.
-func (r *recorder) duplicate(c claim.Claim) (bool, error) {
-	ident := claimIdentity(c)
-	group := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place)
-	at := append(slices.Clip(group), timeKey(c.AsOf)...)
-	cur := r.byTopic.Cursor()
-	for k, v := cur.Seek(at); k != nil && bytes.HasPrefix(k, at) && len(k) == len(at)+8; k, v = cur.Next() {
-		if len(v) == identPrefix && !bytes.Equal(v, ident[:identPrefix]) {
-			continue // another claim of the same instant: no need to read it
-		}
-		p, err := getClaim(r.claims, k[len(at):])
-		if err != nil {
-			return false, err
-		}
-		if bytes.Equal(claimIdentity(p.Claim), ident) {
-			return true, nil
-		}
-	}
-	return false, nil
+// from the same article has the same identity, which the identity index
+// answers in one lookup however many claims share its instant.
+func (r *recorder) duplicate(c claim.Claim) bool {
+	return r.b.get(bucketClaimsByIdent, claimIdentity(c)) != nil
 }
 
 // finding is one conflict or revision a new claim takes part in.
@@ -478,25 +476,28 @@ func (r *recorder) judge(c StoredClaim, cands []candRef, w window) ([]finding, e
 	}
 	// corroborating returns the claimant's recent claims that say what pos
 	// says (other outlets quoting it), to stand with it in a new conflict.
-	const maxCorroborating = 20
+	const maxCorroborating, maxCorroboratingRead = 20, 64
 	corroborating := func(pos StoredClaim) func() ([]StoredClaim, error) {
 		return func() ([]StoredClaim, error) {
 			var out []StoredClaim
 			group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place)
-			cur := r.byTopic.Cursor()
+			cur := r.b.cursor(bucketClaimsByTopic)
 			k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
 			if k == nil {
 				k, _ = cur.Last()
 			} else {
 				k, _ = cur.Prev()
 			}
-			for ; k != nil && len(out) < maxCorroborating; k, _ = cur.Prev() {
+			// At most maxCorroboratingRead claims are read, so a group of
+			// thousands saying other things is not read whole.
+			for read := 0; k != nil && len(out) < maxCorroborating && read < maxCorroboratingRead; k, _ = cur.Prev() {
 				if len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
 					break
 				}
 				if bytes.Equal(k[len(group)+8:], u64(pos.Seq)) {
 					continue
 				}
+				read++
 				p, err := getClaim(r.claims, k[len(group)+8:])
 				if err != nil {
 					return nil, err
@@ -781,7 +782,7 @@ func (r *recorder) finish() (Recorded, error) {
 		if !cf.dirty {
 			continue
 		}
-		if err := putConflictTx(r.tx, cf); err != nil {
+		if err := putConflictTx(r.b, cf); err != nil {
 			return Recorded{}, err
 		}
 	}
@@ -869,13 +870,18 @@ func topicPrefix(subject, measure string) []byte {
 	return append(k, 0)
 }
 
+// topicPlace is the topic index prefix of one place's claims below a
+// subject and measure's prefix.
+func topicPlace(base []byte, place string) []byte {
+	k := append(slices.Clip(base), place...)
+	return append(k, 0)
+}
+
 // topicGroup is the topic index prefix of one party's claims on one
 // subject, measure and place.
 func topicGroup(subject, measure, party, place string) []byte {
-	k := topicPrefix(subject, measure)
+	k := topicPlace(topicPrefix(subject, measure), place)
 	k = append(k, party...)
-	k = append(k, 0)
-	k = append(k, place...)
 	return append(k, 0)
 }
 
@@ -916,13 +922,6 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
-}
-
-func putIfAbsent(b *bolt.Bucket, key []byte) error {
-	if b.Get(key) != nil {
-		return nil
-	}
-	return b.Put(key, []byte{})
 }
 
 // claimRec is a claim as JSON, with an explicit layout and an unbounded

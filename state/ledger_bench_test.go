@@ -82,7 +82,8 @@ func buildBenchLedger(path string, n int) error {
 	written := 0
 	for written < n {
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			r, err := s.newRecorder(tx)
+			b := newBatch(tx)
+			r, err := s.newRecorder(b)
 			if err != nil {
 				return err
 			}
@@ -98,7 +99,7 @@ func buildBenchLedger(path string, n int) error {
 					return err
 				}
 			}
-			return nil
+			return b.flush()
 		})
 		if err != nil {
 			return err

@@ -95,7 +95,16 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		return res, fmt.Errorf("state: commit poll of %s: %w", p.Feed, err)
 	}
 	now := s.now()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// Items are encoded before the write lock is taken: only bbolt's own
+	// work happens under it.
+	recs, err := encodeItems(p, now)
+	if err != nil {
+		return res, fmt.Errorf("state: commit poll of %s: %w", p.Feed, err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if s.pollLocked != nil {
+			s.pollLocked()
+		}
 		res = PollResult{}
 		cur, err := feedStateTx(tx, p.Feed)
 		if err != nil {
@@ -104,32 +113,20 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		st := p.State
 		st.Feed = p.Feed
 		st.Items, st.Claims = cur.Items, cur.Claims
-		items, links, tombs := tx.Bucket(bucketItems), tx.Bucket(bucketItemLinks), tx.Bucket(bucketTombstones)
-		for i := range p.Items {
-			rec := p.Items[i].Item
-			if rec.ID == "" {
-				return errors.New("item without an identity")
-			}
-			rec.Feed = p.Feed
-			rec.Seen = now
-			v, err := json.Marshal(rec)
-			if err != nil {
-				return err
-			}
-			key := feedKey(p.Feed, rec.ID)
-			if err := items.Put(key, v); err != nil {
-				return err
-			}
+		// The poll's writes go through one batch, flushed in key order at
+		// the end of this one transaction (see batch); only those whose
+		// keys only grow (claim records, the outbox) and the feed's state
+		// go straight in.
+		b := newBatch(tx)
+		b.seeks = s.seeks
+		for i, rec := range recs {
+			b.put(bucketItems, rec.key, rec.value)
 			// Back from the dead: the live record supersedes the tombstone.
-			if err := tombs.Delete(key); err != nil {
-				return err
+			b.del(bucketTombstones, rec.key)
+			if rec.link != nil {
+				b.put(bucketItemLinks, rec.link, []byte(p.Items[i].Item.ID))
 			}
-			if rec.LinkKey != "" {
-				if err := links.Put(feedKey(p.Feed, rec.LinkKey), []byte(rec.ID)); err != nil {
-					return err
-				}
-			}
-			if rec.Update {
+			if p.Items[i].Item.Update {
 				res.Updates++
 			} else {
 				res.NewItems++
@@ -142,15 +139,43 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		// transaction, so claims, the conflicts they raise, the alerts they
 		// queue and the items they came from are stored together or not
 		// at all.
-		res.Conflicts, err = s.recordClaimsTx(tx, p)
+		res.Conflicts, err = s.recordClaimsTx(b, p)
 		if err != nil {
 			return err
 		}
-
+		if err := b.flush(); err != nil {
+			return err
+		}
 		return putFeedStateTx(tx, st)
 	})
 	if err != nil {
 		return PollResult{}, fmt.Errorf("state: commit poll of %s: %w", p.Feed, err)
 	}
 	return res, nil
+}
+
+// encodedItem is an item's record and keys, ready to put.
+type encodedItem struct {
+	key, link, value []byte
+}
+
+func encodeItems(p Poll, now time.Time) ([]encodedItem, error) {
+	out := make([]encodedItem, len(p.Items))
+	for i := range p.Items {
+		rec := p.Items[i].Item
+		if rec.ID == "" {
+			return nil, errors.New("item without an identity")
+		}
+		rec.Feed = p.Feed
+		rec.Seen = now
+		v, err := json.Marshal(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = encodedItem{key: feedKey(p.Feed, rec.ID), value: v}
+		if rec.LinkKey != "" {
+			out[i].link = feedKey(p.Feed, rec.LinkKey)
+		}
+	}
+	return out, nil
 }

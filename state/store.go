@@ -5,19 +5,20 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"runtime"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/crosscheck-news/crosscheck/state/safefile"
+	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -44,6 +45,23 @@ func (s *Store) migrateSafely(readOnly bool) (err error) {
 	return s.migrate(readOnly)
 }
 
+// initialMmapSize is address space, not memory or disk: the file grows
+// as before. Without it bbolt remaps the file each time it doubles, and a
+// remap inside a commit first copies every key and value the transaction
+// touched out of the old mapping, a cost that grows with the commit.
+const initialMmapSize = 1 << 30
+
+// mmapSize is initialMmapSize where mapping does not grow the file and
+// address space is plenty: on Windows bbolt makes the file as large as its
+// mapping, and a 32-bit process may not find a gigabyte free, so there it
+// is left to bbolt.
+func mmapSize() int {
+	if runtime.GOOS == "windows" || bits.UintSize < 64 {
+		return 0
+	}
+	return initialMmapSize
+}
+
 // ErrLocked means another process holds the store open.
 var ErrLocked = errors.New("state: store is in use by another process")
 
@@ -53,6 +71,11 @@ type Store struct {
 	path  string
 	now   func() time.Time
 	rules claim.Rules
+	// pollLocked, when set (by tests), is called inside CommitPoll once
+	// it holds the write lock.
+	pollLocked func()
+	// seeks, when set (by tests), counts the cursor seeks of CommitPoll.
+	seeks *int
 }
 
 // Options tune Open. The zero value is fine for production.
@@ -76,6 +99,7 @@ type Options struct {
 // transaction. Index 0 creates a fresh store.
 var migrations = []func(tx *bolt.Tx) error{
 	0: createBuckets,
+	1: reindexClaims,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.
@@ -84,7 +108,10 @@ func Open(path string, opts Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType})
+	db, err := openBolt(path, &bolt.Options{
+		Timeout: timeout, ReadOnly: opts.ReadOnly, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType,
+		InitialMmapSize: mmapSize(),
+	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state: open %s: %w (is another crosscheck running?)", path, ErrLocked)

@@ -38,10 +38,24 @@ const (
 	DefaultHTTPWriteTimeout   = 60 * time.Second
 	DefaultHTTPIdleTimeout    = 60 * time.Second
 	DefaultHTTPConnsPerClient = 64
-	DefaultTolerance          = 0.10
-	DefaultWindow             = 14 * 24 * time.Hour
-	DefaultHedgeAbout         = 0.10
-	DefaultHedgeNearly        = 0.10
+	// DefaultMaxItemsPerPoll keeps a poll's commit, which holds the
+	// store's write lock, to a fraction of a second.
+	DefaultMaxItemsPerPoll = feeds.DefaultMaxItemsPerPoll
+	// DefaultMaxClaimsPerPoll is desk.DefaultMaxClaimsPerPoll.
+	DefaultMaxClaimsPerPoll = 2000
+	// The store forgets what editors no longer look up: claims after half
+	// a year (unless a kept conflict cites them), closed conflicts after a
+	// year, alerts that could not be delivered after a month, feed items
+	// after three months (they stay as tombstones, so they are not new
+	// again).
+	DefaultRetainClaims    = 180 * 24 * time.Hour
+	DefaultRetainConflicts = 365 * 24 * time.Hour
+	DefaultRetainAlerts    = 30 * 24 * time.Hour
+	DefaultRetainItems     = 90 * 24 * time.Hour
+	DefaultTolerance       = 0.10
+	DefaultWindow          = 14 * 24 * time.Hour
+	DefaultHedgeAbout      = 0.10
+	DefaultHedgeNearly     = 0.10
 )
 
 // Slack connection modes.
@@ -75,6 +89,23 @@ type Config struct {
 	Feeds                []feeds.Source `yaml:"feeds"`
 	Limits               Limits         `yaml:"limits"`
 	Claims               Claims         `yaml:"claims"`
+	Retention            Retention      `yaml:"retention"`
+}
+
+// Retention is how long the store keeps what it only needs for a while;
+// the daily housekeeping prunes the rest. 0 keeps forever. Open conflicts,
+// the claims they cite and their Slack threads are always kept.
+type Retention struct {
+	// Claims are pruned this long after they were recorded.
+	Claims time.Duration `yaml:"claims"`
+	// Conflicts resolved or dismissed are pruned this long after their
+	// last change, with their thread mapping (editors' feedback stays).
+	Conflicts time.Duration `yaml:"conflicts"`
+	// Alerts still undelivered this long after they were queued are
+	// dropped (delivered ones leave the outbox at once).
+	Alerts time.Duration `yaml:"alerts"`
+	// Items shrink to tombstones this long after they were last seen.
+	Items time.Duration `yaml:"items"`
 }
 
 // RequireChannel is what `crosscheck run` adds to the checks of Parse:
@@ -132,6 +163,12 @@ type Limits struct {
 	// through HTTP_PROXY / HTTPS_PROXY less NO_PROXY, or the URL of a
 	// proxy (http://proxy.internal:3128).
 	Proxy string `yaml:"proxy"`
+	// MaxItemsPerPoll caps the items one poll of a feed brings: the newest
+	// are kept, the rest named in a warning and the feed's status.
+	MaxItemsPerPoll int `yaml:"max_items_per_poll"`
+	// MaxClaimsPerPoll caps the claims one poll commits: items whose claims
+	// do not fit wait for the next poll.
+	MaxClaimsPerPoll int `yaml:"max_claims_per_poll"`
 }
 
 // ProxyEnvironment is limits.proxy's value for the proxy the environment
@@ -195,11 +232,17 @@ func Default() *Config {
 			HTTPWriteTimeout:   DefaultHTTPWriteTimeout,
 			HTTPIdleTimeout:    DefaultHTTPIdleTimeout,
 			HTTPConnsPerClient: DefaultHTTPConnsPerClient,
+			MaxItemsPerPoll:    DefaultMaxItemsPerPoll,
+			MaxClaimsPerPoll:   DefaultMaxClaimsPerPoll,
 		},
 		Claims: Claims{
 			Hedges:    Hedges{About: DefaultHedgeAbout, Nearly: DefaultHedgeNearly},
 			Tolerance: DefaultTolerance,
 			Window:    DefaultWindow,
+		},
+		Retention: Retention{
+			Claims: DefaultRetainClaims, Conflicts: DefaultRetainConflicts,
+			Alerts: DefaultRetainAlerts, Items: DefaultRetainItems,
 		},
 	}
 }
@@ -697,7 +740,20 @@ func (d *decoder) check(c *Config) error {
 	if err := d.checkLimits(c.Limits); err != nil {
 		return err
 	}
-	return d.checkClaims(c.Claims)
+	if err := d.checkClaims(c.Claims); err != nil {
+		return err
+	}
+	return d.checkRetention(c.Retention, c.Claims.Window)
+}
+
+// checkRetention refuses claims pruned before the comparison window has
+// passed them, which would change what is judged. (The duration parser
+// refuses negative ages.)
+func (d *decoder) checkRetention(r Retention, window time.Duration) error {
+	if r.Claims > 0 && r.Claims < 2*window {
+		return d.errAt("retention.claims", fmt.Errorf("%v: want 0 (keep forever) or at least twice claims.window (%v)", r.Claims, 2*window))
+	}
+	return nil
 }
 
 func checkListen(addr string) error {
@@ -815,6 +871,10 @@ func (d *decoder) checkLimits(l Limits) error {
 		return d.errAt("limits.request_timeout", fmt.Errorf("%v: want more than 0s", l.RequestTimeout))
 	case l.MaxBodyBytes < 1<<10:
 		return d.errAt("limits.max_body_bytes", fmt.Errorf("%d: want at least 1KiB", l.MaxBodyBytes))
+	case l.MaxItemsPerPoll < 1 || l.MaxItemsPerPoll > 100_000:
+		return d.errAt("limits.max_items_per_poll", fmt.Errorf("%d: want 1 to 100000", l.MaxItemsPerPoll))
+	case l.MaxClaimsPerPoll < 1 || l.MaxClaimsPerPoll > 100_000:
+		return d.errAt("limits.max_claims_per_poll", fmt.Errorf("%d: want 1 to 100000", l.MaxClaimsPerPoll))
 	case l.HTTPConnsPerClient < 1 || l.HTTPConnsPerClient > 100_000:
 		return d.errAt("limits.http_conns_per_client", fmt.Errorf("%d: want 1 to 100000", l.HTTPConnsPerClient))
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 )
 
@@ -124,6 +125,9 @@ func TestValuesAndDefaults(t *testing.T) {
 		{"plain bytes", "limits:\n  max_body_bytes: 2048\n", func(c *Config) string { return fmt.Sprint(c.Limits.MaxBodyBytes) }},
 		{"proxy from the environment", "limits:\n  proxy: environment\n", func(c *Config) string { return fmt.Sprint(c.Limits.Proxy, " ", c.Limits.ProxyURL()) }},
 		{"proxy URL", "limits:\n  proxy: http://proxy.internal:3128\n", func(c *Config) string { return c.Limits.ProxyURL().String() }},
+		{"retention in days", "retention:\n  claims: 365d\n  alerts: 0s\n", func(c *Config) string {
+			return fmt.Sprint(c.Retention.Claims, " ", c.Retention.Alerts, " ", c.Retention.Conflicts)
+		}},
 		{"days and hours", "claims:\n  window: 1d12h\n", func(c *Config) string { return c.Claims.Window.String() }},
 		{"percent", "claims:\n  tolerance: 15%\n  hedges: {about: 0.2}\n", func(c *Config) string {
 			return fmt.Sprint(c.Claims.Tolerance, " ", c.Claims.Hedges.About, " ", c.Claims.Hedges.Nearly)
@@ -154,6 +158,7 @@ func TestValuesAndDefaults(t *testing.T) {
 		"proxy URL":                    "http://proxy.internal:3128",
 		"group interval 0s is no wait": "0s",
 		"listener limits":              "5s 1m0s 2m0s 8",
+		"retention in days":            "8760h0m0s 0s 8760h0m0s",
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,11 +220,15 @@ func TestErrors(t *testing.T) {
 		{"unknown nested key", "slack:\n  mode: socket\n  chanel: C0123456789\n",
 			`crosscheck.yaml:3: slack.chanel: unknown key (did you mean "channel"?)`},
 		{"unknown key lists the known ones", "limits:\n  speed: 3\n",
-			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, http_conns_per_client, http_idle_timeout, http_read_timeout, http_write_timeout, max_body_bytes, per_host, proxy, request_timeout, workers)`},
+			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, http_conns_per_client, http_idle_timeout, http_read_timeout, http_write_timeout, max_body_bytes, max_claims_per_poll, max_items_per_poll, per_host, proxy, request_timeout, workers)`},
 		{"proxy neither environment nor a URL", "limits:\n  proxy: env\n",
 			`crosscheck.yaml:2: limits.proxy: "env": want environment, or a proxy URL such as http://proxy.internal:3128`},
 		{"proxy of another scheme", "limits:\n  proxy: ftp://proxy.internal:21\n",
 			`crosscheck.yaml:2: limits.proxy: "ftp://proxy.internal:21": want an http, https or socks5 proxy URL`},
+		{"no items a poll", "limits:\n  max_items_per_poll: 0\n",
+			`crosscheck.yaml:2: limits.max_items_per_poll: 0: want 1 to 100000`},
+		{"claims pruned inside the window", "retention:\n  claims: 20d\n",
+			`crosscheck.yaml:2: retention.claims: 480h0m0s: want 0 (keep forever) or at least twice claims.window (672h0m0s)`},
 		{"unknown feed key", twoFeeds + "    full_text: true\n",
 			`crosscheck.yaml:6: feeds[1].full_text: unknown key (did you mean "fulltext"?)`},
 		{"bad cron spec", twoFeeds + "    schedule: every 5\n",
@@ -295,7 +304,7 @@ func TestErrors(t *testing.T) {
 		{"tab indentation", "slack:\n\tmode: socket\n",
 			`crosscheck.yaml:2: not valid YAML: found character that cannot start any token`},
 		{"merge key", "base: &b {mode: http}\n",
-			`crosscheck.yaml:1: base: unknown key (known: allow_private_networks, claims, feeds, limits, listen, slack, store)`},
+			`crosscheck.yaml:1: base: unknown key (known: allow_private_networks, claims, feeds, limits, listen, retention, slack, store)`},
 		{"merge key in section", "slack:\n  <<: {mode: http}\n",
 			`crosscheck.yaml:2: slack: keys must be plain names (YAML merge keys are not supported)`},
 	}
@@ -458,4 +467,13 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted bad limits: %+v", cfg)
 		}
 	})
+}
+
+// The caps' defaults are the pipeline's own, which config names as
+// numbers (config sits beside the desk, not above it).
+func TestPollCapsAreThePipelines(t *testing.T) {
+	if DefaultMaxClaimsPerPoll != desk.DefaultMaxClaimsPerPoll || DefaultMaxItemsPerPoll != feeds.DefaultMaxItemsPerPoll {
+		t.Errorf("config's caps %d items, %d claims differ from the pipeline's %d, %d",
+			DefaultMaxItemsPerPoll, DefaultMaxClaimsPerPoll, feeds.DefaultMaxItemsPerPoll, desk.DefaultMaxClaimsPerPoll)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds"
@@ -24,8 +26,17 @@ type Desk struct {
 	// Now dates articles that carry no publication time; the wall clock
 	// when nil.
 	Now func() time.Time
-	Log *slog.Logger
+	// MaxClaims caps the claims one poll commits (DefaultMaxClaimsPerPoll
+	// when 0), which bounds how long the commit holds the store's write
+	// lock: see fitClaims.
+	MaxClaims int
+	Log       *slog.Logger
 }
+
+// DefaultMaxClaimsPerPoll is limits.max_claims_per_poll's default: a poll
+// at this cap and the item cap holds the write lock for well under a
+// second on two shared cores (state's TestMuteWhileAPollCommits).
+const DefaultMaxClaimsPerPoll = 2000
 
 // ErrNoPoller is returned by Poll on a desk built without a poller.
 var ErrNoPoller = errors.New("desk: no poller")
@@ -55,6 +66,7 @@ func (d *Desk) Poll(ctx context.Context, src feeds.Source) (state.PollResult, er
 			Published: d.published(it.Item.Published), Text: it.Text,
 		})
 	}
+	d.fitClaims(src.Name, poll)
 	res, err := d.Store.CommitPoll(ctx, *poll)
 	if err != nil {
 		return state.PollResult{}, fmt.Errorf("desk: poll %s: %w", src.Name, err)
@@ -63,6 +75,71 @@ func (d *Desk) Poll(ctx context.Context, src feeds.Source) (state.PollResult, er
 		d.log().Info("conflicts opened", "feed", src.Name, "conflicts", len(res.Conflicts))
 	}
 	return res, nil
+}
+
+// fitClaims keeps a poll within MaxClaims claims. Items are taken newest
+// first while their claims fit; the item that does not fit and every older
+// item with claims are deferred: left out of the poll, so not marked seen,
+// and the next poll brings them again, a backlog draining a poll at a time.
+// A first poll stays backfill until nothing is deferred. A single item
+// with more claims than the cap keeps its first MaxClaims claims. What was
+// deferred or cut is named in a warning and in the feed's LastError.
+func (d *Desk) fitClaims(feed string, poll *state.Poll) {
+	limit := d.MaxClaims
+	if limit <= 0 {
+		limit = DefaultMaxClaimsPerPoll
+	}
+	total := 0
+	for _, it := range poll.Items {
+		total += len(it.Claims)
+	}
+	if total <= limit {
+		return
+	}
+	order := make([]int, len(poll.Items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return poll.Items[b].Item.Published.Compare(poll.Items[a].Item.Published)
+	})
+	deferred := map[int]bool{}
+	var named []string
+	cut, budget := 0, limit
+	for _, i := range order {
+		it := &poll.Items[i]
+		switch n := len(it.Claims); {
+		case n == 0:
+		case n <= budget && len(deferred) == 0:
+			budget -= n
+		case budget == limit:
+			// The newest item alone is over the cap: it is cut, or it
+			// would be deferred for ever.
+			cut = n - budget
+			it.Claims, budget = it.Claims[:budget], 0
+			named = append(named, it.Item.URL)
+		default:
+			deferred[i] = true
+			named = append(named, it.Item.URL)
+		}
+	}
+	kept := poll.Items[:0]
+	backfill := false
+	for i, it := range poll.Items {
+		backfill = backfill || it.Item.Backfill
+		if !deferred[i] {
+			kept = append(kept, it)
+		}
+	}
+	poll.Items = kept
+	if backfill && len(deferred) > 0 {
+		poll.State.Polled = false
+	}
+	note := fmt.Sprintf("desk: poll %s: %d claims, over limits.max_claims_per_poll (%d): %d items deferred to the next poll, %d claims of one item dropped",
+		feed, total, limit, len(deferred), cut)
+	poll.State.LastError = strings.TrimPrefix(poll.State.LastError+"; "+note, "; ")
+	d.log().Warn("poll over the claim cap", "feed", feed, "claims", total, "max_claims", limit,
+		"deferred_items", len(deferred), "claims_dropped", cut, "items", named[:min(len(named), 20)])
 }
 
 // Replay records one article as if a feed had brought it and returns the

@@ -231,6 +231,25 @@ func (m *Metrics) WatchOutbox(depth func() (int, error)) {
 	}))
 }
 
+// WatchStore exports the store file's size in bytes as a gauge read at
+// each scrape (-1 when it cannot be read), so growth, and what pruning
+// and `crosscheck compact` give back, can be graphed. Call it once.
+func (m *Metrics) WatchStore(size func() (int64, error)) {
+	if m == nil || size == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "crosscheck_store_bytes",
+		Help: "Size of the bbolt store file in bytes (-1 when it could not be read).",
+	}, func() float64 {
+		n, err := size()
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+}
+
 // SlackTransport wraps rt (http.DefaultTransport when nil) so every Slack
 // Web API call is timed by method. Give the result to the Slack client's
 // http.Client. A non-2xx answer counts as an error; Slack's "ok": false

@@ -119,6 +119,25 @@ func TestOutboxGaugeReportsUnreadableStore(t *testing.T) {
 	}
 }
 
+func TestStoreGauge(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		size func() (int64, error)
+		want string
+	}{
+		{"a readable store", func() (int64, error) { return 65536, nil }, "crosscheck_store_bytes 65536\n"},
+		{"an unreadable store", func() (int64, error) { return 0, errors.New("state: closed") }, "crosscheck_store_bytes -1\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := NewMetrics()
+			m.WatchStore(tc.size)
+			if _, body := get(t, NewHandler(HandlerOptions{Metrics: m}), "/metrics"); !strings.Contains(body, tc.want) {
+				t.Errorf("/metrics lacks %q:\n%s", tc.want, body)
+			}
+		})
+	}
+}
+
 func TestTwoMetricsDoNotCollide(t *testing.T) {
 	a, b := NewMetrics(), NewMetrics()
 	a.Claims(1)

@@ -282,7 +282,7 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 func TestFeedsImportListAndChange(t *testing.T) {
 	dir, cfg := cliConfig(t, "store: STORE\nfeeds:\n  - {name: kyiv, url: 'https://kyivindependent.com/rss/', outlet: The Kyiv Independent}\n")
 	opml := filepath.Join(dir, "newsroom.opml")
-	os.WriteFile(opml, []byte(`<?xml version="1.0"?>
+	mustWrite(t, opml, []byte(`<?xml version="1.0"?>
 <opml version="2.0"><head><title>Desk</title></head><body>
   <outline text="Ukraine">
     <outline text="Kyiv Independent" xmlUrl="https://KyivIndependent.com/rss/"/>
@@ -360,7 +360,7 @@ func TestImportedFeedsArePolled(t *testing.T) {
 	srv.publish("imported", "b", "c")
 	dir, cfg := cliConfig(t, fmt.Sprintf("store: STORE\nallow_private_networks: true\nfeeds:\n  - {name: conf, url: %q}\n", srv.url("conf")))
 	opml := filepath.Join(dir, "x.opml")
-	os.WriteFile(opml, []byte(fmt.Sprintf(`<opml version="1.0"><body><outline text="Imported" xmlUrl="%s"/></body></opml>`, srv.url("imported"))), 0o600)
+	mustWrite(t, opml, []byte(fmt.Sprintf(`<opml version="1.0"><body><outline text="Imported" xmlUrl="%s"/></body></opml>`, srv.url("imported"))), 0o600)
 	if code, _, errOut := cliRun(t, "", "feeds", "import", opml, "--config", cfg); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -417,7 +417,7 @@ func TestBackupFromRunningBot(t *testing.T) {
 	}
 
 	cfgPath := filepath.Join(dir, "crosscheck.yaml")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf("store: %s\nlisten: %s\n", storePath, bot.Listener.Addr())), 0o600)
+	mustWrite(t, cfgPath, []byte(fmt.Sprintf("store: %s\nlisten: %s\n", storePath, bot.Listener.Addr())), 0o600)
 	dest := filepath.Join(dir, "copy.db")
 	code, out, errOut := cliRun(t, "", "backup", dest, "--config", cfgPath)
 	if code != 0 || !strings.Contains(out, "from the running bot)") {
@@ -435,7 +435,10 @@ func TestBackupFromRunningBot(t *testing.T) {
 		{"POST", "Bearer " + be.token, http.StatusMethodNotAllowed},
 		{"GET", "Bearer " + be.token, http.StatusOK},
 	} {
-		req, _ := http.NewRequest(tc.method, bot.URL+backupPath, nil)
+		req, err := http.NewRequest(tc.method, bot.URL+backupPath, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)
 		}
@@ -450,7 +453,10 @@ func TestBackupFromRunningBot(t *testing.T) {
 	}
 	// A request relayed by a proxy on this machine is refused even with
 	// the token.
-	req, _ := http.NewRequest("GET", bot.URL+backupPath, nil)
+	req, err := http.NewRequest("GET", bot.URL+backupPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+be.token)
 	req.Header.Set("X-Forwarded-For", "203.0.113.9")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
@@ -500,7 +506,10 @@ func TestSameMachine(t *testing.T) {
 func seedItems(t *testing.T, store *state.Store) {
 	t.Helper()
 	ctx := context.Background()
-	st, _ := store.FeedState(ctx, "kyiv")
+	st, err := store.FeedState(ctx, "kyiv")
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.Feed, st.Polled, st.Items = "kyiv", true, 3
 	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
 		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
@@ -616,6 +625,40 @@ feeds:
 		}
 		if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 			t.Errorf("poll --json listed %+v\nwant what replay --json writes: %+v", got, want)
+		}
+	})
+}
+
+func TestCompact(t *testing.T) {
+	srv := newCLIFeedServer(t)
+	srv.publish("kyiv", "one", "two")
+	dir, cfg := cliConfig(t, fmt.Sprintf("store: STORE\nallow_private_networks: true\nfeeds:\n  - {name: kyiv, url: %q}\n", srv.url("kyiv")))
+	if code, _, errOut := cliRun(t, "", "poll", "--config", cfg); code != 0 {
+		t.Fatal(errOut)
+	}
+	storePath := filepath.Join(dir, "crosscheck.db")
+
+	t.Run("refused while the store is held", func(t *testing.T) {
+		held, err := state.Open(storePath, state.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Close()
+		code, _, errOut := cliRun(t, "", "compact", "--config", cfg)
+		if code != 1 || !strings.Contains(oneLine(t, errOut), "is in use by a running crosscheck; stop it, compact, then start it again") {
+			t.Errorf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("compacts a store nobody holds", func(t *testing.T) {
+		code, out, errOut := cliRun(t, "", "compact", "--config", cfg)
+		if code != 0 || !strings.HasPrefix(out, "compacted "+storePath+": ") {
+			t.Fatalf("exit %d: %s %s", code, out, errOut)
+		}
+		assertBackupHolds(t, storePath, "kyiv", 2)
+	})
+	t.Run("usage", func(t *testing.T) {
+		if code, _, errOut := cliRun(t, "", "compact", "--config", cfg, "extra"); code != 2 {
+			t.Errorf("exit %d: %s", code, errOut)
 		}
 	})
 }

@@ -172,8 +172,7 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 func (x *e2e) waitParents(want int) []slacktest.Message {
 	x.t.Helper()
 	eventually(x.t, 15*time.Second, fmt.Sprintf("%d alerts in %s", want, alertChannel), func() bool { return len(x.parents()) >= want })
-	// Give a wrongly doubled alert the chance to show.
-	time.Sleep(1500 * time.Millisecond)
+	x.quiet() // a wrongly doubled alert would show by now
 	got := x.parents()
 	if len(got) != want {
 		for _, m := range got {

@@ -65,6 +65,7 @@ func commands() []command {
 		{"feeds", "manage feeds: list, add, remove, pause, resume, import", runFeeds},
 		{"status", "feeds' health, the outbox and open conflicts", runStatus},
 		{"backup", "copy the store consistently while the bot runs", runBackup},
+		{"compact", "shrink the store file after pruning (the bot stopped)", runCompact},
 		{"healthcheck", "probe a running bot's /healthz", runHealthcheck},
 		{"version", "print the module version and VCS revision", runVersion},
 	}

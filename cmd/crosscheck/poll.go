@@ -76,7 +76,7 @@ func runPoll(ctx context.Context, e env, args []string) error {
 
 	fetcher := newFetcher(cfg, e.getenv, nil)
 	defer fetcher.Close()
-	dk := newDesk(store, extractor, fetcher, log)
+	dk := newDesk(store, extractor, fetcher, cfg.Limits, log)
 
 	var mu sync.Mutex
 	reports := map[string]*feedReport{}
@@ -107,9 +107,10 @@ func runPoll(ctx context.Context, e env, args []string) error {
 			return after.NextPoll, err
 		}
 		r.New, r.Updated, r.Conflicts, r.opened = res.NewItems, res.Updates, len(res.Conflicts), res.Conflicts
-		// A feed's first successful poll is backfill: recorded, never
-		// alerted on.
-		r.Backfill = !before.Polled && after.Polled
+		// A successful poll of a feed never polled before is backfill:
+		// recorded, never alerted on (a first poll over the claim cap
+		// stays unpolled, so the next one is backfill too).
+		r.Backfill = !before.Polled && after.LastSuccess.After(before.LastSuccess)
 		return after.NextPoll, nil
 	}
 

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The replay scenarios live with the desk, which judges them.
@@ -252,20 +254,37 @@ func TestReplayUsage(t *testing.T) {
 	}
 }
 
-// FuzzReplayLine: any line either parses into an article with an outlet,
-// or is refused with an error; never a panic.
+// FuzzReplayLine: a line is either refused with one of the errors an
+// operator is shown, or parses into an article with an outlet that, written
+// back as a replay line, parses into the same article.
 func FuzzReplayLine(f *testing.F) {
 	f.Add([]byte(`{"outlet":"Reuters","url":"https://r.example/1","title":"t","published":"2025-03-03T16:20:00Z","content":"Zelensky said 4,000 were killed."}`))
 	f.Add([]byte(`{"outlet": "Reuters", "content": `))
 	f.Add([]byte(`{"outlet":"X","published":"2025-03-03T00:00:00+09:00","content":"<p>a &amp; b</p>"} {"again":1}`))
 	f.Add([]byte(`null`))
+	refusals := []string{"not a JSON article: ", "more than one JSON value on the line", `missing "outlet"`, `missing "published"`, `"published": `}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		a, err := parseReplayLine(line)
 		if err != nil {
+			if !slices.ContainsFunc(refusals, func(p string) bool { return strings.HasPrefix(err.Error(), p) }) {
+				t.Errorf("%q refused with %q, not one of the replay errors", line, err)
+			}
 			return
 		}
 		if strings.TrimSpace(a.Outlet) == "" {
 			t.Errorf("accepted %q as %+v", line, a)
+		}
+		again, err := json.Marshal(replayArticle{Outlet: a.Outlet, URL: a.URL, Title: a.Title, Published: a.Published.Format(time.RFC3339Nano), Content: a.Text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := parseReplayLine(again)
+		if err != nil {
+			t.Fatalf("%q, written back as %s, is refused: %v", line, again, err)
+		}
+		if b.Outlet != a.Outlet || b.URL != a.URL || b.Title != a.Title || b.Text != a.Text ||
+			!b.Published.Equal(a.Published) || b.Published.Format(time.RFC3339Nano) != a.Published.Format(time.RFC3339Nano) {
+			t.Errorf("%q: parse, write, parse gives %+v, then %+v", line, a, b)
 		}
 	})
 }

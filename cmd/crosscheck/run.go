@@ -91,9 +91,10 @@ func runRun(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	metrics.WatchOutbox(func() (int, error) { return store.OutboxDepth(context.Background()) })
+	metrics.WatchStore(store.FileSize)
 	fetcher := newFetcher(cfg, e.getenv, metrics.HTTPStatus)
 	defer fetcher.Close()
-	dk := newDesk(store, extractor, fetcher, log)
+	dk := newDesk(store, extractor, fetcher, cfg.Limits, log)
 
 	schedRef := &schedulerRef{metrics: metrics}
 	b, err := bot.New(bot.Options{
@@ -183,7 +184,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		slackUp.Store(false)
 		botErr <- err
 	})
-	wg.Go(func() { housekeep(srvCtx, store, log.With("component", "housekeeping")) })
+	wg.Go(func() { housekeep(srvCtx, store, retention(cfg.Retention), log.With("component", "housekeeping")) })
 	notifyCtx, stopNotify := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopNotify()
 	notifyDone := make(chan struct{})
@@ -403,18 +404,27 @@ func (c *urlChecker) Check(ctx context.Context, link string) (bot.CheckResult, e
 	return bot.CheckResult{Claims: c.extractor.Extract(a), Conflicts: conflicts}, nil
 }
 
-// housekeep keeps the store from growing without bound: items are pruned
-// to tombstones after state.DefaultRetention. It stops with ctx.
-func housekeep(ctx context.Context, store *state.Store, log *slog.Logger) {
+// retention is the store's retention as crosscheck.yaml sets it.
+func retention(r config.Retention) state.Retention {
+	return state.Retention{
+		Items: r.Items, Tombstones: state.DefaultRetention.Tombstones,
+		Claims: r.Claims, Conflicts: r.Conflicts, Alerts: r.Alerts,
+	}
+}
+
+// housekeep keeps the store from growing without bound: once a day it
+// prunes what r no longer keeps, in small batches. It stops with ctx.
+func housekeep(ctx context.Context, store *state.Store, r state.Retention, log *slog.Logger) {
 	t := time.NewTicker(housekeepEvery)
 	defer t.Stop()
 	for {
-		items, events, err := store.Housekeep(ctx, state.DefaultRetention)
+		p, err := store.Housekeep(ctx, r)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("housekeeping failed", "error", err.Error())
-		case items+events > 0:
-			log.Info("housekeeping", "items_pruned", items, "events_pruned", events)
+		case p.Total() > 0:
+			log.Info("housekeeping", "items_pruned", p.Items, "events_pruned", p.Events,
+				"claims_pruned", p.Claims, "conflicts_pruned", p.Conflicts, "alerts_pruned", p.Alerts)
 		}
 		select {
 		case <-ctx.Done():

@@ -42,7 +42,7 @@ func TestRunRefusesToStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	unreadable := filepath.Join(t.TempDir(), "secret.yaml")
-	os.WriteFile(unreadable, []byte("store: x.db\n"), 0o000)
+	mustWrite(t, unreadable, []byte("store: x.db\n"), 0o000)
 	wantUnreadable := "secret.yaml: cannot read: permission denied"
 	if os.Geteuid() == 0 {
 		roDir = "/sys"
@@ -180,7 +180,10 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, string(b)
 }
 
@@ -211,6 +214,7 @@ func TestRunOperations(t *testing.T) {
 		`crosscheck_alerts_sent_total 1`,
 		`crosscheck_alerts_failed_total 0`,
 		`crosscheck_outbox_depth 0`,
+		`crosscheck_store_bytes `,
 		`crosscheck_slack_api_duration_seconds_count{method="chat.postMessage",outcome="ok"}`,
 		`crosscheck_slack_api_duration_seconds_count{method="auth.test",outcome="ok"}`,
 	} {
@@ -265,13 +269,13 @@ func TestRunShutdownLetsThePollInFlightFinish(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("wire-b was not polled")
 	}
-	start := time.Now()
 	if code := p.stop(t); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, p.stderr.String())
 	}
-	if took := time.Since(start); took < time.Second {
-		t.Errorf("shut down in %s, before the poll in flight could finish", took)
-	}
+	// SIGTERM came while the feed was still answering (it takes 1.5 s):
+	// its alert, posted before the exit, proves the poll in flight was let
+	// finish. A clock measuring the shutdown would fail on a machine too
+	// busy to send SIGTERM within 0.5 s of the fetch.
 	alerts := x.parents()
 	if len(alerts) != 1 {
 		t.Fatalf("%d alerts after shutdown, want the in-flight poll's one", len(alerts))
@@ -313,7 +317,10 @@ func TestRunHTTPMode(t *testing.T) {
 	})
 	form := x.slack.CommandForm(slack.SlashCommand{Text: "help", UserID: editorUser, ChannelID: alertChannel}).Encode()
 	post := func(sign bool) int {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+x.addr+"/slack/commands", strings.NewReader(form))
+		req, err := http.NewRequest(http.MethodPost, "http://"+x.addr+"/slack/commands", strings.NewReader(form))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if sign {
 			slacktest.Sign(req.Header, secret, time.Now(), []byte(form))

@@ -247,12 +247,13 @@ func fetchProxy(l config.Limits, getenv func(string) string) func(*url.URL) (*ur
 
 // newDesk joins the fetcher, the extractor and the store: a poll through
 // it fetches, extracts, and commits items, claims, conflicts and alerts in
-// one transaction.
-func newDesk(store *state.Store, x *claim.Extractor, fetcher *feeds.Fetcher, log *slog.Logger) *desk.Desk {
+// one transaction, within the limits' items and claims a poll.
+func newDesk(store *state.Store, x *claim.Extractor, fetcher *feeds.Fetcher, l config.Limits, log *slog.Logger) *desk.Desk {
 	return &desk.Desk{
 		Store:     store,
 		Extractor: x,
-		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, Log: log.With("component", "poller")},
+		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, MaxItems: l.MaxItemsPerPoll, Log: log.With("component", "poller")},
+		MaxClaims: l.MaxClaimsPerPoll,
 		Log:       log.With("component", "desk"),
 	}
 }

@@ -24,17 +24,17 @@ func TestAliases(t *testing.T) {
 		want       row
 	}{
 		{"nationality alias", "The Hermit Kingdom sent 1,000 troops, the NIS said.",
-			row{"South Korea's NIS", "north korean soldiers", "deployed", "", "[1,000, 1,000]", ""}},
+			row{"South Korea's NIS", "north korean soldiers", "deployed", "", "[1,000, 1,000]", "", ""}},
 		{"subject alias", "About 500 KPA troops were killed, Budanov said.",
-			row{"Kyrylo Budanov (HUR)", "north korean soldiers", "killed", "", "[450, 550]", ""}},
+			row{"Kyrylo Budanov (HUR)", "north korean soldiers", "killed", "", "[450, 550]", "", ""}},
 		{"subject alias with a possessive", "Some 200 Kim's fighters were wounded, the spy chief said.",
-			row{"Kyrylo Budanov (HUR)", "north korean soldiers", "wounded", "", "[180, 220]", ""}},
+			row{"Kyrylo Budanov (HUR)", "north korean soldiers", "wounded", "", "[180, 220]", "", ""}},
 		{"claimant alias", "The spy service in Seoul said 300 North Korean soldiers died.",
-			row{"South Korea's NIS", "north korean soldiers", "killed", "", "[300, 300]", ""}},
+			row{"South Korea's NIS", "north korean soldiers", "killed", "", "[300, 300]", "", ""}},
 		{"place alias", "Russia's Defense Ministry said its forces had completely taken Krasnoarmeysk.",
-			row{"Russia's Defense Ministry", "russian soldiers", "controls city", "pokrovsk", "present", ""}},
+			row{"Russia's Defense Ministry", "russian soldiers", "controls city", "pokrovsk", "present", "", ""}},
 		{"explicit place", "Ukrainian officials said 40 Russian soldiers were killed near Velyka Novosilka.",
-			row{"Ukrainian officials", "russian soldiers", "killed", "velyka novosilka", "[40, 40]", ""}},
+			row{"Ukrainian officials", "russian soldiers", "killed", "velyka novosilka", "[40, 40]", "", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package claim
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -9,13 +8,10 @@ import (
 // seedArticle is the canonical article repeated to about size bytes.
 func seedArticle(b *testing.B, size int) string {
 	b.Helper()
-	raw, err := os.ReadFile("../../testdata/kursk-dispute.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
+	raw := readShared(b, sharedSeed)
 	var sb strings.Builder
 	for sb.Len() < size {
-		sb.Write(raw)
+		sb.WriteString(raw)
 		sb.WriteString("\n\n")
 	}
 	return sb.String()

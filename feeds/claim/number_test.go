@@ -280,6 +280,11 @@ func FuzzQuantities(f *testing.F) {
 			if !q.Value.Valid() {
 				t.Fatalf("quantity %d %q: invalid interval %v", i, q.Text, q.Value)
 			}
+			// A hedge widens or opens the interval around the number it
+			// hedges; it never moves the number out of it.
+			if n, ok := soleNumber(q); ok && !(q.Value.Low <= n*(1+1e-9) && n <= q.Value.High*(1+1e-9)) {
+				t.Fatalf("quantity %d %q: interval %v does not reach the number %v it hedges", i, q.Text, q.Value, n)
+			}
 			prev = q.End
 		}
 		for i, q := range scanNumbers(s) {
@@ -288,6 +293,19 @@ func FuzzQuantities(f *testing.F) {
 			}
 		}
 	})
+}
+
+// soleNumber is the one plain number a quantity's words hold, if they hold
+// exactly one and the quantity is a count built from it.
+func soleNumber(q Quantity) (float64, bool) {
+	if q.Vague || q.Fraction {
+		return 0, false
+	}
+	raw := scanNumbers(q.Text)
+	if len(raw) != 1 || raw[0].Value.Low != raw[0].Value.High {
+		return 0, false
+	}
+	return raw[0].Value.Low, true
 }
 
 // TestFindQuantitiesBadInput: the inputs issue 3 names give a result, in

@@ -166,33 +166,60 @@ func sameFloat(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 }
 
-// score runs every case through check and fails below the bar.
-func score(t *testing.T, name string, cases []rtCase, rules []scopeRule, bar float64, check func(c rtCase) string) {
+// specBar is the most failing cases a spec may have, in scope and over all
+// its cases: what the code achieves now, lowered as it improves.
+type specBar struct{ inScope, all int }
+
+// score runs every case of a spec through check, in scope or not, and
+// reports both figures and each scope rule with its count, its failures and
+// its reason; it fails above either bar, and when the rules leave no case
+// in scope (a score of nothing would pass).
+func score(t *testing.T, name string, cases []rtCase, rules []scopeRule, bar specBar, check func(c rtCase) string) {
 	t.Helper()
-	ruled := map[string]int{}
-	pass, total := 0, 0
+	if len(cases) == 0 {
+		t.Fatalf("%s: no cases", name)
+	}
+	ruled, ruledFail := map[string]int{}, map[string]int{}
+	var inScope, inFail, allFail int
 	for _, c := range cases {
+		msg := check(c)
+		if msg != "" {
+			allFail++
+		}
 		if r := outOfScope(rules, c); r != "" {
 			ruled[r]++
+			if msg != "" {
+				ruledFail[r]++
+			}
 			continue
 		}
-		total++
-		if msg := check(c); msg != "" {
+		inScope++
+		if msg != "" {
+			inFail++
 			t.Logf("miss %q: %s", c.Input, msg)
-			continue
 		}
-		pass++
 	}
-	pct := 100 * float64(pass) / float64(total)
-	t.Logf("%s: %d/%d in-scope cases exact (%.1f%%); %d cases, ruled out by rule: %v", name, pass, total, pct, len(cases), ruled)
-	if pct < bar {
-		t.Errorf("%s: %.1f%% exact, below the bar of %.0f%%", name, pct, bar)
+	for _, r := range rules {
+		t.Logf("%s: out of scope by rule %q: %d cases, %d of them failing; %s", name, r.name, ruled[r.name], ruledFail[r.name], r.reason)
+	}
+	if inScope == 0 {
+		t.Fatalf("%s: the scope rules leave none of its %d cases in scope", name, len(cases))
+	}
+	pct := func(fail, n int) float64 { return 100 * float64(n-fail) / float64(n) }
+	t.Logf("%s: in scope %d/%d exact (%.1f%%, bar: at most %d failing); all cases %d/%d exact (%.1f%%, bar: at most %d failing)",
+		name, inScope-inFail, inScope, pct(inFail, inScope), bar.inScope,
+		len(cases)-allFail, len(cases), pct(allFail, len(cases)), bar.all)
+	if inFail > bar.inScope {
+		t.Errorf("%s: %d in-scope cases fail, more than the bar of %d", name, inFail, bar.inScope)
+	}
+	if allFail > bar.all {
+		t.Errorf("%s: %d of all %d cases fail, more than the bar of %d", name, allFail, len(cases), bar.all)
 	}
 }
 
 func TestRecognizersNumberModel(t *testing.T) {
 	cases := loadRecognizers(t, "NumberModel.json")
-	score(t, "NumberModel", cases, numberScope, 95, func(c rtCase) string {
+	score(t, "NumberModel", cases, numberScope, specBar{inScope: 0, all: 72}, func(c rtCase) string {
 		got := scanNumbers(c.Input)
 		if len(got) != len(c.Results) {
 			return "got " + strings.Join(texts(got), "; ") + ", want " + strconv.Itoa(len(c.Results)) + " results"
@@ -254,7 +281,7 @@ func parseRange(v, text string) (Interval, bool) {
 
 func TestRecognizersNumberRangeModel(t *testing.T) {
 	cases := loadRecognizers(t, "NumberRangeModel.json")
-	score(t, "NumberRangeModel", cases, rangeScope, 85, func(c rtCase) string {
+	score(t, "NumberRangeModel", cases, rangeScope, specBar{inScope: 2, all: 15}, func(c rtCase) string {
 		got := rangesOnly(findQuantities(c.Input, nil))
 		if len(got) != len(c.Results) {
 			return "got " + strings.Join(texts(got), "; ") + ", want " + strconv.Itoa(len(c.Results)) + " results"
@@ -276,7 +303,7 @@ func TestRecognizersNumberRangeModel(t *testing.T) {
 
 func TestRecognizersPercentModel(t *testing.T) {
 	cases := loadRecognizers(t, "PercentModel.json")
-	score(t, "PercentModel", cases, percentScope, 90, func(c rtCase) string {
+	score(t, "PercentModel", cases, percentScope, specBar{inScope: 0, all: 8}, func(c rtCase) string {
 		got := findQuantities(c.Input, nil)
 		if len(got) != len(c.Results) {
 			return "got " + strings.Join(texts(got), "; ") + ", want " + strconv.Itoa(len(c.Results)) + " results"
