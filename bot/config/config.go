@@ -201,7 +201,20 @@ type Claims struct {
 	// Aliases maps a canonical name to the extra words that mean it:
 	// "north korean soldiers": ["dprk troops", "kpa soldiers"].
 	Aliases map[string][]string `yaml:"aliases"`
+	// Engine chooses the extractor: EngineTokens, the default, or
+	// EngineFrames, which reads frames over the language layer's
+	// dependency trees (feeds/claim/extract; experimental).
+	Engine string `yaml:"engine"`
+	// Frames are beat files of a desk's own for the frames engine, paths
+	// relative to the configuration file.
+	Frames []string `yaml:"frames"`
 }
+
+// The extraction engines claims.engine chooses from.
+const (
+	EngineTokens = "tokens"
+	EngineFrames = "frames"
+)
 
 // Hedges are the spreads of hedged figures.
 type Hedges struct {
@@ -239,6 +252,7 @@ func Default() *Config {
 			Hedges:    Hedges{About: DefaultHedgeAbout, Nearly: DefaultHedgeNearly},
 			Tolerance: DefaultTolerance,
 			Window:    DefaultWindow,
+			Engine:    EngineTokens,
 		},
 		Retention: Retention{
 			Claims: DefaultRetainClaims, Conflicts: DefaultRetainConflicts,
@@ -919,6 +933,14 @@ func (d *decoder) checkClaims(c Claims) error {
 	}
 	if c.Window <= 0 {
 		return d.errAt("claims.window", fmt.Errorf("%v: want more than 0s, such as 14d", c.Window))
+	}
+	if c.Engine != EngineTokens && c.Engine != EngineFrames {
+		return d.errAt("claims.engine", fmt.Errorf("%q: want %s or %s", c.Engine, EngineTokens, EngineFrames))
+	}
+	for i, f := range c.Frames {
+		if strings.TrimSpace(f) == "" {
+			return d.errAt(fmt.Sprintf("claims.frames[%d]", i), errors.New("empty path"))
+		}
 	}
 	owner := map[string]string{}
 	canon := make([]string, 0, len(c.Aliases))

@@ -16,12 +16,18 @@ import (
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
+// Extractor reads an article's claims: claim.Extractor (the token
+// engine) or extract.Extractor (frames over the language layer).
+type Extractor interface {
+	Extract(claim.Article) []claim.Claim
+}
+
 // Desk joins a poller, an extractor and the store. Store is required;
 // Extractor defaults to claim.Extract's defaults; Poller is needed only by
 // Poll.
 type Desk struct {
 	Store     *state.Store
-	Extractor *claim.Extractor
+	Extractor Extractor
 	Poller    *feeds.Poller
 	// Now dates articles that carry no publication time; the wall clock
 	// when nil.

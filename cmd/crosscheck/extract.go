@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
@@ -22,12 +23,14 @@ import (
 const maxArticleBytes = feeds.DefaultMaxBodyBytes
 
 func runExtract(ctx context.Context, e env, args []string) error {
-	const usage = "crosscheck extract [--json] [--outlet NAME] [--published RFC3339] FILE|URL|-"
+	const usage = "crosscheck extract [--json] [--outlet NAME] [--title T] [--published RFC3339] [--engine tokens|frames] FILE|URL|-"
 	fs := newFlagSet(e, "extract", usage)
 	asJSON := fs.Bool("json", false, "one JSON claim per line")
 	outlet := fs.String("outlet", "", "the outlet that published the article")
+	title := fs.String("title", "", "the article's headline (read for its place and antecedents)")
 	published := fs.String("published", "", "when it was published (RFC 3339)")
 	allowPrivate := fs.Bool("allow-private-networks", false, "let a URL resolve to a private address")
+	engine := fs.String("engine", config.EngineTokens, "the extractor: tokens, or frames (over the language layer; experimental)")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -36,7 +39,7 @@ func runExtract(ctx context.Context, e env, args []string) error {
 		return usagef("extract: want one FILE, URL or - (usage: %s)", usage)
 	}
 	src := rest[0]
-	a := claim.Article{Outlet: *outlet}
+	a := claim.Article{Outlet: *outlet, Title: *title}
 	if *published != "" {
 		t, err := time.Parse(time.RFC3339, *published)
 		if err != nil {
@@ -74,7 +77,11 @@ func runExtract(ctx context.Context, e env, args []string) error {
 	if a.Outlet == "" {
 		a.Outlet = "the outlet"
 	}
-	claims := claim.Extract(a)
+	x, err := newExtractor(*engine, claim.DefaultHedges(), nil, nil)
+	if err != nil {
+		return usagef("extract: --%v", err)
+	}
+	claims := x.Extract(a)
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

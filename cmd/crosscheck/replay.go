@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
@@ -55,6 +56,7 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "replay", usage)
 	asJSON := fs.Bool("json", false, "one conflict per line as JSON")
 	dbPath := fs.String("db", "", "keep the ledger in this store (default: a temporary one)")
+	engine := fs.String("engine", config.EngineTokens, "the extractor: tokens, or frames (over the language layer; experimental)")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -101,7 +103,11 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 
-	d := &desk.Desk{Store: store, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	x, err := newExtractor(*engine, claim.DefaultHedges(), nil, nil)
+	if err != nil {
+		return usagef("replay: --%v", err)
+	}
+	d := &desk.Desk{Store: store, Extractor: x, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	// Articles are recorded in batches, in order, one transaction each: a

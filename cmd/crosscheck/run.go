@@ -384,7 +384,7 @@ func (r *schedulerRef) do(name string, f func(*feeds.Scheduler, string) error) e
 type urlChecker struct {
 	fetcher   *feeds.Fetcher
 	desk      *desk.Desk
-	extractor *claim.Extractor
+	extractor desk.Extractor
 }
 
 func (c *urlChecker) Check(ctx context.Context, link string) (bot.CheckResult, error) {

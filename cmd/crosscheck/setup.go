@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/claim/extract"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -205,7 +208,32 @@ func sourceOf(e state.FeedEntry) feeds.Source {
 
 // claimSetup maps the configuration's claims section onto the extractor
 // and the ledger's rules. A mistake there is a usage error naming the file.
-func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
+func claimSetup(cfg *config.Config) (desk.Extractor, claim.Rules, error) {
+	var frames map[string][]byte
+	if len(cfg.Claims.Frames) > 0 {
+		frames = map[string][]byte{}
+		for _, f := range cfg.Claims.Frames {
+			p := f
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(filepath.Dir(cfg.File), p)
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, claim.Rules{}, usageError{fmt.Errorf("%s: claims.frames: %w", cfg.File, err)}
+			}
+			frames[p] = b
+		}
+	}
+	x, err := newExtractor(cfg.Claims.Engine, hedgesOf(cfg), cfg.Claims.Aliases, frames)
+	if err != nil {
+		return nil, claim.Rules{}, usageError{fmt.Errorf("%s: claims: %w", cfg.File, err)}
+	}
+	rules := claim.Rules{Tolerance: cfg.Claims.Tolerance, Window: cfg.Claims.Window}.WithDefaults()
+	return x, rules, nil
+}
+
+// hedgesOf is the configuration's hedge table.
+func hedgesOf(cfg *config.Config) claim.Hedges {
 	h := claim.DefaultHedges()
 	if a := cfg.Claims.Hedges.About; a > 0 {
 		h.AboutLow, h.AboutHigh = 1-a, 1+a
@@ -213,12 +241,19 @@ func claimSetup(cfg *config.Config) (*claim.Extractor, claim.Rules, error) {
 	if n := cfg.Claims.Hedges.Nearly; n > 0 {
 		h.NearlyLow = 1 - n
 	}
-	x, err := claim.NewExtractor(claim.Config{Hedges: h, Aliases: cfg.Claims.Aliases})
-	if err != nil {
-		return nil, claim.Rules{}, usageError{fmt.Errorf("%s: claims: %w", cfg.File, err)}
+	return h
+}
+
+// newExtractor builds the engine claims.engine (or --engine) names: the
+// token engine reads the aliases, the frames engine a desk's beat files.
+func newExtractor(engine string, h claim.Hedges, aliases map[string][]string, frames map[string][]byte) (desk.Extractor, error) {
+	switch engine {
+	case "", config.EngineTokens:
+		return claim.NewExtractor(claim.Config{Hedges: h, Aliases: aliases})
+	case config.EngineFrames:
+		return extract.New(extract.Config{Hedges: h, Frames: frames})
 	}
-	rules := claim.Rules{Tolerance: cfg.Claims.Tolerance, Window: cfg.Claims.Window}.WithDefaults()
-	return x, rules, nil
+	return nil, fmt.Errorf("engine %q: want %s or %s", engine, config.EngineTokens, config.EngineFrames)
 }
 
 // newFetcher builds the fetcher the configuration asks for; onResponse,
@@ -248,7 +283,7 @@ func fetchProxy(l config.Limits, getenv func(string) string) func(*url.URL) (*ur
 // newDesk joins the fetcher, the extractor and the store: a poll through
 // it fetches, extracts, and commits items, claims, conflicts and alerts in
 // one transaction, within the limits' items and claims a poll.
-func newDesk(store *state.Store, x *claim.Extractor, fetcher *feeds.Fetcher, l config.Limits, log *slog.Logger) *desk.Desk {
+func newDesk(store *state.Store, x desk.Extractor, fetcher *feeds.Fetcher, l config.Limits, log *slog.Logger) *desk.Desk {
 	return &desk.Desk{
 		Store:     store,
 		Extractor: x,

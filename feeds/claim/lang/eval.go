@@ -48,7 +48,7 @@ func Score(gold, sys *Doc) (Scores, error) {
 			lemma += b2i(gw.Lemma == sw.Lemma)
 			if gw.Head == sw.Head {
 				uas++
-				las += b2i(universal(gw.Rel) == universal(sw.Rel))
+				las += b2i(universalRel(gw.Rel) == universalRel(sw.Rel))
 				full += b2i(gw.Rel == sw.Rel)
 			}
 		}
@@ -61,7 +61,7 @@ func Score(gold, sys *Doc) (Scores, error) {
 		UAS: f(uas), LAS: f(las), LASFull: f(full)}, nil
 }
 
-func universal(rel string) string {
+func universalRel(rel string) string {
 	if i := strings.IndexByte(rel, ':'); i >= 0 {
 		return rel[:i]
 	}
