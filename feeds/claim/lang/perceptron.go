@@ -258,8 +258,8 @@ func readModel(r io.ByteReader) (*model, error) {
 		return bad("rows", err)
 	}
 	m := &model{classes: int(classes), mask: mask}
-	m.rows = make([]uint32, 0, nrows)
-	m.offs = make([]uint32, 1, nrows+1)
+	m.rows = make([]uint32, 0, min(nrows, 1<<16)) // a count read is not yet a promise: cap what it allocates
+	m.offs = make([]uint32, 1, min(nrows, 1<<16)+1)
 	row := uint64(0)
 	var w [4]byte
 	for i := uint64(0); i < nrows; i++ {
