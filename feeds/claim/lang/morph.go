@@ -35,7 +35,8 @@ type morphology struct {
 // lexEntry is what train says of one (lower-cased form, class).
 type lexEntry struct {
 	feats  uint32 // strs index
-	lemma  uint32 // strs index: the lemma of the lower-cased form
+	lemma  uint32 // strs index: the lemma of the form written in lower case
+	lowed  uint32 // strs index: the lemma lower-cased, for a capitalised form whose case goes
 	edit   lemmaEdit
 	casing uint8
 	cands  span // the feature sets train gave it
@@ -162,7 +163,7 @@ func (m *morphology) lemma(sc *tagScratch, wi int, form string, low []byte, c in
 	}
 	if casing == caseLower {
 		if known {
-			return m.strs[e.lemma]
+			return m.strs[e.lowed]
 		}
 		return sc.build(wi, low, int(e.edit.strip), app)
 	}
@@ -229,7 +230,7 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 	}
 	intern("")
 	feats := map[lexKeyS]map[string]int{}
-	lemmas := map[lexKeyS]map[string]int{} // lemma of lower-case forms, lower-cased lemma of others
+	lemmas := map[lexKeyS]map[string]int{} // lemmas of capitalised forms
 	lowLemmas := map[lexKeyS]map[string]int{}
 	casing := map[lexKeyS][3]int{}
 	classFeats := make([]map[string]int, len(t.classes))
@@ -259,7 +260,7 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 					key++
 				}
 				casingCounts[key][dec]++
-				bump(lemmas, k, strings.ToLower(lemma))
+				bump(lemmas, k, lemma)
 			} else {
 				bump(lowLemmas, k, lemma)
 			}
@@ -289,24 +290,35 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 		edit lemmaEdit
 	}
 	ruleCounts := map[ruleCount]int{}
+	suffixLen := map[uint64]int{}
 	for _, k := range keys {
+		// A form seen only capitalised ("Mexico") keeps its lemma's case
+		// when written in lower case ("mexico" → "Mexico"), as EWT does,
+		// unless its case goes anyway ("The" → "the").
+		cs := casingDecision(casing[k])
 		lemma := mostFrequent(lowLemmas[k])
 		if lemma == "" {
 			lemma = mostFrequent(lemmas[k])
+			if cs != caseKeep {
+				lemma = strings.ToLower(lemma)
+			}
 		}
 		lowLemma := strings.ToLower(lemma)
 		edit := editOf(k.low, lowLemma, intern)
 		m.lex[lexKey([]byte(k.low), k.class)] = lexEntry{
 			feats:  intern(mostFrequent(feats[k])),
 			lemma:  intern(lemma),
+			lowed:  intern(lowLemma),
 			edit:   edit,
-			casing: casingDecision(casing[k]),
+			casing: cs,
 			cands:  m.fm.addCands(feats[k], 1, featNum),
 		}
 		// Rules come from word types, so a frequent word counts once:
 		// they stand for the unseen words, which are mostly rare ones.
 		for n := 0; n <= min(maxLemmaSuffix, len(k.low)); n++ {
-			ruleCounts[ruleCount{ruleKey(k.class, n, []byte(k.low[len(k.low)-n:])), edit}]++
+			key := ruleKey(k.class, n, []byte(k.low[len(k.low)-n:]))
+			ruleCounts[ruleCount{key, edit}]++
+			suffixLen[key] = n
 		}
 	}
 	best := map[uint64]struct {
@@ -320,9 +332,13 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 			best[rc.key] = b
 		}
 	}
+	// A suffix rule needs two word types behind it ("Sept." alone must
+	// not teach "Capt." → "Captember"); the class's own rule needs one.
 	m.rules = make(map[uint64]lemmaEdit, len(best))
 	for k, b := range best {
-		m.rules[k] = b.edit
+		if b.n >= 2 || suffixLen[k] == 0 {
+			m.rules[k] = b.edit
+		}
 	}
 	m.maxSuffix = maxLemmaSuffix
 }

@@ -67,6 +67,7 @@ func (t *Tagger) WriteTo(w io.Writer) (int64, error) {
 		e.u64(k)
 		e.uint(uint64(x.feats))
 		e.uint(uint64(x.lemma))
+		e.uint(uint64(x.lowed))
 		e.edit(x.edit)
 		e.uint(uint64(x.casing))
 		e.span(x.cands)
@@ -158,7 +159,7 @@ func ReadTagger(r io.Reader) (*Tagger, error) {
 	m.lex = make(map[uint64]lexEntry, min(nl, 1<<16))
 	for i := 0; i < nl && d.err == nil; i++ {
 		k := d.u64()
-		m.lex[k] = lexEntry{feats: uint32(d.index(ns)), lemma: uint32(d.index(ns)), edit: d.edit(ns),
+		m.lex[k] = lexEntry{feats: uint32(d.index(ns)), lemma: uint32(d.index(ns)), lowed: uint32(d.index(ns)), edit: d.edit(ns),
 			casing: uint8(d.index(caseLower + 1)), cands: d.span(len(m.fm.cands))}
 	}
 	nr := d.count(maxTableLen)
