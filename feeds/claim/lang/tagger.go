@@ -542,6 +542,13 @@ func (t *Tagger) trainPass(tt *tagTraining, which []int, first [][]int, dev *Doc
 	return tr.Model(opt.Prune)
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func pct(a, b int) float64 {
 	if b == 0 {
 		return 0
