@@ -303,11 +303,3 @@ func argmax(scores []float32, allowed func(int) bool) int {
 	}
 	return bi
 }
-
-// b2i counts a true as one (for tallies and binary encodings).
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
