@@ -21,7 +21,9 @@ import (
 //     string), learned per word type so they model unseen words;
 //   - casing, keyed by (class, capitalisation, sentence-initial): whether a
 //     capitalised form's lemma is lower-cased ("The" → "the") or keeps its
-//     case ("Paris" → "Paris", "I" → "I").
+//     case ("Paris" → "Paris", "I" → "I");
+//   - fm, a perceptron that picks among the features train gave a form and
+//     class by context (see morphfeats.go).
 type morphology struct {
 	strs       []string // string table: features, lemmas and appended suffixes
 	lex        map[uint64]lexEntry
