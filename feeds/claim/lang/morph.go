@@ -150,6 +150,9 @@ func (m *morphology) rule(c int, low []byte) lemmaEdit {
 // returns "".
 func (m *morphology) lemma(sc *tagScratch, wi int, form string, low []byte, c int, flags uint8, e lexEntry, known bool) string {
 	app := m.strs[e.edit.app]
+	if !known && app == "" && int(e.edit.strip) >= len(low) {
+		return form // a rule for longer words ("forces" → "force") would leave nothing of ","
+	}
 	if flags&flagUpper == 0 {
 		if known {
 			return m.strs[e.lemma]
