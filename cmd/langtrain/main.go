@@ -59,7 +59,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.ud, "ud", "../shared/corpora/ud-english-ewt", "folder holding en_ewt-ud-{train,dev}.conllu")
 	fs.StringVar(&o.out, "out", "feeds/claim/lang/model", "folder to write tagger.bin.gz and parser.bin.gz to")
-	fs.Uint64Var(&o.seed, "seed", 1, "seed for shuffling and exploration; the same seed gives the same models")
+	fs.Uint64Var(&o.seed, "seed", 0, "seed of the tagger's and the parser's shuffling and exploration; the same seed gives the same models (0, the default, gives the tagger the committed model's options)")
 	fs.IntVar(&o.folds, "folds", 4, "jackknife folds for tagging train")
 	fs.IntVar(&o.tagger.Epochs, "tagger-epochs", 0, "tagger epochs (0: the tagger's default)")
 	fs.IntVar(&o.parser.Epochs, "parser-epochs", 0, "parser epochs (0: the parser's default)")
@@ -101,28 +101,36 @@ func train(o options, stderr io.Writer) error {
 		return err
 	}
 
+	// The full tagger and the jackknife folds are independent: they share
+	// one pool of -parallel workers, the full tagger first.
 	var tagger *lang.Tagger
-	if o.taggerModel != "" {
-		if tagger, err = readTagger(o.taggerModel); err != nil {
-			return err
+	fullTagger := func() error {
+		if o.taggerModel != "" {
+			t, err := readTagger(o.taggerModel)
+			if err != nil {
+				return err
+			}
+			tagger = t
+			logf("tagger: read %s", o.taggerModel)
+			return nil
 		}
-		logf("tagger: read %s", o.taggerModel)
-	} else {
 		logf("tagger: training on %d sentences", len(trainDoc.Sentences))
-		if tagger, err = lang.TrainTagger(trainDoc, devDoc, o.tagger, logf); err != nil {
+		t, err := lang.TrainTagger(trainDoc, devDoc, o.tagger, logf)
+		if err != nil {
 			return err
 		}
-		if err := writeGzip(filepath.Join(o.out, "tagger.bin.gz"), tagger); err != nil {
+		if err := writeGzip(filepath.Join(o.out, "tagger.bin.gz"), t); err != nil {
 			return err
 		}
+		tagger = t
 		logf("tagger: written")
-	}
-	if o.tagOnly {
 		return nil
 	}
-
-	logf("jackknife: %d folds, %d at a time", o.folds, o.parallel)
-	jtrain, err := jackknife(trainDoc, o, logf)
+	if o.tagOnly {
+		return fullTagger()
+	}
+	logf("jackknife: %d folds, %d taggers at a time", o.folds, o.parallel)
+	jtrain, err := jackknife(trainDoc, o, fullTagger, logf)
 	if err != nil {
 		return err
 	}
@@ -142,28 +150,35 @@ func train(o options, stderr io.Writer) error {
 
 // jackknife returns a copy of train whose tags, features and lemmas were
 // predicted: fold k (a contiguous block, so a document's sentences stay
-// together) by a tagger trained on the other folds.
-func jackknife(train *lang.Doc, o options, logf func(string, ...any)) (*lang.Doc, error) {
+// together) by a tagger trained on the other folds. first runs in the same
+// pool of workers, before the folds.
+func jackknife(train *lang.Doc, o options, first func() error, logf func(string, ...any)) (*lang.Doc, error) {
 	n := len(train.Sentences)
 	out := &lang.Doc{Text: train.Text, Sentences: make([]lang.Sentence, n)}
-	errs := make([]error, o.folds)
-	sem := make(chan struct{}, o.parallel)
-	var wg sync.WaitGroup
+	jobs := []func() error{first}
 	for k := range o.folds {
 		lo, hi := k*n/o.folds, (k+1)*n/o.folds
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		jobs = append(jobs, func() error {
 			rest := &lang.Doc{Text: train.Text}
 			rest.Sentences = append(slices.Clone(train.Sentences[:lo]), train.Sentences[hi:]...)
 			t, err := lang.TrainTagger(rest, nil, o.tagger, nil)
 			if err != nil {
-				errs[k] = fmt.Errorf("jackknife fold %d: %w", k+1, err)
-				return
+				return fmt.Errorf("jackknife fold %d: %w", k+1, err)
 			}
 			held := &lang.Doc{Text: train.Text, Sentences: train.Sentences[lo:hi]}
 			copy(out.Sentences[lo:hi], tagged(held, t).Sentences)
 			logf("jackknife: fold %d of %d tagged (sentences %d–%d)", k+1, o.folds, lo+1, hi)
+			return nil
+		})
+	}
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, o.parallel)
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		sem <- struct{}{} // in order: the full tagger starts first
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = job()
 		})
 	}
 	wg.Wait()

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -20,7 +21,9 @@ import (
 //     string), learned per word type so they model unseen words;
 //   - casing, keyed by (class, capitalisation, sentence-initial): whether a
 //     capitalised form's lemma is lower-cased ("The" → "the") or keeps its
-//     case ("Paris" → "Paris", "I" → "I").
+//     case ("Paris" → "Paris", "I" → "I");
+//   - fm, a perceptron that picks among the features train gave a form and
+//     class by context (see morphfeats.go).
 type morphology struct {
 	strs       []string // string table: features, lemmas and appended suffixes
 	lex        map[uint64]lexEntry
@@ -28,14 +31,17 @@ type morphology struct {
 	rules      map[uint64]lemmaEdit
 	casing     []uint8 // class*casingKeys + capKey*2 + first → casing
 	maxSuffix  int
+	fm         featsModel
 }
 
 // lexEntry is what train says of one (lower-cased form, class).
 type lexEntry struct {
 	feats  uint32 // strs index
-	lemma  uint32 // strs index: the lemma of the lower-cased form
+	lemma  uint32 // strs index: the lemma of the form written in lower case
+	lowed  uint32 // strs index: the lemma lower-cased, for a capitalised form whose case goes
 	edit   lemmaEdit
 	casing uint8
+	cands  span // the feature sets train gave it
 }
 
 // lemmaEdit turns a lower-cased form into a lower-cased lemma: strip bytes
@@ -103,11 +109,16 @@ func (m *morphology) annotate(sc *tagScratch, words []Word) {
 		low := sc.low[info.lo:info.hi]
 		c := sc.tags[i]
 		e, known := m.lex[lexKey(low, c)]
+		cs := e.cands
 		if known {
 			w.Feats = m.strs[e.feats]
 		} else if c < len(m.classFeats) {
 			w.Feats = m.strs[m.classFeats[c]]
 			e.edit = m.rule(c, low)
+			cs = m.fm.classCands[c]
+		}
+		if cs.n > 1 && m.fm.model != nil {
+			w.Feats = m.strs[m.fm.vals[m.fm.choose(sc, m.fm.model, words, i, c, cs)]]
 		}
 		w.Lemma = m.lemma(sc, i, w.Form, low, c, info.flags, e, known)
 	}
@@ -139,6 +150,9 @@ func (m *morphology) rule(c int, low []byte) lemmaEdit {
 // returns "".
 func (m *morphology) lemma(sc *tagScratch, wi int, form string, low []byte, c int, flags uint8, e lexEntry, known bool) string {
 	app := m.strs[e.edit.app]
+	if !known && app == "" && int(e.edit.strip) >= len(low) {
+		return form // a rule for longer words ("forces" → "force") would leave nothing of ","
+	}
 	if flags&flagUpper == 0 {
 		if known {
 			return m.strs[e.lemma]
@@ -154,7 +168,7 @@ func (m *morphology) lemma(sc *tagScratch, wi int, form string, low []byte, c in
 	}
 	if casing == caseLower {
 		if known {
-			return m.strs[e.lemma]
+			return m.strs[e.lowed]
 		}
 		return sc.build(wi, low, int(e.edit.strip), app)
 	}
@@ -201,6 +215,12 @@ func (sc *tagScratch) build(wi int, base []byte, strip int, app string) string {
 // pendingLemma is a lemma built in tagScratch.arena.
 type pendingLemma struct{ word, lo, hi int }
 
+// lexKeyS is a (lower-cased form, class) while learning.
+type lexKeyS struct {
+	low   string
+	class int
+}
+
 // learn fills the tables from train, with the tagger's classes.
 func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 	strIDs := map[string]uint32{}
@@ -214,12 +234,8 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 		return id
 	}
 	intern("")
-	type lexKeyS struct {
-		low   string
-		class int
-	}
 	feats := map[lexKeyS]map[string]int{}
-	lemmas := map[lexKeyS]map[string]int{} // lemma of lower-case forms, lower-cased lemma of others
+	lemmas := map[lexKeyS]map[string]int{} // lemmas of capitalised forms
 	lowLemmas := map[lexKeyS]map[string]int{}
 	casing := map[lexKeyS][3]int{}
 	classFeats := make([]map[string]int, len(t.classes))
@@ -249,7 +265,7 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 					key++
 				}
 				casingCounts[key][dec]++
-				bump(lemmas, k, strings.ToLower(lemma))
+				bump(lemmas, k, lemma)
 			} else {
 				bump(lowLemmas, k, lemma)
 			}
@@ -268,29 +284,46 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b lexKeyS) int { return cmp.Or(cmp.Compare(a.low, b.low), cmp.Compare(a.class, b.class)) })
+	m.learnCandidates(feats, classFeats, intern)
+	featNum := map[string]uint16{}
+	for k, v := range m.fm.vals {
+		featNum[m.strs[v]] = uint16(k)
+	}
 	m.lex = make(map[uint64]lexEntry, len(keys))
 	type ruleCount struct {
 		key  uint64
 		edit lemmaEdit
 	}
 	ruleCounts := map[ruleCount]int{}
+	suffixLen := map[uint64]int{}
 	for _, k := range keys {
+		// A form seen only capitalised ("Mexico") keeps its lemma's case
+		// when written in lower case ("mexico" → "Mexico"), as EWT does,
+		// unless its case goes anyway ("The" → "the").
+		cs := casingDecision(casing[k])
 		lemma := mostFrequent(lowLemmas[k])
 		if lemma == "" {
 			lemma = mostFrequent(lemmas[k])
+			if cs != caseKeep {
+				lemma = strings.ToLower(lemma)
+			}
 		}
 		lowLemma := strings.ToLower(lemma)
 		edit := editOf(k.low, lowLemma, intern)
 		m.lex[lexKey([]byte(k.low), k.class)] = lexEntry{
 			feats:  intern(mostFrequent(feats[k])),
 			lemma:  intern(lemma),
+			lowed:  intern(lowLemma),
 			edit:   edit,
-			casing: casingDecision(casing[k]),
+			casing: cs,
+			cands:  m.fm.addCands(feats[k], 1, featNum),
 		}
 		// Rules come from word types, so a frequent word counts once:
 		// they stand for the unseen words, which are mostly rare ones.
 		for n := 0; n <= min(maxLemmaSuffix, len(k.low)); n++ {
-			ruleCounts[ruleCount{ruleKey(k.class, n, []byte(k.low[len(k.low)-n:])), edit}]++
+			key := ruleKey(k.class, n, []byte(k.low[len(k.low)-n:]))
+			ruleCounts[ruleCount{key, edit}]++
+			suffixLen[key] = n
 		}
 	}
 	best := map[uint64]struct {
@@ -304,9 +337,13 @@ func (m *morphology) learn(train *Doc, t *Tagger, index map[tagPair]int) {
 			best[rc.key] = b
 		}
 	}
+	// A suffix rule needs two word types behind it ("Sept." alone must
+	// not teach "Capt." → "Captember"); the class's own rule needs one.
 	m.rules = make(map[uint64]lemmaEdit, len(best))
 	for k, b := range best {
-		m.rules[k] = b.edit
+		if b.n >= 2 || suffixLen[k] == 0 {
+			m.rules[k] = b.edit
+		}
 	}
 	m.maxSuffix = maxLemmaSuffix
 }
@@ -382,4 +419,39 @@ func appendLower(b []byte, s string) []byte {
 		b = utf8.AppendRune(b, unicode.ToLower(r))
 	}
 	return b
+}
+
+// learnCandidates numbers the feature sets of train in sorted order and
+// gives every class its candidates for unseen words: the sets seen with it
+// at least twice.
+func (m *morphology) learnCandidates(feats map[lexKeyS]map[string]int, classFeats []map[string]int, intern func(string) uint32) {
+	all := map[string]bool{}
+	for _, fm := range feats {
+		for f := range fm {
+			all[f] = true
+		}
+	}
+	featNum := map[string]uint16{}
+	for i, f := range slices.Sorted(maps.Keys(all)) {
+		m.fm.vals = append(m.fm.vals, intern(f))
+		featNum[f] = uint16(i)
+	}
+	m.fm.classCands = make([]span, len(classFeats))
+	for c, fc := range classFeats {
+		m.fm.classCands[c] = m.fm.addCands(fc, 2, featNum)
+	}
+}
+
+// addCands appends the feature sets of counts seen at least min times
+// (the most frequent one whatever its count) as a candidate list.
+func (fm *featsModel) addCands(counts map[string]int, min int, featNum map[string]uint16) span {
+	top := mostFrequent(counts)
+	sp := span{lo: uint32(len(fm.cands))}
+	for _, f := range slices.Sorted(maps.Keys(counts)) {
+		if counts[f] >= min || f == top {
+			fm.cands = append(fm.cands, featNum[f])
+		}
+	}
+	sp.n = uint32(len(fm.cands)) - sp.lo
+	return sp
 }

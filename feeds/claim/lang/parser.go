@@ -48,15 +48,18 @@ type ParserOptions struct {
 	// with the dynamic oracle before global training starts: early update
 	// learns slowly from nothing, and a greedy start gives it a good
 	// model to correct. Default Epochs/2.
-	Warmup  int
-	Bits    uint    // log2 of the training table's rows; default 20
-	Prune   float32 // averaged weights of at most this magnitude are dropped; default 0.5
+	Warmup int
+	Bits   uint // log2 of the training table's rows; default 20
+	// Prune drops averaged weights of at most this magnitude; default 1,
+	// which on EWT dev keeps 40% of the weights of 0.5 (7 MB gzipped, not
+	// 18) at the same scores, and parses faster.
+	Prune   float32
 	Explore float64 // after the first epoch, the probability of following the model's own transition; default 0.9
 }
 
 func (o ParserOptions) withDefaults() ParserOptions {
 	if o.Epochs <= 0 {
-		o.Epochs = 15
+		o.Epochs = 8
 	}
 	if o.Beam > 1 && o.Warmup == 0 {
 		o.Warmup = o.Epochs / 2
@@ -65,7 +68,7 @@ func (o ParserOptions) withDefaults() ParserOptions {
 		o.Bits = 20
 	}
 	if o.Prune == 0 {
-		o.Prune = 0.5
+		o.Prune = 1
 	}
 	if o.Explore == 0 {
 		o.Explore = 0.9

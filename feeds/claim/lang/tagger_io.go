@@ -50,25 +50,38 @@ func (t *Tagger) WriteTo(w io.Writer) (int64, error) {
 		e.uint(uint64(c))
 	}
 	e.uint(uint64(m.maxSuffix))
+	e.uint(uint64(len(m.fm.vals)))
+	for _, v := range m.fm.vals {
+		e.uint(uint64(v))
+	}
+	e.uint(uint64(len(m.fm.cands)))
+	for _, v := range m.fm.cands {
+		e.uint(uint64(v))
+	}
+	for _, sp := range m.fm.classCands {
+		e.span(sp)
+	}
 	e.uint(uint64(len(m.lex)))
 	for _, k := range slices.Sorted(maps.Keys(m.lex)) {
 		x := m.lex[k]
 		e.u64(k)
 		e.uint(uint64(x.feats))
 		e.uint(uint64(x.lemma))
+		e.uint(uint64(x.lowed))
 		e.edit(x.edit)
 		e.uint(uint64(x.casing))
+		e.span(x.cands)
 	}
 	e.uint(uint64(len(m.rules)))
 	for _, k := range slices.Sorted(maps.Keys(m.rules)) {
 		e.u64(k)
 		e.edit(m.rules[k])
 	}
-	passes := []*model{t.model}
-	if t.model2 != nil {
-		passes = append(passes, t.model2)
+	// The perceptrons: first pass, second pass or none, features or none.
+	models := []*model{t.model, t.model2, m.fm.model}
+	for _, pm := range models[1:] {
+		e.uint(uint64(b2i(pm != nil)))
 	}
-	e.uint(uint64(len(passes)))
 	if e.err == nil {
 		e.err = e.w.Flush()
 	}
@@ -76,8 +89,11 @@ func (t *Tagger) WriteTo(w io.Writer) (int64, error) {
 		return e.n, fmt.Errorf("lang: write tagger: %w", e.err)
 	}
 	total := e.n
-	for _, m := range passes {
-		n, err := m.WriteTo(w)
+	for _, pm := range models {
+		if pm == nil {
+			continue
+		}
+		n, err := pm.WriteTo(w)
 		total += n
 		if err != nil {
 			return total, err
@@ -127,11 +143,24 @@ func ReadTagger(r io.Reader) (*Tagger, error) {
 		m.casing[i] = uint8(d.index(caseLower + 1))
 	}
 	m.maxSuffix = d.index(maxLemmaSuffix + 1)
+	m.fm.vals = make([]uint32, d.count(1<<16))
+	for i := range m.fm.vals {
+		m.fm.vals[i] = uint32(d.index(ns))
+	}
+	m.fm.cands = make([]uint16, d.count(maxTableLen))
+	for i := range m.fm.cands {
+		m.fm.cands[i] = uint16(d.index(len(m.fm.vals)))
+	}
+	m.fm.classCands = make([]span, nc)
+	for i := range m.fm.classCands {
+		m.fm.classCands[i] = d.span(len(m.fm.cands))
+	}
 	nl := d.count(maxTableLen)
 	m.lex = make(map[uint64]lexEntry, min(nl, 1<<16))
 	for i := 0; i < nl && d.err == nil; i++ {
 		k := d.u64()
-		m.lex[k] = lexEntry{feats: uint32(d.index(ns)), lemma: uint32(d.index(ns)), edit: d.edit(ns), casing: uint8(d.index(caseLower + 1))}
+		m.lex[k] = lexEntry{feats: uint32(d.index(ns)), lemma: uint32(d.index(ns)), lowed: uint32(d.index(ns)), edit: d.edit(ns),
+			casing: uint8(d.index(caseLower + 1)), cands: d.span(len(m.fm.cands))}
 	}
 	nr := d.count(maxTableLen)
 	m.rules = make(map[uint64]lemmaEdit, min(nr, 1<<16))
@@ -139,29 +168,33 @@ func ReadTagger(r io.Reader) (*Tagger, error) {
 		k := d.u64()
 		m.rules[k] = d.edit(ns)
 	}
-	passes := d.index(3)
-	if d.err == nil && passes == 0 {
-		d.err = errors.New("no perceptron")
-	}
+	has2, hasFeats := d.index(2) == 1, d.index(2) == 1
 	if d.err != nil {
 		if errors.Is(d.err, io.EOF) {
 			d.err = io.ErrUnexpectedEOF
 		}
 		return nil, fmt.Errorf("lang: read tagger: %w", d.err)
 	}
-	for p := range passes {
-		m, err := readModel(br)
+	var err error
+	read := func(classes int) *model {
 		if err != nil {
-			return nil, err
+			return nil
 		}
-		if m.classes != nc {
-			return nil, fmt.Errorf("lang: read tagger: perceptron has %d classes, tagger %d", m.classes, nc)
+		var pm *model
+		if pm, err = readModel(br); err == nil && pm.classes != classes {
+			err = fmt.Errorf("lang: read tagger: perceptron has %d classes, want %d", pm.classes, classes)
 		}
-		if p == 0 {
-			t.model = m
-		} else {
-			t.model2 = m
-		}
+		return pm
+	}
+	t.model = read(nc)
+	if has2 {
+		t.model2 = read(nc)
+	}
+	if hasFeats {
+		m.fm.model = read(len(m.fm.vals))
+	}
+	if err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -197,6 +230,11 @@ func (e *encoder) str(s string) {
 		e.n += int64(k)
 		e.err = err
 	}
+}
+
+func (e *encoder) span(s span) {
+	e.uint(uint64(s.lo))
+	e.uint(uint64(s.n))
 }
 
 func (e *encoder) edit(x lemmaEdit) {
@@ -249,6 +287,13 @@ func (d *decoder) str() string {
 	b := make([]byte, n)
 	_, d.err = io.ReadFull(d.r, b)
 	return string(b)
+}
+
+// span reads a span of a list of n.
+func (d *decoder) span(n int) span {
+	lo := d.index(n + 1)
+	k := d.index(n - lo + 1)
+	return span{uint32(lo), uint32(k)}
 }
 
 func (d *decoder) edit(ns int) lemmaEdit {

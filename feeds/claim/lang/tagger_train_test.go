@@ -38,13 +38,6 @@ func scoreTagger(tg *Tagger, gold *Doc) tagScores {
 	return tagScores{p(upos), p(xpos), p(feats), p(all), p(lemma), n}
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func readCorpus(t testing.TB, rel string) *Doc {
 	t.Helper()
 	f, err := os.Open(corpus(t, rel))
