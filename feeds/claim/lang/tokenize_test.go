@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -311,5 +312,30 @@ func TestTokenizeCoNLLURoundTrip(t *testing.T) {
 	}
 	if got, want := render(back), render(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("after a CoNLL-U round trip:\ngot  %q\nwant %q", got, want)
+	}
+}
+
+func TestTokenizeOffsets(t *testing.T) {
+	text := "Ali-Zaman didn’t see 8 000 troops.\n\nThen?"
+	doc := Tokenize(text)
+	checkDoc(t, doc)
+	type span struct {
+		form       string
+		start, end int
+	}
+	var got []span
+	for _, s := range doc.Sentences {
+		got = append(got, span{"<s>", s.Start, s.End})
+		for _, w := range s.Words {
+			got = append(got, span{w.Form, w.Start, w.End})
+		}
+	}
+	want := []span{
+		{"<s>", 0, 36}, {"Ali", 0, 3}, {"-", 3, 4}, {"Zaman", 4, 9}, {"did", 10, 13}, {"n’t", 13, 18},
+		{"see", 19, 22}, {"8 000", 23, 28}, {"troops", 29, 35}, {".", 35, 36},
+		{"<s>", 38, 43}, {"Then", 38, 42}, {"?", 42, 43},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("word spans (sentences as <s>):\ngot  %v\nwant %v", got, want)
 	}
 }
