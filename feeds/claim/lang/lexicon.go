@@ -21,6 +21,7 @@ const (
 	abbrTitle             // before a name or number, never ends one ("Mr.", "Feb.")
 	abbrNum               // keeps its stop only before a number ("No. 10")
 	abbrInitial           // one capital letter: a name's initial, or "Plan B." at the end
+	abbrTime              // a time of day ("a.m."): ends one before a capital that is no date word
 )
 
 // abbrEntry is one line of data/abbreviations.txt.
@@ -37,6 +38,7 @@ type lexicon struct {
 	clitics      []string             // "n't", "'s", … with a straight apostrophe
 	prefixes     map[string]bool      // hyphen prefixes that stay joined
 	starters     map[string]bool      // capitalised sentence openers
+	dateWords    map[string]bool      // capitalised words that go on after a time of day
 	emoticons    []string             // longest first
 	tlds         map[string]bool
 	numSuffixes  map[string]bool // letters that stay on a number ("9th")
@@ -54,9 +56,10 @@ func loadLexicon() *lexicon {
 		contractions: map[string][]int{},
 		prefixes:     map[string]bool{},
 		starters:     map[string]bool{},
+		dateWords:    map[string]bool{},
 		tlds:         map[string]bool{},
 	}
-	classes := map[string]abbrClass{"abbr": abbrPlain, "title": abbrTitle, "num": abbrNum}
+	classes := map[string]abbrClass{"abbr": abbrPlain, "title": abbrTitle, "num": abbrNum, "time": abbrTime}
 	for _, f := range dataLines("abbreviations.txt") {
 		c, ok := classes[f[len(f)-1]]
 		if len(f) != 2 || !ok {
@@ -87,6 +90,9 @@ func loadLexicon() *lexicon {
 	}
 	for _, f := range dataLines("sentence_starters.txt") {
 		lx.starters[f[0]] = true
+	}
+	for _, f := range dataLines("date_words.txt") {
+		lx.dateWords[f[0]] = true
 	}
 	for _, f := range dataLines("emoticons.txt") {
 		lx.emoticons = append(lx.emoticons, f[0])

@@ -240,7 +240,11 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 		if isDigit(w[0]) || longestRun(w) > 3 {
 			return abbrNone // a number, a domain or a dotted name before its stop
 		}
-		return abbrPlain // U.S., a.m., Ph.D.
+		var buf [16]byte
+		if ent, ok := l.lx.abbrevs[string(lowerKey(&buf, w))]; ok {
+			return ent.class // a.m.
+		}
+		return abbrPlain // U.S., Ph.D.
 	case utf8.RuneCountInString(w) == 1 && unicode.IsUpper(first):
 		return abbrInitial // "J. Smith", "N. Korea"
 	case len(w) > 8 || allUpper(w):

@@ -88,7 +88,7 @@ func (b *builder) split() {
 // returns the sentence's new length.
 func (b *builder) splitFinalStop(z int) int {
 	t := &b.toks[z-1]
-	if t.kind != kWord || (t.abbr != abbrPlain && t.abbr != abbrInitial) || t.cuts[0] != 0 || t.end-t.start < 2 {
+	if t.kind != kWord || (t.abbr != abbrPlain && t.abbr != abbrInitial && t.abbr != abbrTime) || t.cuts[0] != 0 || t.end-t.start < 2 {
 		return z
 	}
 	t.end--
@@ -211,6 +211,8 @@ func (b *builder) endsSentence(i int) bool {
 			return b.lx.starters[b.text[nt.start:nt.end]] || b.lx.starters[b.firstWord(nt)]
 		case abbrInitial: // "J. A. Smith" goes on, "Plan B. The" does not
 			return nt.end-nt.start > 1 && b.lx.starters[b.firstWord(nt)]
+		case abbrTime: // "9 a.m. Monday" goes on, "9 a.m. Officials said" does not
+			return b.upperWord(nt) && !b.lx.dateWords[b.text[nt.start:nt.end]]
 		}
 	}
 	return false
