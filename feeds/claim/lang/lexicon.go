@@ -24,6 +24,12 @@ const (
 	abbrTime              // a time of day ("a.m."): ends one before a capital that is no date word
 )
 
+// mayEnd reports whether an abbreviation of the class can end a sentence
+// (and then gives its stop back as a token, as EWT writes "etc" + ".").
+func (c abbrClass) mayEnd() bool {
+	return c == abbrPlain || c == abbrInitial || c == abbrTime
+}
+
 // abbrEntry is one line of data/abbreviations.txt.
 type abbrEntry struct {
 	class   abbrClass

@@ -57,8 +57,7 @@ const lookahead = 4
 func (b *builder) split() {
 	words := 0
 	line := 0 // byte offset of the start of the line the previous token is on
-	for i := 0; b.fill(i + 1); i++ {
-		b.fill(i + lookahead)
+	for i := 0; b.fill(i+lookahead) || i < len(b.toks); i++ {
 		if i > 0 && b.boundary(line, i) {
 			b.emitDrop(b.splitFinalStop(i))
 			i, words = 0, 0
@@ -88,7 +87,7 @@ func (b *builder) split() {
 // returns the sentence's new length.
 func (b *builder) splitFinalStop(z int) int {
 	t := &b.toks[z-1]
-	if t.kind != kWord || (t.abbr != abbrPlain && t.abbr != abbrInitial && t.abbr != abbrTime) || t.cuts[0] != 0 || t.end-t.start < 2 {
+	if t.kind != kWord || !t.abbr.mayEnd() || t.cuts[0] != 0 || t.end-t.start < 2 {
 		return z
 	}
 	t.end--
@@ -182,18 +181,7 @@ func (b *builder) endsSentence(i int) bool {
 	nt := &b.toks[m]
 	switch fin.kind {
 	case kPeriod:
-		if k == 1 && b.toks[0].kind == kNumber && b.toks[0].nl > 0 {
-			return false // "2. Second item": a numbered list item goes on
-		}
-		if !nt.space && m == i && b.lowerWord(nt) {
-			return false // "alt.animals": a name with a stop inside
-		}
-		if k > 0 && b.lowerWord(&b.toks[k-1]) && b.toks[k-1].end-b.toks[k-1].start == 1 {
-			// "4 p. m. ET": a spaced-out abbreviation ends a sentence only
-			// before a usual opener, as abbreviations do.
-			return nt.kind == kWord && b.lx.starters[b.firstWord(nt)]
-		}
-		return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
+		return b.stopEnds(k, m == i, nt)
 	case kQuestion:
 		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
 			return false
@@ -203,19 +191,44 @@ func (b *builder) endsSentence(i int) bool {
 	case kEllipsis:
 		return b.upperWord(nt)
 	case kWord:
-		if nt.kind != kWord {
-			return false
-		}
-		switch fin.abbr {
-		case abbrPlain:
-			return b.lx.starters[b.text[nt.start:nt.end]] || b.lx.starters[b.firstWord(nt)]
-		case abbrInitial: // "J. A. Smith" goes on, "Plan B. The" does not
-			return nt.end-nt.start > 1 && b.lx.starters[b.firstWord(nt)]
-		case abbrTime: // "9 a.m. Monday" goes on, "9 a.m. Officials said" does not
-			return b.upperWord(nt) && !b.lx.dateWords[b.text[nt.start:nt.end]]
-		}
+		return nt.kind == kWord && b.abbrevEnds(fin.abbr, nt)
 	}
 	return false
+}
+
+// stopEnds reports whether the full stop toks[k] ends the sentence before
+// nt; direct says nt follows it with no opening quote between.
+func (b *builder) stopEnds(k int, direct bool, nt *lexTok) bool {
+	switch {
+	case k == 1 && b.toks[0].kind == kNumber && b.toks[0].nl > 0:
+		return false // "2. Second item": a numbered list item goes on
+	case direct && !nt.space && b.lowerWord(nt):
+		return false // "alt.animals": a name with a stop inside
+	case k > 0 && b.lowerWord(&b.toks[k-1]) && b.toks[k-1].end-b.toks[k-1].start == 1:
+		// "4 p. m. ET": a spaced-out abbreviation ends a sentence only
+		// before a usual opener, as abbreviations do.
+		return b.opens(nt)
+	}
+	return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
+}
+
+// abbrevEnds reports whether an abbreviation of class c, which kept its
+// stop, ends the sentence before the word nt.
+func (b *builder) abbrevEnds(c abbrClass, nt *lexTok) bool {
+	switch c {
+	case abbrPlain:
+		return b.opens(nt)
+	case abbrInitial: // "J. A. Smith" goes on, "Plan B. The" does not
+		return nt.end-nt.start > 1 && b.opens(nt)
+	case abbrTime: // "9 a.m. Monday" goes on, "9 a.m. Officials said" does not
+		return b.upperWord(nt) && !b.lx.dateWords[b.text[nt.start:nt.end]]
+	}
+	return false // titles and numbers' abbreviations go on
+}
+
+// opens reports whether the word nt usually opens a sentence ("The", "It's").
+func (b *builder) opens(nt *lexTok) bool {
+	return nt.kind == kWord && b.lx.starters[b.firstWord(nt)]
 }
 
 // trails reports whether token i belongs after the final mark of the
