@@ -71,6 +71,7 @@ func BenchmarkTokenize(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			tokens := 0
+			cpu := processCPU()
 			for b.Loop() {
 				doc := Tokenize(text)
 				tokens = 0
@@ -78,7 +79,11 @@ func BenchmarkTokenize(b *testing.B) {
 					tokens += len(s.Tokens)
 				}
 			}
+			cpu = processCPU() - cpu
 			b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+			if cpu > 0 { // throughput per CPU second: what the machine's load does not change
+				b.ReportMetric(float64(len(text))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
+			}
 		})
 	}
 }
