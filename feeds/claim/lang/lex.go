@@ -507,14 +507,19 @@ func decode(text string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(text[i:])
 }
 
-// isAlnum reports whether r can be part of a word: a letter, digit, mark or
-// underscore ("Analysis_0712").
+// isAlnum reports whether r can be part of a word: a letter, digit, mark,
+// underscore ("Analysis_0712") or invisible joiner.
 func isAlnum(r rune) bool {
 	if r < utf8.RuneSelf {
 		return asciiWord[r]
 	}
-	if r == utf8.RuneError {
+	switch r {
+	case utf8.RuneError:
 		return false
+	case 0xad, 0x200c, 0x200d:
+		// A soft hyphen (left in text taken from HTML) or a zero-width
+		// (non-)joiner sits inside a word and must not cut it.
+		return true
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
 }
