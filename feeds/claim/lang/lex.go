@@ -11,6 +11,9 @@ import (
 // sees, is unbounded.
 const maxTokenBytes = 1024
 
+// maxURLBytes caps a URL, which may rightly be longer than a word.
+const maxURLBytes = 4 * maxTokenBytes
+
 // maxConnectors caps the inner marks (stops, hyphens, apostrophes, …) one
 // word span is analysed over at once, so the look-ahead that decides each
 // mark stays bounded on input like "a-a-a-a-…".
@@ -91,8 +94,8 @@ func (l *lexer) fill(n int) bool {
 			continue
 		}
 		if k := spaceAt(text, l.pos); k > 0 {
-			if n := newlines(text, l.pos); n > 0 {
-				l.nl += n
+			if breaks := newlines(text, l.pos); breaks > 0 {
+				l.nl += breaks
 				if l.nl >= 2 {
 					l.dq, l.sq = false, 0 // quotes never run over a paragraph
 				}
@@ -260,8 +263,8 @@ func (l *lexer) special(p, j int, hasAt bool) int {
 // punctuation that ends the sentence or closes a bracket around it.
 func trimURL(s string) int {
 	n := len(s)
-	if n > maxTokenBytes*4 {
-		n = maxTokenBytes * 4
+	if n > maxURLBytes {
+		n = maxURLBytes
 	}
 	// A closing bracket is the URL's own only if it opened one inside it
 	// (en.wikipedia.org/wiki/Mercury_(planet)).
@@ -552,13 +555,13 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// capEnd limits a token starting at p to maxTokenBytes, cutting at a rune
+// capEnd limits a URL starting at p to maxURLBytes, cutting at a rune
 // boundary.
 func capEnd(text string, p, end int) int {
-	if end-p <= maxTokenBytes*4 {
+	if end-p <= maxURLBytes {
 		return end
 	}
-	end = p + maxTokenBytes*4
+	end = p + maxURLBytes
 	for end > p && !utf8.RuneStart(text[end]) {
 		end--
 	}

@@ -280,8 +280,8 @@ func TestTokenizeOddInput(t *testing.T) {
 			checkDoc(t, doc)
 			for _, s := range doc.Sentences {
 				for _, tk := range s.Tokens {
-					if len(tk.Form) > maxTokenBytes*4 {
-						t.Errorf("token of %d bytes; want at most %d", len(tk.Form), maxTokenBytes*4)
+					if len(tk.Form) > maxURLBytes {
+						t.Errorf("token of %d bytes; want at most %d", len(tk.Form), maxURLBytes)
 					}
 				}
 			}
