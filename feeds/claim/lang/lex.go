@@ -217,42 +217,58 @@ func (l *lexer) item(p int) int {
 // URL, e-mail address, @handle, #hashtag or emoticon. It returns p when
 // there is none at p.
 func (l *lexer) special(p, j int, hasAt bool) int {
-	text := l.text
-	s := text[p:j]
-	if c := s[0] | 0x20; (c == 'h' || c == 'f' || c == 'w' || c == 'm') && (hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "ftp://") ||
-		hasPrefixFold(s, "www.") || hasPrefixFold(s, "mailto:")) {
-		end := p + trimURL(s)
-		if end-p > len("www.") {
-			l.emit(p, capEnd(text, p, end), kURL)
-			return capEnd(text, p, end)
+	end, kind := l.urlEnd(p, j), kURL
+	switch c := l.text[p]; {
+	case end > p:
+	case c == '@' || c == '#':
+		end = handleEnd(l.text, p, j)
+	case isWordByte(c):
+		if hasAt {
+			end = emailEnd(l.text, p, j)
 		}
+	default:
+		end, kind = l.emoticonEnd(p, j), kEmoticon
+	}
+	if end > p {
+		l.emit(p, end, kind)
+	}
+	return end
+}
+
+// urlEnd returns the end of a URL starting at p, or p.
+func (l *lexer) urlEnd(p, j int) int {
+	s := l.text[p:j]
+	if c := s[0] | 0x20; c != 'h' && c != 'f' && c != 'w' && c != 'm' {
+		return p // the common case, decided on one byte
+	}
+	if !hasPrefixFold(s, "http://") && !hasPrefixFold(s, "https://") && !hasPrefixFold(s, "ftp://") &&
+		!hasPrefixFold(s, "www.") && !hasPrefixFold(s, "mailto:") {
 		return p
 	}
-	c := text[p]
-	if (c == '@' || c == '#') && p+1 < j && isWordByte(text[p+1]) {
-		q := p + 1
-		for q < j && q-p < maxTokenBytes && isWordByte(text[q]) {
-			q++
-		}
-		if c == '#' && isDigit(text[p+1]) {
-			return p // "#1" is a number sign and a number
-		}
-		l.emit(p, q, kURL)
-		return q
-	}
-	if isWordByte(c) {
-		if !hasAt {
-			return p
-		}
-		if q := emailEnd(text, p, j); q > p {
-			l.emit(p, q, kURL)
-			return q
-		}
+	end := p + trimURL(s)
+	if end-p <= len("www.") {
 		return p
 	}
+	return capEnd(l.text, p, end)
+}
+
+// handleEnd returns the end of an @handle or #hashtag starting at p, or p.
+func handleEnd(text string, p, j int) int {
+	if p+1 >= j || !isWordByte(text[p+1]) || text[p] == '#' && isDigit(text[p+1]) {
+		return p // "#1" is a number sign and a number
+	}
+	q := p + 1
+	for q < j && q-p < maxTokenBytes && isWordByte(text[q]) {
+		q++
+	}
+	return q
+}
+
+// emoticonEnd returns the end of an emoticon starting at p, or p.
+func (l *lexer) emoticonEnd(p, j int) int {
+	s := l.text[p:j]
 	for _, e := range l.lx.emoticons {
-		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isAlnumAt(text, p+len(e))) {
-			l.emit(p, p+len(e), kEmoticon)
+		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isAlnumAt(l.text, p+len(e))) {
 			return p + len(e)
 		}
 	}
