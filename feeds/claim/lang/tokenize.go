@@ -59,7 +59,7 @@ func (b *builder) split() {
 	line := 0 // byte offset of the start of the line the previous token is on
 	for i := 0; b.fill(i+lookahead) || i < len(b.toks); i++ {
 		if i > 0 && b.boundary(line, i) {
-			b.emitDrop(b.splitFinalStop(i))
+			b.emitDrop(b.splitFinalStop(i, words))
 			i, words = 0, 0
 		}
 		t := &b.toks[i]
@@ -78,16 +78,17 @@ func (b *builder) split() {
 		words += b.toks[i].words()
 	}
 	if len(b.toks) > 0 {
-		b.emitDrop(b.splitFinalStop(len(b.toks)))
+		b.emitDrop(b.splitFinalStop(len(b.toks), words))
 	}
 }
 
-// splitFinalStop gives an abbreviation that ends the sentence toks[:z] its
-// stop back as a token of its own, as EWT writes it ("etc" + "."), and
-// returns the sentence's new length.
-func (b *builder) splitFinalStop(z int) int {
+// splitFinalStop gives an abbreviation that ends the sentence toks[:z], of
+// so many words, its stop back as a token of its own, as EWT writes it
+// ("etc" + "."), unless that would take it past MaxWords. It returns the
+// sentence's new length.
+func (b *builder) splitFinalStop(z, words int) int {
 	t := &b.toks[z-1]
-	if t.kind != kWord || !t.abbr.mayEnd() || t.cuts[0] != 0 || t.end-t.start < 2 {
+	if t.kind != kWord || !t.abbr.mayEnd() || t.cuts[0] != 0 || t.end-t.start < 2 || words >= MaxWords {
 		return z
 	}
 	t.end--
