@@ -87,3 +87,35 @@ func BenchmarkTokenize(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDocFloor measures what Tokenize cannot go below on 1 MB of
+// prose: allocating and filling as many Words and Tokens as it returns
+// there, with no tokenizing at all. Both types are large and hold strings,
+// so the memory and garbage collection they cost set Tokenize's pace.
+func BenchmarkDocFloor(b *testing.B) {
+	text := benchText(b, 1<<20, true)
+	nw, nt := 0, 0
+	for _, s := range Tokenize(text).Sentences {
+		nw += len(s.Words)
+		nt += len(s.Tokens)
+	}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var words []Word
+		var tokens []Token
+		for i := range nw {
+			if len(words) == cap(words) {
+				words = make([]Word, 0, 8192)
+			}
+			words = append(words, Word{Form: text[i : i+3], Start: i, End: i + 3, MWT: -1, Head: -1})
+		}
+		for i := range nt {
+			if len(tokens) == cap(tokens) {
+				tokens = make([]Token, 0, 8192)
+			}
+			tokens = append(tokens, Token{Form: text[i : i+3], Start: i, End: i + 3, First: i, Last: i})
+		}
+	}
+	b.ReportMetric(float64(nw+nt), "words+tokens/op")
+}
