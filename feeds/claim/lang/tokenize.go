@@ -182,6 +182,9 @@ func (b *builder) endsSentence(i int) bool {
 	nt := &b.toks[m]
 	switch fin.kind {
 	case kPeriod:
+		if k < i-1 && b.lowerWord(nt) {
+			return false // `"We will go." he said`: the quote goes on
+		}
 		return b.stopEnds(k, m == i, nt)
 	case kQuestion:
 		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
