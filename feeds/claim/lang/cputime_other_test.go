@@ -4,5 +4,5 @@ package lang
 
 import "time"
 
-// processCPU is not measured here; benchmarks then report wall time only.
-func processCPU() time.Duration { return 0 }
+// processCPUTime is not measured here; benchmarks then report wall time only.
+func processCPUTime() time.Duration { return 0 }

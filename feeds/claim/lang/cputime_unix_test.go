@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// processCPU returns the CPU time this process has used, user and system,
+// processCPUTime returns the CPU time this process has used, user and system,
 // garbage collector included. On a shared machine it measures the work a
 // benchmark does where wall time measures the machine's load.
-func processCPU() time.Duration {
+func processCPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

@@ -29,17 +29,17 @@ const wrappedLine = 60
 // Words have no tags and Head -1. The cost is linear in len(text), whatever
 // it holds.
 func Tokenize(text string) *Doc {
-	lx := theLexicon()
-	b := &builder{text: text, lx: lx, lex: newLexer(text, lx)}
+	lx := tokLexiconOnce()
+	b := &sentenceBuilder{text: text, lx: lx, lex: newLexer(text, lx)}
 	b.doc = &Doc{Text: text, Sentences: make([]Sentence, 0, len(text)/120+1)}
 	b.split()
 	return b.doc
 }
 
-// builder groups the lexer's tokens into sentences.
-type builder struct {
+// sentenceBuilder groups the lexer's tokens into sentences.
+type sentenceBuilder struct {
 	text   string
-	lx     *lexicon
+	lx     *tokLexicon
 	lex    *lexer
 	toks   []lexTok // the lexer's queue: the sentence being built and a look-ahead
 	doc    *Doc
@@ -47,17 +47,17 @@ type builder struct {
 	tokens []Token // arena the sentences' Tokens are cut from
 }
 
-// lookahead is how many tokens past the current one a boundary decision
+// splitLookahead is how many tokens past the current one a boundary decision
 // may look at (past opening quotes, to the next word).
-const lookahead = 4
+const splitLookahead = 4
 
 // split walks the tokens once, ending a sentence where boundary says so and
 // cutting one that would pass MaxWords. The sentence being built always
 // starts at token 0 of the queue: emitted tokens are dropped.
-func (b *builder) split() {
+func (b *sentenceBuilder) split() {
 	words := 0
 	line := 0 // byte offset of the start of the line the previous token is on
-	for i := 0; b.fill(i+lookahead) || i < len(b.toks); i++ {
+	for i := 0; b.fill(i+splitLookahead) || i < len(b.toks); i++ {
 		if i > 0 && b.boundary(line, i) {
 			b.emitDrop(b.splitFinalStop(i, words))
 			i, words = 0, 0
@@ -86,7 +86,7 @@ func (b *builder) split() {
 // so many words, its stop back as a token of its own, as EWT writes it
 // ("etc" + "."), unless that would take it past MaxWords. It returns the
 // sentence's new length.
-func (b *builder) splitFinalStop(z, words int) int {
+func (b *sentenceBuilder) splitFinalStop(z, words int) int {
 	t := &b.toks[z-1]
 	if t.kind != kWord || !t.abbr.mayEnd() || t.cuts[0] != 0 || t.end-t.start < 2 || words >= MaxWords {
 		return z
@@ -102,14 +102,14 @@ func (b *builder) splitFinalStop(z, words int) int {
 }
 
 // fill has the lexer queue n tokens if the text holds them.
-func (b *builder) fill(n int) bool {
+func (b *sentenceBuilder) fill(n int) bool {
 	ok := b.lex.fill(n)
 	b.toks = b.lex.toks
 	return ok
 }
 
 // emitDrop emits the sentence toks[:z] and drops its tokens.
-func (b *builder) emitDrop(z int) {
+func (b *sentenceBuilder) emitDrop(z int) {
 	b.emit(0, z)
 	b.lex.drop(z)
 	b.toks = b.lex.toks
@@ -118,7 +118,7 @@ func (b *builder) emitDrop(z int) {
 // cutPoint returns where to cut the sentence toks[:i] that token i would
 // take past MaxWords: after the last comma or semicolon within cutWindow
 // words of the limit, else before token i.
-func (b *builder) cutPoint(i int) int {
+func (b *sentenceBuilder) cutPoint(i int) int {
 	cut, words := i, 0
 	for k := 0; k < i; k++ {
 		words += b.toks[k].words()
@@ -131,7 +131,7 @@ func (b *builder) cutPoint(i int) int {
 
 // boundary reports whether the sentence toks[:i] ends before token i. line
 // is where the line token i-1 is on begins.
-func (b *builder) boundary(line, i int) bool {
+func (b *sentenceBuilder) boundary(line, i int) bool {
 	next := &b.toks[i]
 	switch {
 	case next.nl >= 2: // a blank line: a paragraph ends
@@ -149,7 +149,7 @@ func (b *builder) boundary(line, i int) bool {
 // numberedItem reports whether token i starts a numbered list item: a
 // number at the start of a line, then a stop or bracket and a space ("2. ",
 // "3) ").
-func (b *builder) numberedItem(i int) bool {
+func (b *sentenceBuilder) numberedItem(i int) bool {
 	t := &b.toks[i]
 	if t.nl == 0 || t.kind != kNumber || i+2 >= len(b.toks) {
 		return false
@@ -162,7 +162,7 @@ func (b *builder) numberedItem(i int) bool {
 // sentence: a stop, question or exclamation mark or ellipsis, with the
 // closing quotes and brackets after it, and a next word that can start a
 // sentence.
-func (b *builder) endsSentence(i int) bool {
+func (b *sentenceBuilder) endsSentence(i int) bool {
 	if b.trails(i) {
 		return false // the sentence takes its closing quote or bracket first
 	}
@@ -202,7 +202,7 @@ func (b *builder) endsSentence(i int) bool {
 
 // stopEnds reports whether the full stop toks[k] ends the sentence before
 // nt; direct says nt follows it with no opening quote between.
-func (b *builder) stopEnds(k int, direct bool, nt *lexTok) bool {
+func (b *sentenceBuilder) stopEnds(k int, direct bool, nt *lexTok) bool {
 	switch {
 	case k == 1 && b.toks[0].kind == kNumber && b.toks[0].nl > 0:
 		return false // "2. Second item": a numbered list item goes on
@@ -218,7 +218,7 @@ func (b *builder) stopEnds(k int, direct bool, nt *lexTok) bool {
 
 // abbrevEnds reports whether an abbreviation of class c, which kept its
 // stop, ends the sentence before the word nt.
-func (b *builder) abbrevEnds(c abbrClass, nt *lexTok) bool {
+func (b *sentenceBuilder) abbrevEnds(c abbrClass, nt *lexTok) bool {
 	switch c {
 	case abbrPlain:
 		return b.opens(nt)
@@ -231,14 +231,14 @@ func (b *builder) abbrevEnds(c abbrClass, nt *lexTok) bool {
 }
 
 // opens reports whether the word nt usually opens a sentence ("The", "It's").
-func (b *builder) opens(nt *lexTok) bool {
+func (b *sentenceBuilder) opens(nt *lexTok) bool {
 	return nt.kind == kWord && b.lx.starters[b.firstWord(nt)]
 }
 
 // trails reports whether token i belongs after the final mark of the
 // sentence before it: a closing quote or bracket written against it, or an
 // emoticon ("Great day! :)").
-func (b *builder) trails(i int) bool {
+func (b *sentenceBuilder) trails(i int) bool {
 	t := &b.toks[i]
 	return t.kind == kClose && !t.space || t.kind == kEmoticon && t.nl == 0
 }
@@ -246,7 +246,7 @@ func (b *builder) trails(i int) bool {
 // headlineEnds reports whether the line break before token i ends a
 // sentence that has no stop: a headline, a dateline or a list item on a
 // line of its own. Prose wrapped at a fixed width does not end there.
-func (b *builder) headlineEnds(line, i int) bool {
+func (b *sentenceBuilder) headlineEnds(line, i int) bool {
 	prev, next := &b.toks[i-1], &b.toks[i]
 	switch {
 	case b.toks[0].start < line: // the sentence already runs over lines: wrapped prose
@@ -262,14 +262,14 @@ func (b *builder) headlineEnds(line, i int) bool {
 }
 
 // firstWord returns the first syntactic word of a token ("It" of "It's").
-func (b *builder) firstWord(t *lexTok) string {
+func (b *sentenceBuilder) firstWord(t *lexTok) string {
 	if t.cuts[0] != 0 {
 		return b.text[t.start : t.start+int(t.cuts[0])]
 	}
 	return b.text[t.start:t.end]
 }
 
-func (b *builder) lowerWord(t *lexTok) bool {
+func (b *sentenceBuilder) lowerWord(t *lexTok) bool {
 	if t.kind != kWord {
 		return false
 	}
@@ -277,7 +277,7 @@ func (b *builder) lowerWord(t *lexTok) bool {
 	return unicode.IsLower(r)
 }
 
-func (b *builder) upperWord(t *lexTok) bool {
+func (b *sentenceBuilder) upperWord(t *lexTok) bool {
 	if t.kind != kWord && t.kind != kNumber {
 		return false
 	}
@@ -288,20 +288,20 @@ func (b *builder) upperWord(t *lexTok) bool {
 // emit appends the sentence made of toks[a:z]. Its Words and Tokens are cut
 // from shared arenas, with their capacity capped so an append by a caller
 // copies rather than overwriting the next sentence.
-func (b *builder) emit(a, z int) {
+func (b *sentenceBuilder) emit(a, z int) {
 	nw := 0
 	for k := a; k < z; k++ {
 		nw += b.toks[k].words()
 	}
 	left := (len(b.text)-b.toks[a].start)/5 + z - a // tokens still to come, about
-	words := grab(&b.words, nw, left+left/8)
-	tokens := grab(&b.tokens, z-a, left)
+	words := arenaCut(&b.words, nw, left+left/8)
+	tokens := arenaCut(&b.tokens, z-a, left)
 	text := b.text
 	wi := 0
 	for k := a; k < z; k++ {
 		t := &b.toks[k]
 		ti := k - a
-		space := t.end < len(text) && spaceAt(text, t.end) > 0
+		space := t.end < len(text) && spaceLenAt(text, t.end) > 0
 		first, mwt := wi, -1
 		if t.cuts[0] != 0 {
 			mwt = ti
@@ -312,11 +312,11 @@ func (b *builder) emit(a, z int) {
 				break
 			}
 			pe := t.start + int(c)
-			setWord(&words[wi], text, ps, pe, mwt, false)
+			fillWord(&words[wi], text, ps, pe, mwt, false)
 			wi++
 			ps = pe
 		}
-		setWord(&words[wi], text, ps, t.end, mwt, space)
+		fillWord(&words[wi], text, ps, t.end, mwt, space)
 		wi++
 		tk := &tokens[ti]
 		tk.Form, tk.Start, tk.End, tk.First, tk.Last, tk.SpaceAfter = text[t.start:t.end], t.start, t.end, first, wi-1, space
@@ -326,16 +326,16 @@ func (b *builder) emit(a, z int) {
 	})
 }
 
-// setWord fills a zeroed arena word field by field: assigning a whole Word
+// fillWord fills a zeroed arena word field by field: assigning a whole Word
 // would also write its empty tag strings, each a pointer the garbage
 // collector's write barrier must see.
-func setWord(w *Word, text string, start, end, mwt int, space bool) {
+func fillWord(w *Word, text string, start, end, mwt int, space bool) {
 	w.Form, w.Start, w.End, w.MWT, w.SpaceAfter, w.Head = text[start:end], start, end, mwt, space, -1
 }
 
-// grab cuts n elements from the arena, starting a new block (sized for
+// arenaCut cuts n elements from the arena, starting a new block (sized for
 // about want more) when it is full. Blocks are never shared between texts.
-func grab[T any](arena *[]T, n, want int) []T {
+func arenaCut[T any](arena *[]T, n, want int) []T {
 	const maxBlock = 8192
 	if cap(*arena)-len(*arena) < n {
 		size := min(max(want, n), maxBlock)

@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// render writes a document the way a linguist checks one: one string per
+// renderTokens writes a document the way a linguist checks one: one string per
 // sentence, words separated by " | ", the words of a multiword token joined
 // by "+" ("do+n't").
-func render(doc *Doc) []string {
+func renderTokens(doc *Doc) []string {
 	var out []string
 	for _, s := range doc.Sentences {
 		var parts []string
@@ -32,11 +32,11 @@ func render(doc *Doc) []string {
 	return out
 }
 
-// checkDoc asserts what every tokenization must hold, whatever the text:
+// checkTokenized asserts what every tokenization must hold, whatever the text:
 // spans increase and lie inside the text, every word and token is its span
 // of the text (a multiword token's words are plain cuts of it), tokens
 // cover their words, and no sentence is longer than MaxWords words.
-func checkDoc(t *testing.T, doc *Doc) {
+func checkTokenized(t *testing.T, doc *Doc) {
 	t.Helper()
 	text := doc.Text
 	last := 0
@@ -203,8 +203,8 @@ func TestTokenizeWireCopy(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := Tokenize(tc.text)
-			checkDoc(t, doc)
-			got := render(doc)
+			checkTokenized(t, doc)
+			got := renderTokens(doc)
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("Tokenize(%q):\ngot  %d sentences:\n\t%s\nwant %d:\n\t%s", tc.text,
 					len(got), strings.Join(got, "\n\t"), len(tc.want), strings.Join(tc.want, "\n\t"))
@@ -215,7 +215,7 @@ func TestTokenizeWireCopy(t *testing.T) {
 
 func TestTokenizeSpaceAfter(t *testing.T) {
 	doc := Tokenize("He said \"no.\"\nDon't.")
-	checkDoc(t, doc)
+	checkTokenized(t, doc)
 	var got []string
 	for _, s := range doc.Sentences {
 		for _, w := range s.Words {
@@ -246,7 +246,7 @@ func TestTokenizeLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := Tokenize(tc.text)
-			checkDoc(t, doc)
+			checkTokenized(t, doc)
 			if len(doc.Sentences) < 2 {
 				t.Fatalf("%d sentences; want the text cut into several", len(doc.Sentences))
 			}
@@ -280,7 +280,7 @@ func TestTokenizeOddInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := Tokenize(tc.text)
-			checkDoc(t, doc)
+			checkTokenized(t, doc)
 			for _, s := range doc.Sentences {
 				for _, tk := range s.Tokens {
 					if len(tk.Form) > maxURLBytes {
@@ -319,7 +319,7 @@ func TestTokenizeCoNLLURoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading back what WriteCoNLLU wrote: %v\n%s", err, buf.String())
 	}
-	if got, want := render(back), render(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got, want := renderTokens(back), renderTokens(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("after a CoNLL-U round trip:\ngot  %q\nwant %q", got, want)
 	}
 }
@@ -327,19 +327,19 @@ func TestTokenizeCoNLLURoundTrip(t *testing.T) {
 func TestTokenizeOffsets(t *testing.T) {
 	text := "Ali-Zaman didn’t see 8 000 troops.\n\nThen?"
 	doc := Tokenize(text)
-	checkDoc(t, doc)
-	type span struct {
+	checkTokenized(t, doc)
+	type spanned struct {
 		form       string
 		start, end int
 	}
-	var got []span
+	var got []spanned
 	for _, s := range doc.Sentences {
-		got = append(got, span{"<s>", s.Start, s.End})
+		got = append(got, spanned{"<s>", s.Start, s.End})
 		for _, w := range s.Words {
-			got = append(got, span{w.Form, w.Start, w.End})
+			got = append(got, spanned{w.Form, w.Start, w.End})
 		}
 	}
-	want := []span{
+	want := []spanned{
 		{"<s>", 0, 36}, {"Ali", 0, 3}, {"-", 3, 4}, {"Zaman", 4, 9}, {"did", 10, 13}, {"n’t", 13, 18},
 		{"see", 19, 22}, {"8 000", 23, 28}, {"troops", 29, 35}, {".", 35, 36},
 		{"<s>", 38, 43}, {"Then", 38, 42}, {"?", 42, 43},

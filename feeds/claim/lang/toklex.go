@@ -67,20 +67,20 @@ type lexer struct {
 	cs    int  // start of the whitespace-free chunk pos is in
 	ce    int  // its end; pos >= ce between chunks
 	hasAt bool // the chunk holds an @, so e-mail addresses are looked for
-	lx    *lexicon
+	lx    *tokLexicon
 	toks  []lexTok
 	nl    int  // newlines seen since the last token
 	space bool // whitespace seen since the last token
 	dq    bool // a straight double quote is open
 	sq    int  // single quotes open
-	segs  []span
+	segs  []wordSeg
 }
 
 // newLexer returns a lexer at the start of text. Tokens are lexed on
 // demand (fill) and dropped once used (drop), so the lexer holds a bounded
 // window of them, never the whole text's.
-func newLexer(text string, lx *lexicon) *lexer {
-	return &lexer{text: text, lx: lx, toks: make([]lexTok, 0, min(2*MaxWords, len(text)/4+lookahead))}
+func newLexer(text string, lx *tokLexicon) *lexer {
+	return &lexer{text: text, lx: lx, toks: make([]lexTok, 0, min(2*MaxWords, len(text)/4+splitLookahead))}
 }
 
 // fill lexes until at least n tokens are queued or the text is used up,
@@ -93,8 +93,8 @@ func (l *lexer) fill(n int) bool {
 			l.pos = l.item(l.pos)
 			continue
 		}
-		if k := spaceAt(text, l.pos); k > 0 {
-			if breaks := newlines(text, l.pos); breaks > 0 {
+		if k := spaceLenAt(text, l.pos); k > 0 {
+			if breaks := lineBreaksAt(text, l.pos); breaks > 0 {
 				l.nl += breaks
 				if l.nl >= 2 {
 					l.dq, l.sq = false, 0 // quotes never run over a paragraph
@@ -115,10 +115,10 @@ func (l *lexer) drop(n int) {
 	l.toks = l.toks[:copy(l.toks, l.toks[n:])]
 }
 
-// spaceAt returns the byte length of the whitespace or control character at
+// spaceLenAt returns the byte length of the whitespace or control character at
 // text[i], or 0 if there is none. Control characters separate tokens like
 // spaces do: they are never part of a word.
-func spaceAt(text string, i int) int {
+func spaceLenAt(text string, i int) int {
 	c := text[i]
 	if c < utf8.RuneSelf {
 		if c <= ' ' || c == 0x7f {
@@ -136,10 +136,10 @@ func spaceAt(text string, i int) int {
 	return 0
 }
 
-// newlines returns how many line breaks the space at text[i] makes: one
+// lineBreaksAt returns how many line breaks the space at text[i] makes: one
 // for a newline, vertical tab, form feed, NEL or line separator, two (a
 // paragraph) for the paragraph separator.
-func newlines(text string, i int) int {
+func lineBreaksAt(text string, i int) int {
 	switch c := text[i]; {
 	case c == '\n' || c == '\v' || c == '\f':
 		return 1
@@ -165,7 +165,7 @@ func chunkEnd(text string, i int) int {
 			i++
 			continue
 		}
-		if spaceAt(text, i) > 0 {
+		if spaceLenAt(text, i) > 0 {
 			return i
 		}
 		_, n := utf8.DecodeRuneInString(text[i:])
@@ -188,18 +188,18 @@ func (l *lexer) emit(start, end int, kind tokKind) *lexTok {
 // item lexes one token (or one word span) at l.pos, inside the current
 // whitespace-free chunk l.cs:l.ce, and returns where lexing goes on. A
 // chunk is lexed an item at a time, so a megabyte without a space fills
-// the queue no faster than the builder empties it.
+// the queue no faster than the sentenceBuilder empties it.
 func (l *lexer) item(p int) int {
 	text, cs, j := l.text, l.cs, l.ce
-	prevAlnum := p > cs && alnumBefore(text, p)
+	prevAlnum := p > cs && wordRuneBefore(text, p)
 	if !prevAlnum {
 		if q := l.special(p, j, l.hasAt); q > p {
 			return q
 		}
 	}
-	r, n := decode(text, p)
+	r, n := runeAt(text, p)
 	switch {
-	case isAlnum(r) || (r == '.' && !prevAlnum && p+1 < j && isDigit(text[p+1])):
+	case isWordRune(r) || (r == '.' && !prevAlnum && p+1 < j && isDigitByte(text[p+1])):
 		p = l.word(p, j)
 		if p > j { // "8 000": the number took the next chunk's digits
 			l.ce = chunkEnd(text, p)
@@ -207,7 +207,7 @@ func (l *lexer) item(p int) int {
 		return p
 	case r == '.' || r == '!' || r == '?' || r == '…':
 		return l.stops(p, j)
-	case isQuote(r):
+	case isQuoteMark(r):
 		return l.quote(p, j, cs, r, n)
 	}
 	return l.punct(p, j, cs, r, n)
@@ -241,20 +241,20 @@ func (l *lexer) urlEnd(p, j int) int {
 	if c := s[0] | 0x20; c != 'h' && c != 'f' && c != 'w' && c != 'm' {
 		return p // the common case, decided on one byte
 	}
-	if !hasPrefixFold(s, "http://") && !hasPrefixFold(s, "https://") && !hasPrefixFold(s, "ftp://") &&
-		!hasPrefixFold(s, "www.") && !hasPrefixFold(s, "mailto:") {
+	if !hasPrefixFoldASCII(s, "http://") && !hasPrefixFoldASCII(s, "https://") && !hasPrefixFoldASCII(s, "ftp://") &&
+		!hasPrefixFoldASCII(s, "www.") && !hasPrefixFoldASCII(s, "mailto:") {
 		return p
 	}
 	end := p + trimURL(s)
 	if end-p <= len("www.") {
 		return p
 	}
-	return capEnd(l.text, p, end)
+	return capURLEnd(l.text, p, end)
 }
 
 // handleEnd returns the end of an @handle or #hashtag starting at p, or p.
 func handleEnd(text string, p, j int) int {
-	if p+1 >= j || !isWordByte(text[p+1]) || text[p] == '#' && isDigit(text[p+1]) {
+	if p+1 >= j || !isWordByte(text[p+1]) || text[p] == '#' && isDigitByte(text[p+1]) {
 		return p // "#1" is a number sign and a number
 	}
 	q := p + 1
@@ -268,7 +268,7 @@ func handleEnd(text string, p, j int) int {
 func (l *lexer) emoticonEnd(p, j int) int {
 	s := l.text[p:j]
 	for _, e := range l.lx.emoticons {
-		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isAlnumAt(l.text, p+len(e))) {
+		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isWordRuneAt(l.text, p+len(e))) {
 			return p + len(e)
 		}
 	}
@@ -299,7 +299,7 @@ func trimURL(s string) int {
 			n--
 			continue
 		}
-		if r, size := utf8.DecodeLastRuneInString(s[:n]); isQuote(r) {
+		if r, size := utf8.DecodeLastRuneInString(s[:n]); isQuoteMark(r) {
 			n -= size
 			continue
 		}
@@ -347,7 +347,7 @@ func (l *lexer) stops(p, j int) int {
 	text := l.text
 	q, dots, other := p, 0, 0
 	for q < j && q-p < maxTokenBytes {
-		r, n := decode(text, q)
+		r, n := runeAt(text, q)
 		switch r {
 		case '.', '…':
 			dots++
@@ -375,10 +375,10 @@ done:
 func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 	text := l.text
 	// '90s, ’73: an apostrophe that stands for a century.
-	if (r == '\'' || r == '’' || r == '‘') && p+n+1 < j && isDigit(text[p+n]) && isDigit(text[p+n+1]) &&
-		(p+n+2 == j || !isDigit(text[p+n+2])) {
+	if (r == '\'' || r == '’' || r == '‘') && p+n+1 < j && isDigitByte(text[p+n]) && isDigitByte(text[p+n+1]) &&
+		(p+n+2 == j || !isDigitByte(text[p+n+2])) {
 		q := p + n + 2
-		if q < j && text[q] == 's' && (q+1 == j || !isAlnumAt(text, q+1)) {
+		if q < j && text[q] == 's' && (q+1 == j || !isWordRuneAt(text, q+1)) {
 			q++
 		}
 		l.emit(p, q, kNumber)
@@ -400,9 +400,9 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 		open = false
 	case !before && after:
 		open = true
-	case before && after && !isAlnumAt(text[:j], q): // “farce“.  "no",
+	case before && after && !isWordRuneAt(text[:j], q): // “farce“.  "no",
 		open = false
-	case before && after && !alnumBefore(text, p) && !curlyOpen && !curlyClose:
+	case before && after && !wordRuneBefore(text, p) && !curlyOpen && !curlyClose:
 		pr, _ := utf8.DecodeLastRuneInString(text[:p])
 		open = !strings.ContainsRune(".,;:!?", pr) // ("Hi  but  said."Then
 	case curlyOpen:
@@ -446,7 +446,7 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 	if r == utf8.RuneError || !unicode.IsPrint(r) {
 		// Bytes that are not text are kept together, not one token each.
 		for q < j && q-p < maxTokenBytes {
-			r2, n2 := decode(text, q)
+			r2, n2 := runeAt(text, q)
 			if r2 != utf8.RuneError && unicode.IsPrint(r2) {
 				break
 			}
@@ -486,13 +486,13 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 // indicator and zero-width-joined emoji belong to it.
 func emojiEnd(text string, q, j int) int {
 	for q < j && q < len(text) {
-		r, n := decode(text, q)
+		r, n := runeAt(text, q)
 		switch {
 		case r == 0xfe0f || r == 0xfe0e || r == 0x20e3 || (r >= 0x1f3fb && r <= 0x1f3ff) ||
 			(r >= 0xe0020 && r <= 0xe007f) || (r >= 0x1f1e6 && r <= 0x1f1ff):
 			q += n
 		case r == 0x200d && q+n < j:
-			r2, n2 := decode(text, q+n)
+			r2, n2 := runeAt(text, q+n)
 			if !isEmoji(r2) {
 				return q
 			}
@@ -509,7 +509,7 @@ func isEmoji(r rune) bool {
 		(r >= 0x2300 && r <= 0x23ff && unicode.Is(unicode.So, r))
 }
 
-func isQuote(r rune) bool {
+func isQuoteMark(r rune) bool {
 	switch r {
 	case '"', '\'', '`', '“', '”', '‘', '’', '«', '»', '„', '‚', '‹', '›':
 		return true
@@ -517,20 +517,20 @@ func isQuote(r rune) bool {
 	return false
 }
 
-// decode returns the rune at text[i] and its length; an invalid byte is
+// runeAt returns the rune at text[i] and its length; an invalid byte is
 // RuneError of length 1.
-func decode(text string, i int) (rune, int) {
+func runeAt(text string, i int) (rune, int) {
 	if c := text[i]; c < utf8.RuneSelf {
 		return rune(c), 1
 	}
 	return utf8.DecodeRuneInString(text[i:])
 }
 
-// isAlnum reports whether r can be part of a word: a letter, digit, mark,
+// isWordRune reports whether r can be part of a word: a letter, digit, mark,
 // underscore ("Analysis_0712") or invisible joiner.
-func isAlnum(r rune) bool {
+func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return asciiWord[r]
+		return asciiWordByte[r]
 	}
 	switch r {
 	case utf8.RuneError:
@@ -543,37 +543,37 @@ func isAlnum(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
 }
 
-func isAlnumAt(text string, i int) bool {
+func isWordRuneAt(text string, i int) bool {
 	if i >= len(text) {
 		return false
 	}
-	r, _ := decode(text, i)
-	return isAlnum(r)
+	r, _ := runeAt(text, i)
+	return isWordRune(r)
 }
 
-func alnumBefore(text string, i int) bool {
+func wordRuneBefore(text string, i int) bool {
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
-	return isAlnum(r)
+	return isWordRune(r)
 }
 
-func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] }
+func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiWordByte[c] }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
+var asciiWordByte = func() (t [utf8.RuneSelf]bool) {
 	for c := range t {
 		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 	}
 	return t
 }()
 
-func hasPrefixFold(s, prefix string) bool {
+func hasPrefixFoldASCII(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// capEnd limits a URL starting at p to maxURLBytes, cutting at a rune
+// capURLEnd limits a URL starting at p to maxURLBytes, cutting at a rune
 // boundary.
-func capEnd(text string, p, end int) int {
+func capURLEnd(text string, p, end int) int {
 	if end-p <= maxURLBytes {
 		return end
 	}
