@@ -88,12 +88,12 @@ func (b *sentenceBuilder) split() {
 // sentence's new length.
 func (b *sentenceBuilder) splitFinalStop(z, words int) int {
 	t := &b.toks[z-1]
-	if t.kind != kWord || !t.abbr.mayEnd() || t.cuts[0] != 0 || t.end-t.start < 2 || words >= MaxWords {
+	if t.kind != tokWord || !t.abbr.mayEnd() || t.cuts[0] != 0 || t.end-t.start < 2 || words >= MaxWords {
 		return z
 	}
 	t.end--
 	t.abbr = abbrNone
-	stop := lexTok{start: t.end, end: t.end + 1, kind: kPeriod}
+	stop := lexTok{start: t.end, end: t.end + 1, kind: tokPeriod}
 	b.lex.toks = append(b.lex.toks, lexTok{})
 	copy(b.lex.toks[z+1:], b.lex.toks[z:])
 	b.lex.toks[z] = stop
@@ -122,7 +122,7 @@ func (b *sentenceBuilder) cutPoint(i int) int {
 	cut, words := i, 0
 	for k := 0; k < i; k++ {
 		words += b.toks[k].words()
-		if t := &b.toks[k]; words >= MaxWords-cutWindow && t.kind == kComma && (b.text[t.start] == ',' || b.text[t.start] == ';') {
+		if t := &b.toks[k]; words >= MaxWords-cutWindow && t.kind == tokComma && (b.text[t.start] == ',' || b.text[t.start] == ';') {
 			cut = k + 1
 		}
 	}
@@ -136,7 +136,7 @@ func (b *sentenceBuilder) boundary(line, i int) bool {
 	switch {
 	case next.nl >= 2: // a blank line: a paragraph ends
 		return true
-	case next.kind == kBullet || b.numberedItem(i):
+	case next.kind == tokBullet || b.numberedItem(i):
 		return true
 	case b.endsSentence(i):
 		return true
@@ -151,11 +151,11 @@ func (b *sentenceBuilder) boundary(line, i int) bool {
 // "3) ").
 func (b *sentenceBuilder) numberedItem(i int) bool {
 	t := &b.toks[i]
-	if t.nl == 0 || t.kind != kNumber || i+2 >= len(b.toks) {
+	if t.nl == 0 || t.kind != tokNumber || i+2 >= len(b.toks) {
 		return false
 	}
 	mark, after := &b.toks[i+1], &b.toks[i+2]
-	return (mark.kind == kPeriod || mark.kind == kClose) && !mark.space && after.space
+	return (mark.kind == tokPeriod || mark.kind == tokClose) && !mark.space && after.space
 }
 
 // endsSentence reports whether the punctuation before token i ends the
@@ -173,7 +173,7 @@ func (b *sentenceBuilder) endsSentence(i int) bool {
 	fin := &b.toks[k]
 	// The first word of what follows, past opening quotes and brackets.
 	m := i
-	for m < len(b.toks) && m-i < 3 && b.toks[m].kind == kOpen {
+	for m < len(b.toks) && m-i < 3 && b.toks[m].kind == tokOpen {
 		m++
 	}
 	if m == len(b.toks) {
@@ -181,21 +181,21 @@ func (b *sentenceBuilder) endsSentence(i int) bool {
 	}
 	nt := &b.toks[m]
 	switch fin.kind {
-	case kPeriod:
+	case tokPeriod:
 		if k < i-1 && b.lowerWord(nt) {
 			return false // `"We will go." he said`: the quote goes on
 		}
 		return b.stopEnds(k, m == i, nt)
-	case kQuestion:
-		if nt.kind == kComma || nt.kind == kPeriod || nt.kind == kQuestion {
+	case tokQuestion:
+		if nt.kind == tokComma || nt.kind == tokPeriod || nt.kind == tokQuestion {
 			return false
 		}
 		// `"Why?" he asked` goes on; "Why? he asked" (web text) does not.
 		return k == i-1 || !b.lowerWord(nt)
-	case kEllipsis:
+	case tokEllipsis:
 		return b.upperWord(nt)
-	case kWord:
-		return nt.kind == kWord && b.abbrevEnds(fin.abbr, nt)
+	case tokWord:
+		return nt.kind == tokWord && b.abbrevEnds(fin.abbr, nt)
 	}
 	return false
 }
@@ -204,7 +204,7 @@ func (b *sentenceBuilder) endsSentence(i int) bool {
 // nt; direct says nt follows it with no opening quote between.
 func (b *sentenceBuilder) stopEnds(k int, direct bool, nt *lexTok) bool {
 	switch {
-	case k == 1 && b.toks[0].kind == kNumber && b.toks[0].nl > 0:
+	case k == 1 && b.toks[0].kind == tokNumber && b.toks[0].nl > 0:
 		return false // "2. Second item": a numbered list item goes on
 	case direct && !nt.space && b.lowerWord(nt):
 		return false // "alt.animals": a name with a stop inside
@@ -213,7 +213,7 @@ func (b *sentenceBuilder) stopEnds(k int, direct bool, nt *lexTok) bool {
 		// before a usual opener, as abbreviations do.
 		return b.opens(nt)
 	}
-	return nt.kind != kComma && nt.kind != kPeriod && nt.kind != kQuestion
+	return nt.kind != tokComma && nt.kind != tokPeriod && nt.kind != tokQuestion
 }
 
 // abbrevEnds reports whether an abbreviation of class c, which kept its
@@ -232,7 +232,7 @@ func (b *sentenceBuilder) abbrevEnds(c abbrClass, nt *lexTok) bool {
 
 // opens reports whether the word nt usually opens a sentence ("The", "It's").
 func (b *sentenceBuilder) opens(nt *lexTok) bool {
-	return nt.kind == kWord && b.lx.starters[b.firstWord(nt)]
+	return nt.kind == tokWord && b.lx.starters[b.firstWord(nt)]
 }
 
 // trails reports whether token i belongs after the final mark of the
@@ -240,7 +240,7 @@ func (b *sentenceBuilder) opens(nt *lexTok) bool {
 // emoticon ("Great day! :)").
 func (b *sentenceBuilder) trails(i int) bool {
 	t := &b.toks[i]
-	return t.kind == kClose && !t.space || t.kind == kEmoticon && t.nl == 0
+	return t.kind == tokClose && !t.space || t.kind == tokEmoticon && t.nl == 0
 }
 
 // headlineEnds reports whether the line break before token i ends a
@@ -251,7 +251,7 @@ func (b *sentenceBuilder) headlineEnds(line, i int) bool {
 	switch {
 	case b.toks[0].start < line: // the sentence already runs over lines: wrapped prose
 		return false
-	case prev.kind == kComma || prev.kind == kDash || prev.kind == kOpen:
+	case prev.kind == tokComma || prev.kind == tokDash || prev.kind == tokOpen:
 		return false
 	case b.lowerWord(next):
 		return false
@@ -270,7 +270,7 @@ func (b *sentenceBuilder) firstWord(t *lexTok) string {
 }
 
 func (b *sentenceBuilder) lowerWord(t *lexTok) bool {
-	if t.kind != kWord {
+	if t.kind != tokWord {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(b.text[t.start:])
@@ -278,7 +278,7 @@ func (b *sentenceBuilder) lowerWord(t *lexTok) bool {
 }
 
 func (b *sentenceBuilder) upperWord(t *lexTok) bool {
-	if t.kind != kWord && t.kind != kNumber {
+	if t.kind != tokWord && t.kind != tokNumber {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(b.text[t.start:])

@@ -23,19 +23,19 @@ const maxConnectors = 64
 type tokKind uint8
 
 const (
-	kWord     tokKind = iota // letters (and digits) of one word
-	kNumber                  // starts with a digit
-	kURL                     // URL, e-mail address, @handle, #hashtag
-	kPeriod                  // "."
-	kQuestion                // a run of ?, ! and stops with at least one ? or !
-	kEllipsis                // "...", "…"
-	kOpen                    // opening quote or bracket
-	kClose                   // closing quote or bracket
-	kComma                   // , ; :
-	kDash                    // - -- – —
-	kBullet                  // a list mark at the start of a line
-	kEmoticon                // an emoticon or emoji: it may trail a sentence's final mark
-	kSymbol                  // anything else: $ % &, bytes that are not text
+	tokWord     tokKind = iota // letters (and digits) of one word
+	tokNumber                  // starts with a digit
+	tokURL                     // URL, e-mail address, @handle, #hashtag
+	tokPeriod                  // "."
+	tokQuestion                // a run of ?, ! and stops with at least one ? or !
+	tokEllipsis                // "...", "…"
+	tokOpen                    // opening quote or bracket
+	tokClose                   // closing quote or bracket
+	tokComma                   // , ; :
+	tokDash                    // - -- – —
+	tokBullet                  // a list mark at the start of a line
+	tokEmoticon                // an emoticon or emoji: it may trail a sentence's final mark
+	tokSymbol                  // anything else: $ % &, bytes that are not text
 )
 
 // lexTok is one surface token found by the lexer.
@@ -217,7 +217,7 @@ func (l *lexer) item(p int) int {
 // URL, e-mail address, @handle, #hashtag or emoticon. It returns p when
 // there is none at p.
 func (l *lexer) special(p, j int, hasAt bool) int {
-	end, kind := l.urlEnd(p, j), kURL
+	end, kind := l.urlEnd(p, j), tokURL
 	switch c := l.text[p]; {
 	case end > p:
 	case c == '@' || c == '#':
@@ -227,7 +227,7 @@ func (l *lexer) special(p, j int, hasAt bool) int {
 			end = emailEnd(l.text, p, j)
 		}
 	default:
-		end, kind = l.emoticonEnd(p, j), kEmoticon
+		end, kind = l.emoticonEnd(p, j), tokEmoticon
 	}
 	if end > p {
 		l.emit(p, end, kind)
@@ -359,13 +359,13 @@ func (l *lexer) stops(p, j int) int {
 		q += n
 	}
 done:
-	kind := kQuestion
+	kind := tokQuestion
 	switch {
 	case other > 0:
 	case q-p == 1:
-		kind = kPeriod
+		kind = tokPeriod
 	default:
-		kind = kEllipsis
+		kind = tokEllipsis
 	}
 	l.emit(p, q, kind)
 	return q
@@ -381,7 +381,7 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 		if q < j && text[q] == 's' && (q+1 == j || !isWordRuneAt(text, q+1)) {
 			q++
 		}
-		l.emit(p, q, kNumber)
+		l.emit(p, q, tokNumber)
 		return q
 	}
 	q := p + n
@@ -414,9 +414,9 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 	default:
 		open = !l.dq
 	}
-	kind := kClose
+	kind := tokClose
 	if open {
-		kind = kOpen
+		kind = tokOpen
 	}
 	switch r {
 	case '"':
@@ -440,7 +440,7 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 	q := p + n
 	if isEmoji(r) {
 		q = emojiEnd(text, q, j)
-		l.emit(p, q, kEmoticon)
+		l.emit(p, q, tokEmoticon)
 		return q
 	}
 	if r == utf8.RuneError || !unicode.IsPrint(r) {
@@ -452,29 +452,29 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 			}
 			q += n2
 		}
-		l.emit(p, q, kSymbol)
+		l.emit(p, q, tokSymbol)
 		return q
 	}
 	for q < j && q-p < maxTokenBytes && strings.HasPrefix(text[q:], text[p:p+n]) {
 		q += n
 	}
-	kind := kSymbol
+	kind := tokSymbol
 	lineStart := p == cs && (l.nl > 0 || len(l.toks) == 0)
 	switch r {
 	case '(', '[', '{':
-		kind = kOpen
+		kind = tokOpen
 	case ')', ']', '}':
-		kind = kClose
+		kind = tokClose
 	case ',', ';', ':':
-		kind = kComma
+		kind = tokComma
 	case '-', '–', '—', '―', '−':
-		kind = kDash
+		kind = tokDash
 		if lineStart && q == j {
-			kind = kBullet
+			kind = tokBullet
 		}
 	case '•', '·', '▪', '●', '◦', '‣', '■', '□', '►', '➢', '*':
 		if lineStart {
-			kind = kBullet
+			kind = tokBullet
 		}
 	}
 	l.emit(p, q, kind)

@@ -72,13 +72,13 @@ func isConnector(r rune) bool {
 func connectorKind(c byte) tokKind {
 	switch c {
 	case '.':
-		return kPeriod
+		return tokPeriod
 	case ',', ':':
-		return kComma
+		return tokComma
 	case '-':
-		return kDash
+		return tokDash
 	}
-	return kSymbol
+	return tokSymbol
 }
 
 // joins reports whether the mark between segs[k] and segs[k+1] stays inside
@@ -166,14 +166,14 @@ func (l *lexer) lastWord(s, e, j int, whole bool) int {
 	}
 	if e < j && e-s >= 2 && (text[e-1] == 's' || text[e-1] == 'S') && l.sq == 0 {
 		if n := apostropheAt(text, e); n > 0 && !isWordRuneAt(text[:j], e+n) {
-			t := l.emit(s, e+n, kWord)
+			t := l.emit(s, e+n, tokWord)
 			t.cuts[0] = int32(e - s)
 			return e + n
 		}
 	}
 	if whole && e-s <= 3 && onlyDigits(text[s:e]) && e == j {
 		if end := spacedThousands(text, e); end > e {
-			l.emit(s, end, kNumber)
+			l.emit(s, end, tokNumber)
 			return end
 		}
 	}
@@ -274,12 +274,12 @@ func (l *lexer) emitWord(s, e int) *lexTok {
 		var buf [16]byte
 		if d < e && onlyLetters(text[d:e]) && !l.lx.numSuffixes[string(lowerASCIIKey(&buf, text[d:e]))] &&
 			!(e-d == 1 && text[d] >= 'A' && text[d] <= 'Z' && !l.afterCurrency(s)) {
-			l.emit(s, d, kNumber)
-			return l.emit(d, e, kWord)
+			l.emit(s, d, tokNumber)
+			return l.emit(d, e, tokWord)
 		}
-		return l.emit(s, e, kNumber)
+		return l.emit(s, e, tokNumber)
 	}
-	t := l.emit(s, e, kWord)
+	t := l.emit(s, e, tokWord)
 	t.cuts = l.mwtCuts(text[s:e])
 	return t
 }
