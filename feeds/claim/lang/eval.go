@@ -2,7 +2,6 @@ package lang
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Scores are the figures of the CoNLL 2018 shared task's evaluation for an
@@ -48,7 +47,7 @@ func Score(gold, sys *Doc) (Scores, error) {
 			lemma += b2i(gw.Lemma == sw.Lemma)
 			if gw.Head == sw.Head {
 				uas++
-				las += b2i(universalRel(gw.Rel) == universalRel(sw.Rel))
+				las += b2i(universal(gw.Rel) == universal(sw.Rel))
 				full += b2i(gw.Rel == sw.Rel)
 			}
 		}
@@ -61,19 +60,6 @@ func Score(gold, sys *Doc) (Scores, error) {
 		UAS: f(uas), LAS: f(las), LASFull: f(full)}, nil
 }
 
-func universalRel(rel string) string {
-	if i := strings.IndexByte(rel, ':'); i >= 0 {
-		return rel[:i]
-	}
-	return rel
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // F1 counts a segmentation's units: in gold, in the system's output, and
 // in both (the same span).

@@ -9,26 +9,26 @@ import (
 	"testing"
 )
 
-// corpusDir is where the shared UD treebanks are, relative to this package.
-const corpusDir = "../../../../shared/corpora"
+// tokCorpusDir is where the shared UD treebanks are, relative to this package.
+const tokCorpusDir = "../../../../shared/corpora"
 
-// goldText is a treebank laid out as raw text: the documents' sentences
+// tokGold is a treebank laid out as raw text: the documents' sentences
 // joined as their paragraphs suggest, with the gold sentences, surface
 // tokens and words as spans of that text.
-type goldText struct {
+type tokGold struct {
 	text      string
-	sentences []spanKey
-	tokens    []spanKey
-	words     []wordKey
+	sentences []goldSpan
+	tokens    []goldSpan
+	words     []goldWord
 }
 
-type spanKey struct{ start, end int }
+type goldSpan struct{ start, end int }
 
-// wordKey names a syntactic word by its span and form: the words of a
+// goldWord names a syntactic word by its span and form: the words of a
 // multiword token that is not a plain cut all span the whole token, so
 // their forms tell them apart (as the CoNLL 2018 script aligns them).
-type wordKey struct {
-	spanKey
+type goldWord struct {
+	goldSpan
 	form string
 }
 
@@ -37,7 +37,7 @@ type wordKey struct {
 // line; a treebank without paragraph marks (PUD) has one paragraph per
 // document. With runOn, every sentence is joined by a space, so only
 // punctuation can tell where one ends.
-func readGold(t *testing.T, path string, runOn bool) *goldText {
+func readTokGold(t *testing.T, path string, runOn bool) *tokGold {
 	t.Helper()
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -77,7 +77,7 @@ func readGold(t *testing.T, path string, runOn bool) *goldText {
 	if len(breaks) != len(doc.Sentences) {
 		t.Fatalf("%s: %d sentences read, %d counted", path, len(doc.Sentences), len(breaks))
 	}
-	g := &goldText{}
+	g := &tokGold{}
 	var text strings.Builder
 	for si := range doc.Sentences {
 		s := &doc.Sentences[si]
@@ -90,45 +90,45 @@ func readGold(t *testing.T, path string, runOn bool) *goldText {
 		}
 		delta := text.Len() - s.Start
 		text.WriteString(doc.Text[s.Start:s.End])
-		g.sentences = append(g.sentences, spanKey{s.Start + delta, s.End + delta})
+		g.sentences = append(g.sentences, goldSpan{s.Start + delta, s.End + delta})
 		if s.Tokens == nil {
 			for _, w := range s.Words {
-				g.tokens = append(g.tokens, spanKey{w.Start + delta, w.End + delta})
+				g.tokens = append(g.tokens, goldSpan{w.Start + delta, w.End + delta})
 			}
 		}
 		for _, tk := range s.Tokens {
-			g.tokens = append(g.tokens, spanKey{tk.Start + delta, tk.End + delta})
+			g.tokens = append(g.tokens, goldSpan{tk.Start + delta, tk.End + delta})
 		}
 		for _, w := range s.Words {
-			g.words = append(g.words, wordKey{spanKey{w.Start + delta, w.End + delta}, strings.ToLower(w.Form)})
+			g.words = append(g.words, goldWord{goldSpan{w.Start + delta, w.End + delta}, strings.ToLower(w.Form)})
 		}
 	}
 	g.text = text.String()
 	return g
 }
 
-// score is precision, recall and F1 of one kind of unit.
-type score struct{ gold, system, correct int }
+// tokScore is precision, recall and F1 of one kind of unit.
+type tokScore struct{ gold, system, correct int }
 
-func (s score) f1() float64 {
+func (s tokScore) f1() float64 {
 	if s.gold+s.system == 0 {
 		return 1
 	}
 	return 2 * float64(s.correct) / float64(s.gold+s.system)
 }
 
-func (s score) String() string {
+func (s tokScore) String() string {
 	return fmt.Sprintf("P %.2f%% R %.2f%% F1 %.2f%%", 100*float64(s.correct)/float64(max(s.system, 1)),
 		100*float64(s.correct)/float64(max(s.gold, 1)), 100*s.f1())
 }
 
-// match counts the units gold and system have in common, as multisets.
-func match[K comparable](gold, system []K) score {
+// matchUnits counts the units gold and system have in common, as multisets.
+func matchUnits[K comparable](gold, system []K) tokScore {
 	want := map[K]int{}
 	for _, k := range gold {
 		want[k]++
 	}
-	s := score{gold: len(gold), system: len(system)}
+	s := tokScore{gold: len(gold), system: len(system)}
 	for _, k := range system {
 		if want[k] > 0 {
 			want[k]--
@@ -139,14 +139,14 @@ func match[K comparable](gold, system []K) score {
 }
 
 // systemUnits returns Tokenize's sentences, tokens and words as spans.
-func systemUnits(doc *Doc) (sents, toks []spanKey, words []wordKey) {
+func tokenizedUnits(doc *Doc) (sents, toks []goldSpan, words []goldWord) {
 	for _, s := range doc.Sentences {
-		sents = append(sents, spanKey{s.Start, s.End})
+		sents = append(sents, goldSpan{s.Start, s.End})
 		for _, tk := range s.Tokens {
-			toks = append(toks, spanKey{tk.Start, tk.End})
+			toks = append(toks, goldSpan{tk.Start, tk.End})
 		}
 		for _, w := range s.Words {
-			words = append(words, wordKey{spanKey{w.Start, w.End}, strings.ToLower(w.Form)})
+			words = append(words, goldWord{goldSpan{w.Start, w.End}, strings.ToLower(w.Form)})
 		}
 	}
 	return sents, toks, words
@@ -172,20 +172,24 @@ func TestTokenizeTreebanks(t *testing.T) {
 		// Measured: EWT test tokens 99.37, words 99.17, sentences 85.32:
 		// web text, e-mail signatures and lines with no punctuation.
 		{"EWT test", "ud-english-ewt/en_ewt-ud-test.conllu", false, 99.2, 99.0, 85.0},
+		// EWT test's errors were read while the rules were written; dev is
+		// the check that they generalise. Measured: tokens 99.48, words
+		// 99.17, sentences 85.80.
+		{"EWT dev", "ud-english-ewt/en_ewt-ud-dev.conllu", false, 99.3, 99.0, 85.5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := readGold(t, filepath.Join(corpusDir, tc.path), tc.runOn)
+			g := readTokGold(t, filepath.Join(tokCorpusDir, tc.path), tc.runOn)
 			doc := Tokenize(g.text)
-			checkDoc(t, doc)
-			sents, toks, words := systemUnits(doc)
-			ts, ws, ss := match(g.tokens, toks), match(g.words, words), match(g.sentences, sents)
+			checkTokenized(t, doc)
+			sents, toks, words := tokenizedUnits(doc)
+			ts, ws, ss := matchUnits(g.tokens, toks), matchUnits(g.words, words), matchUnits(g.sentences, sents)
 			t.Logf("%s from raw text: tokens %v, words %v, sentences %v", tc.name, ts, ws, ss)
 			if dir := os.Getenv("LANG_EVAL_DUMP"); dir != "" {
-				dumpDiff(t, filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")), g, toks, sents)
+				dumpTokDiff(t, filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")), g, toks, sents)
 			}
 			for _, bar := range []struct {
 				what string
-				s    score
+				s    tokScore
 				min  float64
 			}{{"token", ts, tc.minTokens}, {"word", ws, tc.minWords}, {"sentence", ss, tc.minS}} {
 				if got := 100 * bar.s.f1(); got < bar.min {
@@ -196,16 +200,16 @@ func TestTokenizeTreebanks(t *testing.T) {
 	}
 }
 
-// dumpDiff writes the gold and system spans that do not match, with some
+// dumpTokDiff writes the gold and system spans that do not match, with some
 // context, for a person reading why the scores are what they are.
-func dumpDiff(t *testing.T, path string, g *goldText, toks, sents []spanKey) {
+func dumpTokDiff(t *testing.T, path string, g *tokGold, toks, sents []goldSpan) {
 	var b strings.Builder
-	ctx := func(s spanKey) string {
+	ctx := func(s goldSpan) string {
 		a, z := max(0, s.start-30), min(len(g.text), s.end+30)
 		return strings.ReplaceAll(g.text[a:s.start]+"[["+g.text[s.start:s.end]+"]]"+g.text[s.end:z], "\n", "¶")
 	}
-	diff := func(what string, gold, sys []spanKey) {
-		in := map[spanKey]bool{}
+	diff := func(what string, gold, sys []goldSpan) {
+		in := map[goldSpan]bool{}
 		for _, k := range sys {
 			in[k] = true
 		}
@@ -214,7 +218,7 @@ func dumpDiff(t *testing.T, path string, g *goldText, toks, sents []spanKey) {
 				fmt.Fprintf(&b, "%s missed: %s\n", what, ctx(k))
 			}
 		}
-		in = map[spanKey]bool{}
+		in = map[goldSpan]bool{}
 		for _, k := range gold {
 			in[k] = true
 		}
@@ -225,13 +229,13 @@ func dumpDiff(t *testing.T, path string, g *goldText, toks, sents []spanKey) {
 		}
 	}
 	diff("token", g.tokens, toks)
-	ss := make([]spanKey, 0, len(g.sentences))
+	ss := make([]goldSpan, 0, len(g.sentences))
 	for _, s := range g.sentences {
-		ss = append(ss, spanKey{s.end, s.end})
+		ss = append(ss, goldSpan{s.end, s.end})
 	}
-	var sysEnds []spanKey
+	var sysEnds []goldSpan
 	for _, s := range sents {
-		sysEnds = append(sysEnds, spanKey{s.end, s.end})
+		sysEnds = append(sysEnds, goldSpan{s.end, s.end})
 	}
 	diff("sentence end", ss, sysEnds)
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

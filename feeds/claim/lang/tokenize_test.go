@@ -1,15 +1,16 @@
 package lang
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// render writes a document the way a linguist checks one: one string per
+// renderTokens writes a document the way a linguist checks one: one string per
 // sentence, words separated by " | ", the words of a multiword token joined
 // by "+" ("do+n't").
-func render(doc *Doc) []string {
+func renderTokens(doc *Doc) []string {
 	var out []string
 	for _, s := range doc.Sentences {
 		var parts []string
@@ -31,11 +32,11 @@ func render(doc *Doc) []string {
 	return out
 }
 
-// checkDoc asserts what every tokenization must hold, whatever the text:
+// checkTokenized asserts what every tokenization must hold, whatever the text:
 // spans increase and lie inside the text, every word and token is its span
 // of the text (a multiword token's words are plain cuts of it), tokens
 // cover their words, and no sentence is longer than MaxWords words.
-func checkDoc(t *testing.T, doc *Doc) {
+func checkTokenized(t *testing.T, doc *Doc) {
 	t.Helper()
 	text := doc.Text
 	last := 0
@@ -107,6 +108,9 @@ func TestTokenizeWireCopy(t *testing.T) {
 		{"a spaced-out abbreviation does not end a sentence",
 			"Updated 4:08 p. m. ET on Monday.",
 			[]string{"Updated | 4:08 | p | . | m | . | ET | on | Monday | ."}},
+		{"a time of day ends a sentence before a capital that is not a date word",
+			"The blast came at 9 a.m. Officials arrived at 10 a.m. Monday and left at 2 p.m. EST.",
+			[]string{"The | blast | came | at | 9 | a.m | .", "Officials | arrived | at | 10 | a.m. | Monday | and | left | at | 2 | p.m. | EST | ."}},
 		{"initials do not end a sentence",
 			"N. Korea and J. R. Smith agreed.",
 			[]string{"N. | Korea | and | J. | R. | Smith | agreed | ."}},
@@ -138,6 +142,9 @@ func TestTokenizeWireCopy(t *testing.T) {
 		{"a straight quote between marks closes after a stop and opens after a bracket",
 			"He said \"no.\"Then (\"maybe\") he left.",
 			[]string{"He | said | \" | no | . | \"", "Then | ( | \" | maybe | \" | ) | he | left | ."}},
+		{"a quote closed after a stop goes on before a lower-case word",
+			"\"We will go.\" he said. \"Now.\" They left.",
+			[]string{"\" | We | will | go | . | \" | he | said | .", "\" | Now | . | \"", "They | left | ."}},
 		{"low and guillemet quotes open and close by their spacing",
 			"He called it „a farce“. Others said »no more«. ”Enough,” one wrote.",
 			[]string{"He | called | it | „ | a | farce | “ | .", "Others | said | » | no | more | « | .", "” | Enough | , | ” | one | wrote | ."}},
@@ -187,14 +194,17 @@ func TestTokenizeWireCopy(t *testing.T) {
 		{"an emoticon or emoji after the final mark stays with the sentence",
 			"What a win! :) Fans cheered 🎉 Then they left. 👋",
 			[]string{"What | a | win | ! | :)", "Fans | cheered | 🎉 | Then | they | left | . | 👋"}},
+		{"a soft hyphen does not cut a word",
+			"The inter\u00adnational talks.",
+			[]string{"The | inter\u00adnational | talks | ."}},
 		{"other scripts and emoji",
 			"Protesters chanted «Слава Україні» 🇺🇦 and waved 👍🏽👨‍👩‍👧 in 東京.",
 			[]string{"Protesters | chanted | « | Слава | Україні | » | 🇺🇦 | and | waved | 👍🏽 | 👨‍👩‍👧 | in | 東京 | ."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := Tokenize(tc.text)
-			checkDoc(t, doc)
-			got := render(doc)
+			checkTokenized(t, doc)
+			got := renderTokens(doc)
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("Tokenize(%q):\ngot  %d sentences:\n\t%s\nwant %d:\n\t%s", tc.text,
 					len(got), strings.Join(got, "\n\t"), len(tc.want), strings.Join(tc.want, "\n\t"))
@@ -205,7 +215,7 @@ func TestTokenizeWireCopy(t *testing.T) {
 
 func TestTokenizeSpaceAfter(t *testing.T) {
 	doc := Tokenize("He said \"no.\"\nDon't.")
-	checkDoc(t, doc)
+	checkTokenized(t, doc)
 	var got []string
 	for _, s := range doc.Sentences {
 		for _, w := range s.Words {
@@ -236,7 +246,7 @@ func TestTokenizeLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := Tokenize(tc.text)
-			checkDoc(t, doc)
+			checkTokenized(t, doc)
 			if len(doc.Sentences) < 2 {
 				t.Fatalf("%d sentences; want the text cut into several", len(doc.Sentences))
 			}
@@ -270,11 +280,11 @@ func TestTokenizeOddInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := Tokenize(tc.text)
-			checkDoc(t, doc)
+			checkTokenized(t, doc)
 			for _, s := range doc.Sentences {
 				for _, tk := range s.Tokens {
-					if len(tk.Form) > maxTokenBytes*4 {
-						t.Errorf("token of %d bytes; want at most %d", len(tk.Form), maxTokenBytes*4)
+					if len(tk.Form) > maxURLBytes {
+						t.Errorf("token of %d bytes; want at most %d", len(tk.Form), maxURLBytes)
 					}
 				}
 			}
@@ -309,7 +319,32 @@ func TestTokenizeCoNLLURoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading back what WriteCoNLLU wrote: %v\n%s", err, buf.String())
 	}
-	if got, want := render(back), render(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got, want := renderTokens(back), renderTokens(doc); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("after a CoNLL-U round trip:\ngot  %q\nwant %q", got, want)
+	}
+}
+
+func TestTokenizeOffsets(t *testing.T) {
+	text := "Ali-Zaman didn’t see 8 000 troops.\n\nThen?"
+	doc := Tokenize(text)
+	checkTokenized(t, doc)
+	type spanned struct {
+		form       string
+		start, end int
+	}
+	var got []spanned
+	for _, s := range doc.Sentences {
+		got = append(got, spanned{"<s>", s.Start, s.End})
+		for _, w := range s.Words {
+			got = append(got, spanned{w.Form, w.Start, w.End})
+		}
+	}
+	want := []spanned{
+		{"<s>", 0, 36}, {"Ali", 0, 3}, {"-", 3, 4}, {"Zaman", 4, 9}, {"did", 10, 13}, {"n’t", 13, 18},
+		{"see", 19, 22}, {"8 000", 23, 28}, {"troops", 29, 35}, {".", 35, 36},
+		{"<s>", 38, 43}, {"Then", 38, 42}, {"?", 42, 43},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("word spans (sentences as <s>):\ngot  %v\nwant %v", got, want)
 	}
 }

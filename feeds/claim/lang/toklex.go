@@ -11,6 +11,9 @@ import (
 // sees, is unbounded.
 const maxTokenBytes = 1024
 
+// maxURLBytes caps a URL, which may rightly be longer than a word.
+const maxURLBytes = 4 * maxTokenBytes
+
 // maxConnectors caps the inner marks (stops, hyphens, apostrophes, …) one
 // word span is analysed over at once, so the look-ahead that decides each
 // mark stays bounded on input like "a-a-a-a-…".
@@ -20,19 +23,19 @@ const maxConnectors = 64
 type tokKind uint8
 
 const (
-	kWord     tokKind = iota // letters (and digits) of one word
-	kNumber                  // starts with a digit
-	kURL                     // URL, e-mail address, @handle, #hashtag
-	kPeriod                  // "."
-	kQuestion                // a run of ?, ! and stops with at least one ? or !
-	kEllipsis                // "...", "…"
-	kOpen                    // opening quote or bracket
-	kClose                   // closing quote or bracket
-	kComma                   // , ; :
-	kDash                    // - -- – —
-	kBullet                  // a list mark at the start of a line
-	kEmoticon                // an emoticon or emoji: it may trail a sentence's final mark
-	kSymbol                  // anything else: $ % &, bytes that are not text
+	tokWord     tokKind = iota // letters (and digits) of one word
+	tokNumber                  // starts with a digit
+	tokURL                     // URL, e-mail address, @handle, #hashtag
+	tokPeriod                  // "."
+	tokQuestion                // a run of ?, ! and stops with at least one ? or !
+	tokEllipsis                // "...", "…"
+	tokOpen                    // opening quote or bracket
+	tokClose                   // closing quote or bracket
+	tokComma                   // , ; :
+	tokDash                    // - -- – —
+	tokBullet                  // a list mark at the start of a line
+	tokEmoticon                // an emoticon or emoji: it may trail a sentence's final mark
+	tokSymbol                  // anything else: $ % &, bytes that are not text
 )
 
 // lexTok is one surface token found by the lexer.
@@ -64,20 +67,20 @@ type lexer struct {
 	cs    int  // start of the whitespace-free chunk pos is in
 	ce    int  // its end; pos >= ce between chunks
 	hasAt bool // the chunk holds an @, so e-mail addresses are looked for
-	lx    *lexicon
+	lx    *tokLexicon
 	toks  []lexTok
 	nl    int  // newlines seen since the last token
 	space bool // whitespace seen since the last token
 	dq    bool // a straight double quote is open
 	sq    int  // single quotes open
-	segs  []span
+	segs  []wordSeg
 }
 
 // newLexer returns a lexer at the start of text. Tokens are lexed on
 // demand (fill) and dropped once used (drop), so the lexer holds a bounded
 // window of them, never the whole text's.
-func newLexer(text string, lx *lexicon) *lexer {
-	return &lexer{text: text, lx: lx, toks: make([]lexTok, 0, min(2*MaxWords, len(text)/4+lookahead))}
+func newLexer(text string, lx *tokLexicon) *lexer {
+	return &lexer{text: text, lx: lx, toks: make([]lexTok, 0, min(2*MaxWords, len(text)/4+splitLookahead))}
 }
 
 // fill lexes until at least n tokens are queued or the text is used up,
@@ -90,9 +93,9 @@ func (l *lexer) fill(n int) bool {
 			l.pos = l.item(l.pos)
 			continue
 		}
-		if k := spaceAt(text, l.pos); k > 0 {
-			if n := newlines(text, l.pos); n > 0 {
-				l.nl += n
+		if k := spaceLenAt(text, l.pos); k > 0 {
+			if breaks := lineBreaksAt(text, l.pos); breaks > 0 {
+				l.nl += breaks
 				if l.nl >= 2 {
 					l.dq, l.sq = false, 0 // quotes never run over a paragraph
 				}
@@ -112,10 +115,10 @@ func (l *lexer) drop(n int) {
 	l.toks = l.toks[:copy(l.toks, l.toks[n:])]
 }
 
-// spaceAt returns the byte length of the whitespace or control character at
+// spaceLenAt returns the byte length of the whitespace or control character at
 // text[i], or 0 if there is none. Control characters separate tokens like
 // spaces do: they are never part of a word.
-func spaceAt(text string, i int) int {
+func spaceLenAt(text string, i int) int {
 	c := text[i]
 	if c < utf8.RuneSelf {
 		if c <= ' ' || c == 0x7f {
@@ -133,10 +136,10 @@ func spaceAt(text string, i int) int {
 	return 0
 }
 
-// newlines returns how many line breaks the space at text[i] makes: one
+// lineBreaksAt returns how many line breaks the space at text[i] makes: one
 // for a newline, vertical tab, form feed, NEL or line separator, two (a
 // paragraph) for the paragraph separator.
-func newlines(text string, i int) int {
+func lineBreaksAt(text string, i int) int {
 	switch c := text[i]; {
 	case c == '\n' || c == '\v' || c == '\f':
 		return 1
@@ -162,7 +165,7 @@ func chunkEnd(text string, i int) int {
 			i++
 			continue
 		}
-		if spaceAt(text, i) > 0 {
+		if spaceLenAt(text, i) > 0 {
 			return i
 		}
 		_, n := utf8.DecodeRuneInString(text[i:])
@@ -185,18 +188,18 @@ func (l *lexer) emit(start, end int, kind tokKind) *lexTok {
 // item lexes one token (or one word span) at l.pos, inside the current
 // whitespace-free chunk l.cs:l.ce, and returns where lexing goes on. A
 // chunk is lexed an item at a time, so a megabyte without a space fills
-// the queue no faster than the builder empties it.
+// the queue no faster than the sentenceBuilder empties it.
 func (l *lexer) item(p int) int {
 	text, cs, j := l.text, l.cs, l.ce
-	prevAlnum := p > cs && alnumBefore(text, p)
+	prevAlnum := p > cs && wordRuneBefore(text, p)
 	if !prevAlnum {
 		if q := l.special(p, j, l.hasAt); q > p {
 			return q
 		}
 	}
-	r, n := decode(text, p)
+	r, n := runeAt(text, p)
 	switch {
-	case isAlnum(r) || (r == '.' && !prevAlnum && p+1 < j && isDigit(text[p+1])):
+	case isWordRune(r) || (r == '.' && !prevAlnum && p+1 < j && isDigitByte(text[p+1])):
 		p = l.word(p, j)
 		if p > j { // "8 000": the number took the next chunk's digits
 			l.ce = chunkEnd(text, p)
@@ -204,7 +207,7 @@ func (l *lexer) item(p int) int {
 		return p
 	case r == '.' || r == '!' || r == '?' || r == '…':
 		return l.stops(p, j)
-	case isQuote(r):
+	case isQuoteMark(r):
 		return l.quote(p, j, cs, r, n)
 	}
 	return l.punct(p, j, cs, r, n)
@@ -214,42 +217,58 @@ func (l *lexer) item(p int) int {
 // URL, e-mail address, @handle, #hashtag or emoticon. It returns p when
 // there is none at p.
 func (l *lexer) special(p, j int, hasAt bool) int {
-	text := l.text
-	s := text[p:j]
-	if c := s[0] | 0x20; (c == 'h' || c == 'f' || c == 'w' || c == 'm') && (hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "ftp://") ||
-		hasPrefixFold(s, "www.") || hasPrefixFold(s, "mailto:")) {
-		end := p + trimURL(s)
-		if end-p > len("www.") {
-			l.emit(p, capEnd(text, p, end), kURL)
-			return capEnd(text, p, end)
+	end, kind := l.urlEnd(p, j), tokURL
+	switch c := l.text[p]; {
+	case end > p:
+	case c == '@' || c == '#':
+		end = handleEnd(l.text, p, j)
+	case isWordByte(c):
+		if hasAt {
+			end = emailEnd(l.text, p, j)
 		}
+	default:
+		end, kind = l.emoticonEnd(p, j), tokEmoticon
+	}
+	if end > p {
+		l.emit(p, end, kind)
+	}
+	return end
+}
+
+// urlEnd returns the end of a URL starting at p, or p.
+func (l *lexer) urlEnd(p, j int) int {
+	s := l.text[p:j]
+	if c := s[0] | 0x20; c != 'h' && c != 'f' && c != 'w' && c != 'm' {
+		return p // the common case, decided on one byte
+	}
+	if !hasPrefixFoldASCII(s, "http://") && !hasPrefixFoldASCII(s, "https://") && !hasPrefixFoldASCII(s, "ftp://") &&
+		!hasPrefixFoldASCII(s, "www.") && !hasPrefixFoldASCII(s, "mailto:") {
 		return p
 	}
-	c := text[p]
-	if (c == '@' || c == '#') && p+1 < j && isWordByte(text[p+1]) {
-		q := p + 1
-		for q < j && q-p < maxTokenBytes && isWordByte(text[q]) {
-			q++
-		}
-		if c == '#' && isDigit(text[p+1]) {
-			return p // "#1" is a number sign and a number
-		}
-		l.emit(p, q, kURL)
-		return q
-	}
-	if isWordByte(c) {
-		if !hasAt {
-			return p
-		}
-		if q := emailEnd(text, p, j); q > p {
-			l.emit(p, q, kURL)
-			return q
-		}
+	end := p + trimURL(s)
+	if end-p <= len("www.") {
 		return p
 	}
+	return capURLEnd(l.text, p, end)
+}
+
+// handleEnd returns the end of an @handle or #hashtag starting at p, or p.
+func handleEnd(text string, p, j int) int {
+	if p+1 >= j || !isWordByte(text[p+1]) || text[p] == '#' && isDigitByte(text[p+1]) {
+		return p // "#1" is a number sign and a number
+	}
+	q := p + 1
+	for q < j && q-p < maxTokenBytes && isWordByte(text[q]) {
+		q++
+	}
+	return q
+}
+
+// emoticonEnd returns the end of an emoticon starting at p, or p.
+func (l *lexer) emoticonEnd(p, j int) int {
+	s := l.text[p:j]
 	for _, e := range l.lx.emoticons {
-		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isAlnumAt(text, p+len(e))) {
-			l.emit(p, p+len(e), kEmoticon)
+		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isWordRuneAt(l.text, p+len(e))) {
 			return p + len(e)
 		}
 	}
@@ -260,8 +279,8 @@ func (l *lexer) special(p, j int, hasAt bool) int {
 // punctuation that ends the sentence or closes a bracket around it.
 func trimURL(s string) int {
 	n := len(s)
-	if n > maxTokenBytes*4 {
-		n = maxTokenBytes * 4
+	if n > maxURLBytes {
+		n = maxURLBytes
 	}
 	// A closing bracket is the URL's own only if it opened one inside it
 	// (en.wikipedia.org/wiki/Mercury_(planet)).
@@ -280,7 +299,7 @@ func trimURL(s string) int {
 			n--
 			continue
 		}
-		if r, size := utf8.DecodeLastRuneInString(s[:n]); isQuote(r) {
+		if r, size := utf8.DecodeLastRuneInString(s[:n]); isQuoteMark(r) {
 			n -= size
 			continue
 		}
@@ -328,7 +347,7 @@ func (l *lexer) stops(p, j int) int {
 	text := l.text
 	q, dots, other := p, 0, 0
 	for q < j && q-p < maxTokenBytes {
-		r, n := decode(text, q)
+		r, n := runeAt(text, q)
 		switch r {
 		case '.', '…':
 			dots++
@@ -340,13 +359,13 @@ func (l *lexer) stops(p, j int) int {
 		q += n
 	}
 done:
-	kind := kQuestion
+	kind := tokQuestion
 	switch {
 	case other > 0:
 	case q-p == 1:
-		kind = kPeriod
+		kind = tokPeriod
 	default:
-		kind = kEllipsis
+		kind = tokEllipsis
 	}
 	l.emit(p, q, kind)
 	return q
@@ -356,13 +375,13 @@ done:
 func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 	text := l.text
 	// '90s, ’73: an apostrophe that stands for a century.
-	if (r == '\'' || r == '’' || r == '‘') && p+n+1 < j && isDigit(text[p+n]) && isDigit(text[p+n+1]) &&
-		(p+n+2 == j || !isDigit(text[p+n+2])) {
+	if (r == '\'' || r == '’' || r == '‘') && p+n+1 < j && isDigitByte(text[p+n]) && isDigitByte(text[p+n+1]) &&
+		(p+n+2 == j || !isDigitByte(text[p+n+2])) {
 		q := p + n + 2
-		if q < j && text[q] == 's' && (q+1 == j || !isAlnumAt(text, q+1)) {
+		if q < j && text[q] == 's' && (q+1 == j || !isWordRuneAt(text, q+1)) {
 			q++
 		}
-		l.emit(p, q, kNumber)
+		l.emit(p, q, tokNumber)
 		return q
 	}
 	q := p + n
@@ -381,9 +400,9 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 		open = false
 	case !before && after:
 		open = true
-	case before && after && !isAlnumAt(text[:j], q): // “farce“.  "no",
+	case before && after && !isWordRuneAt(text[:j], q): // “farce“.  "no",
 		open = false
-	case before && after && !alnumBefore(text, p) && !curlyOpen && !curlyClose:
+	case before && after && !wordRuneBefore(text, p) && !curlyOpen && !curlyClose:
 		pr, _ := utf8.DecodeLastRuneInString(text[:p])
 		open = !strings.ContainsRune(".,;:!?", pr) // ("Hi  but  said."Then
 	case curlyOpen:
@@ -395,9 +414,9 @@ func (l *lexer) quote(p, j, cs int, r rune, n int) int {
 	default:
 		open = !l.dq
 	}
-	kind := kClose
+	kind := tokClose
 	if open {
-		kind = kOpen
+		kind = tokOpen
 	}
 	switch r {
 	case '"':
@@ -421,41 +440,41 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 	q := p + n
 	if isEmoji(r) {
 		q = emojiEnd(text, q, j)
-		l.emit(p, q, kEmoticon)
+		l.emit(p, q, tokEmoticon)
 		return q
 	}
 	if r == utf8.RuneError || !unicode.IsPrint(r) {
 		// Bytes that are not text are kept together, not one token each.
 		for q < j && q-p < maxTokenBytes {
-			r2, n2 := decode(text, q)
+			r2, n2 := runeAt(text, q)
 			if r2 != utf8.RuneError && unicode.IsPrint(r2) {
 				break
 			}
 			q += n2
 		}
-		l.emit(p, q, kSymbol)
+		l.emit(p, q, tokSymbol)
 		return q
 	}
 	for q < j && q-p < maxTokenBytes && strings.HasPrefix(text[q:], text[p:p+n]) {
 		q += n
 	}
-	kind := kSymbol
+	kind := tokSymbol
 	lineStart := p == cs && (l.nl > 0 || len(l.toks) == 0)
 	switch r {
 	case '(', '[', '{':
-		kind = kOpen
+		kind = tokOpen
 	case ')', ']', '}':
-		kind = kClose
+		kind = tokClose
 	case ',', ';', ':':
-		kind = kComma
+		kind = tokComma
 	case '-', '–', '—', '―', '−':
-		kind = kDash
+		kind = tokDash
 		if lineStart && q == j {
-			kind = kBullet
+			kind = tokBullet
 		}
 	case '•', '·', '▪', '●', '◦', '‣', '■', '□', '►', '➢', '*':
 		if lineStart {
-			kind = kBullet
+			kind = tokBullet
 		}
 	}
 	l.emit(p, q, kind)
@@ -467,13 +486,13 @@ func (l *lexer) punct(p, j, cs int, r rune, n int) int {
 // indicator and zero-width-joined emoji belong to it.
 func emojiEnd(text string, q, j int) int {
 	for q < j && q < len(text) {
-		r, n := decode(text, q)
+		r, n := runeAt(text, q)
 		switch {
 		case r == 0xfe0f || r == 0xfe0e || r == 0x20e3 || (r >= 0x1f3fb && r <= 0x1f3ff) ||
 			(r >= 0xe0020 && r <= 0xe007f) || (r >= 0x1f1e6 && r <= 0x1f1ff):
 			q += n
 		case r == 0x200d && q+n < j:
-			r2, n2 := decode(text, q+n)
+			r2, n2 := runeAt(text, q+n)
 			if !isEmoji(r2) {
 				return q
 			}
@@ -490,7 +509,7 @@ func isEmoji(r rune) bool {
 		(r >= 0x2300 && r <= 0x23ff && unicode.Is(unicode.So, r))
 }
 
-func isQuote(r rune) bool {
+func isQuoteMark(r rune) bool {
 	switch r {
 	case '"', '\'', '`', '“', '”', '‘', '’', '«', '»', '„', '‚', '‹', '›':
 		return true
@@ -498,62 +517,67 @@ func isQuote(r rune) bool {
 	return false
 }
 
-// decode returns the rune at text[i] and its length; an invalid byte is
+// runeAt returns the rune at text[i] and its length; an invalid byte is
 // RuneError of length 1.
-func decode(text string, i int) (rune, int) {
+func runeAt(text string, i int) (rune, int) {
 	if c := text[i]; c < utf8.RuneSelf {
 		return rune(c), 1
 	}
 	return utf8.DecodeRuneInString(text[i:])
 }
 
-// isAlnum reports whether r can be part of a word: a letter, digit, mark or
-// underscore ("Analysis_0712").
-func isAlnum(r rune) bool {
+// isWordRune reports whether r can be part of a word: a letter, digit, mark,
+// underscore ("Analysis_0712") or invisible joiner.
+func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return asciiWord[r]
+		return asciiWordByte[r]
 	}
-	if r == utf8.RuneError {
+	switch r {
+	case utf8.RuneError:
 		return false
+	case 0xad, 0x200c, 0x200d:
+		// A soft hyphen (left in text taken from HTML) or a zero-width
+		// (non-)joiner sits inside a word and must not cut it.
+		return true
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
 }
 
-func isAlnumAt(text string, i int) bool {
+func isWordRuneAt(text string, i int) bool {
 	if i >= len(text) {
 		return false
 	}
-	r, _ := decode(text, i)
-	return isAlnum(r)
+	r, _ := runeAt(text, i)
+	return isWordRune(r)
 }
 
-func alnumBefore(text string, i int) bool {
+func wordRuneBefore(text string, i int) bool {
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
-	return isAlnum(r)
+	return isWordRune(r)
 }
 
-func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] }
+func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiWordByte[c] }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
+var asciiWordByte = func() (t [utf8.RuneSelf]bool) {
 	for c := range t {
 		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 	}
 	return t
 }()
 
-func hasPrefixFold(s, prefix string) bool {
+func hasPrefixFoldASCII(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// capEnd limits a token starting at p to maxTokenBytes, cutting at a rune
+// capURLEnd limits a URL starting at p to maxURLBytes, cutting at a rune
 // boundary.
-func capEnd(text string, p, end int) int {
-	if end-p <= maxTokenBytes*4 {
+func capURLEnd(text string, p, end int) int {
+	if end-p <= maxURLBytes {
 		return end
 	}
-	end = p + maxTokenBytes*4
+	end = p + maxURLBytes
 	for end > p && !utf8.RuneStart(text[end]) {
 		end--
 	}

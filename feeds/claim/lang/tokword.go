@@ -5,8 +5,8 @@ import (
 	"unicode/utf8"
 )
 
-// span is a run of letters and digits inside a word.
-type span struct{ start, end int }
+// wordSeg is a run of letters and digits inside a word.
+type wordSeg struct{ start, end int }
 
 // word lexes, from p, letters and digits joined by inner marks ("U.S",
 // "8,000", "Al-Zaman", "don't", "casualties.On") and cuts it into the
@@ -22,18 +22,18 @@ func (l *lexer) word(p, j int) int {
 	for {
 		s := q
 		for q < j && q-s < maxTokenBytes {
-			r, n := decode(text, q)
-			if !isAlnum(r) {
+			r, n := runeAt(text, q)
+			if !isWordRune(r) {
 				break
 			}
 			q += n
 		}
-		segs = append(segs, span{s, q})
+		segs = append(segs, wordSeg{s, q})
 		if q >= j || len(segs) > maxConnectors || q-s >= maxTokenBytes {
 			break
 		}
-		r, n := decode(text, q)
-		if !isConnector(r) || !isAlnumAt(text[:j], q+n) {
+		r, n := runeAt(text, q)
+		if !isConnector(r) || !isWordRuneAt(text[:j], q+n) {
 			break
 		}
 		q += n
@@ -72,18 +72,18 @@ func isConnector(r rune) bool {
 func connectorKind(c byte) tokKind {
 	switch c {
 	case '.':
-		return kPeriod
+		return tokPeriod
 	case ',', ':':
-		return kComma
+		return tokComma
 	case '-':
-		return kDash
+		return tokDash
 	}
-	return kSymbol
+	return tokSymbol
 }
 
 // joins reports whether the mark between segs[k] and segs[k+1] stays inside
 // the token, following EWT.
-func (l *lexer) joins(segs []span, k int) bool {
+func (l *lexer) joins(segs []wordSeg, k int) bool {
 	text := l.text
 	var buf [16]byte
 	left, right := segs[k], segs[k+1]
@@ -93,51 +93,51 @@ func (l *lexer) joins(segs []span, k int) bool {
 		return true
 	case '.':
 		switch {
-		case isDigit(L[len(L)-1]) && isDigit(R[0]): // 3.5, 1.2.3
+		case isDigitByte(L[len(L)-1]) && isDigitByte(R[0]): // 3.5, 1.2.3
 			return true
-		case allLetters(L) && allLetters(R) && min(runes(L), runes(R)) == 1 && max(runes(L), runes(R)) <= 2:
+		case onlyLetters(L) && onlyLetters(R) && min(runeCount(L), runeCount(R)) == 1 && max(runeCount(L), runeCount(R)) <= 2:
 			return true // U.S, a.m, Ph.D
-		case allLower(L) && allLower(R) && len(R) >= 2:
+		case onlyLowerASCII(L) && onlyLowerASCII(R) && len(R) >= 2:
 			return true // alt.animals.cat: a name, not a sentence end with a lost space
 		}
 		return l.isDomain(segs, k)
 	case ',': // 8,000 and 8,000MW but not "1,2"
-		return isDigit(L[len(L)-1]) && leadingDigits(R) == 3
+		return isDigitByte(L[len(L)-1]) && leadingDigitCount(R) == 3
 	case ':': // 5:00, 01:39:56
-		return isDigit(L[len(L)-1]) && isDigit(R[0])
+		return isDigitByte(L[len(L)-1]) && isDigitByte(R[0])
 	case '/': // 9/11, 11/28/2000, l/c; "and/or" is split
-		return isDigit(L[len(L)-1]) && isDigit(R[0]) || runes(L) <= 2 && runes(R) <= 2 && allLetters(L) && allLetters(R)
+		return isDigitByte(L[len(L)-1]) && isDigitByte(R[0]) || runeCount(L) <= 2 && runeCount(R) <= 2 && onlyLetters(L) && onlyLetters(R)
 	case '&': // AT&T, PG&E, P&L
-		return runes(L) <= 3 && runes(R) <= 3 && allLetters(L) && allLetters(R)
+		return runeCount(L) <= 3 && runeCount(R) <= 3 && onlyLetters(L) && onlyLetters(R)
 	case '-':
-		if allDigits(L) && allDigits(R) {
+		if onlyDigits(L) && onlyDigits(R) {
 			return l.phoneLike(segs, k)
 		}
 		// A prefix opens a compound ("e-mail"), it does not sit inside one
 		// ("Lashkar-e-Toiba").
-		return (k == 0 || text[segs[k-1].end] != '-') && l.lx.prefixes[string(lowerKey(&buf, L))]
+		return (k == 0 || text[segs[k-1].end] != '-') && l.lx.prefixes[string(lowerASCIIKey(&buf, L))]
 	}
 	return false
 }
 
 // isDomain reports whether the stops from segs[k] on join a domain name:
 // the last of the stop-joined runs is a top-level domain in lower case.
-func (l *lexer) isDomain(segs []span, k int) bool {
+func (l *lexer) isDomain(segs []wordSeg, k int) bool {
 	text := l.text
 	last := k + 1
 	for last+1 < len(segs) && text[segs[last].end] == '.' {
 		last++
 	}
 	tld := text[segs[last].start:segs[last].end]
-	return len(tld) <= 4 && allLower(tld) && l.lx.tlds[tld]
+	return len(tld) <= 4 && onlyLowerASCII(tld) && l.lx.tlds[tld]
 }
 
 // phoneLike reports whether the hyphen after segs[k], between digits, is
 // inside a telephone number or date (713-853-3989, 11-20-2000, 646-8420)
 // rather than a range (1969-1970, 5-10), which EWT splits.
-func (l *lexer) phoneLike(segs []span, k int) bool {
+func (l *lexer) phoneLike(segs []wordSeg, k int) bool {
 	text := l.text
-	digitsAt := func(i int) bool { return allDigits(text[segs[i].start:segs[i].end]) }
+	digitsAt := func(i int) bool { return onlyDigits(text[segs[i].start:segs[i].end]) }
 	a, b := k, k+1
 	for a > 0 && text[segs[a-1].end] == '-' && digitsAt(a-1) {
 		a--
@@ -165,15 +165,15 @@ func (l *lexer) lastWord(s, e, j int, whole bool) int {
 		}
 	}
 	if e < j && e-s >= 2 && (text[e-1] == 's' || text[e-1] == 'S') && l.sq == 0 {
-		if n := apostropheAt(text, e); n > 0 && !isAlnumAt(text[:j], e+n) {
-			t := l.emit(s, e+n, kWord)
+		if n := apostropheAt(text, e); n > 0 && !isWordRuneAt(text[:j], e+n) {
+			t := l.emit(s, e+n, tokWord)
 			t.cuts[0] = int32(e - s)
 			return e + n
 		}
 	}
-	if whole && e-s <= 3 && allDigits(text[s:e]) && e == j {
+	if whole && e-s <= 3 && onlyDigits(text[s:e]) && e == j {
 		if end := spacedThousands(text, e); end > e {
-			l.emit(s, end, kNumber)
+			l.emit(s, end, tokNumber)
 			return end
 		}
 	}
@@ -190,10 +190,10 @@ func spacedThousands(text string, e int) int {
 	end := e
 	for {
 		n := thinSpaceAt(text, end)
-		if n == 0 || end+n >= len(text) || !isDigit(text[end+n]) {
+		if n == 0 || end+n >= len(text) || !isDigitByte(text[end+n]) {
 			return end
 		}
-		if end+n+3 > len(text) || !allDigits(text[end+n:end+n+3]) || isAlnumAt(text, end+n+3) {
+		if end+n+3 > len(text) || !onlyDigits(text[end+n:end+n+3]) || isWordRuneAt(text, end+n+3) {
 			if end > e {
 				return e
 			}
@@ -236,22 +236,26 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 	w := text[s:e]
 	first, _ := utf8.DecodeRuneInString(w)
 	switch {
-	case hasByte(w, '.'):
-		if isDigit(w[0]) || longestRun(w) > 3 {
+	case containsByte(w, '.'):
+		if isDigitByte(w[0]) || longestStopFreeRun(w) > 3 {
 			return abbrNone // a number, a domain or a dotted name before its stop
 		}
-		return abbrPlain // U.S., a.m., Ph.D.
+		var buf [16]byte
+		if ent, ok := l.lx.abbrevs[string(lowerASCIIKey(&buf, w))]; ok {
+			return ent.class // a.m.
+		}
+		return abbrPlain // U.S., Ph.D.
 	case utf8.RuneCountInString(w) == 1 && unicode.IsUpper(first):
 		return abbrInitial // "J. Smith", "N. Korea"
-	case len(w) > 8 || allUpper(w):
+	case len(w) > 8 || onlyUpperASCII(w):
 		return abbrNone // "EST.", "NATO.": an acronym that ends the sentence
 	}
 	var buf [16]byte
-	ent, ok := l.lx.abbrevs[string(lowerKey(&buf, w))]
+	ent, ok := l.lx.abbrevs[string(lowerASCIIKey(&buf, w))]
 	if !ok || (ent.capital && !unicode.IsUpper(first)) {
 		return abbrNone
 	}
-	if ent.class == abbrNum && !(e+2 < len(text) && text[e+1] == ' ' && isDigit(text[e+2])) {
+	if ent.class == abbrNum && !(e+2 < len(text) && text[e+1] == ' ' && isDigitByte(text[e+2])) {
 		return abbrNone
 	}
 	return ent.class
@@ -262,20 +266,20 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 // contractions.
 func (l *lexer) emitWord(s, e int) *lexTok {
 	text := l.text
-	if isDigit(text[s]) {
+	if isDigitByte(text[s]) {
 		d := s
-		for d < e && (isDigit(text[d]) || (text[d] == '.' || text[d] == ',') && d+1 < e && isDigit(text[d+1])) {
+		for d < e && (isDigitByte(text[d]) || (text[d] == '.' || text[d] == ',') && d+1 < e && isDigitByte(text[d+1])) {
 			d++
 		}
 		var buf [16]byte
-		if d < e && allLetters(text[d:e]) && !l.lx.numSuffixes[string(lowerKey(&buf, text[d:e]))] &&
+		if d < e && onlyLetters(text[d:e]) && !l.lx.numSuffixes[string(lowerASCIIKey(&buf, text[d:e]))] &&
 			!(e-d == 1 && text[d] >= 'A' && text[d] <= 'Z' && !l.afterCurrency(s)) {
-			l.emit(s, d, kNumber)
-			return l.emit(d, e, kWord)
+			l.emit(s, d, tokNumber)
+			return l.emit(d, e, tokWord)
 		}
-		return l.emit(s, e, kNumber)
+		return l.emit(s, e, tokNumber)
 	}
-	t := l.emit(s, e, kWord)
+	t := l.emit(s, e, tokWord)
 	t.cuts = l.mwtCuts(text[s:e])
 	return t
 }
@@ -299,7 +303,7 @@ func (l *lexer) mwtCuts(w string) (cuts [2]int32) {
 		for _, c := range l.lx.clitics {
 			ci := indexApostrophe(c)
 			x, y := c[:ci], c[ci+1:]
-			if len(after) == len(y) && equalFoldASCII(after, y) && a-len(x) >= 1 && equalFoldASCII(w[a-len(x):a], x) {
+			if len(after) == len(y) && sameFoldASCII(after, y) && a-len(x) >= 1 && sameFoldASCII(w[a-len(x):a], x) {
 				cuts[0] = int32(a - len(x))
 				return cuts
 			}
@@ -310,7 +314,7 @@ func (l *lexer) mwtCuts(w string) (cuts [2]int32) {
 		return cuts
 	}
 	var buf [16]byte
-	if cs, ok := l.lx.contractions[string(lowerKey(&buf, w))]; ok {
+	if cs, ok := l.lx.contractions[string(lowerASCIIKey(&buf, w))]; ok {
 		for i, c := range cs {
 			cuts[i] = int32(c)
 		}
@@ -341,10 +345,10 @@ func indexApostrophe(c string) int {
 	return 0
 }
 
-// lowerKey returns the ASCII lower case of w, written into buf, as a map
+// lowerASCIIKey returns the ASCII lower case of w, written into buf, as a map
 // key (index maps with string(key)); the lists hold short ASCII words, so a longer w gets a key that
 // matches nothing. Map look-ups by string(bytes) do not allocate.
-func lowerKey(buf *[16]byte, w string) []byte {
+func lowerASCIIKey(buf *[16]byte, w string) []byte {
 	if len(w) > len(buf) {
 		return buf[:1] // zero byte: no list has it
 	}
@@ -359,7 +363,7 @@ func lowerKey(buf *[16]byte, w string) []byte {
 	return b
 }
 
-func equalFoldASCII(a, b string) bool {
+func sameFoldASCII(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -378,24 +382,24 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-func leadingDigits(s string) int {
+func leadingDigitCount(s string) int {
 	n := 0
-	for n < len(s) && isDigit(s[n]) {
+	for n < len(s) && isDigitByte(s[n]) {
 		n++
 	}
 	return n
 }
 
-func allDigits(s string) bool {
+func onlyDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
+		if !isDigitByte(s[i]) {
 			return false
 		}
 	}
 	return s != ""
 }
 
-func allLetters(s string) bool {
+func onlyLetters(s string) bool {
 	for _, r := range s {
 		if !unicode.IsLetter(r) {
 			return false
@@ -404,7 +408,7 @@ func allLetters(s string) bool {
 	return s != ""
 }
 
-func allUpper(s string) bool {
+func onlyUpperASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 'A' || s[i] > 'Z' {
 			return false
@@ -413,7 +417,7 @@ func allUpper(s string) bool {
 	return s != ""
 }
 
-func allLower(s string) bool {
+func onlyLowerASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 'a' || s[i] > 'z' {
 			return false
@@ -422,11 +426,11 @@ func allLower(s string) bool {
 	return s != ""
 }
 
-func runes(s string) int { return utf8.RuneCountInString(s) }
+func runeCount(s string) int { return utf8.RuneCountInString(s) }
 
-func hasByte(s string, c byte) bool { return lastByte(s, c) >= 0 }
+func containsByte(s string, c byte) bool { return lastIndexByte(s, c) >= 0 }
 
-func lastByte(s string, c byte) int {
+func lastIndexByte(s string, c byte) int {
 	for i := len(s) - 1; i >= 0; i-- {
 		if s[i] == c {
 			return i
@@ -436,7 +440,7 @@ func lastByte(s string, c byte) int {
 }
 
 // longestRun returns the length of the longest stop-free stretch of s.
-func longestRun(s string) int {
+func longestStopFreeRun(s string) int {
 	best, cur := 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == '.' {
