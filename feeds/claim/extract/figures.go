@@ -199,6 +199,12 @@ func (ar *article) nounSubject(st *sent, i int) int {
 			return i
 		}
 	}
+	// "Conscripts … suffered 900 casualties": who suffers them.
+	if st.rel(i) == "obj" {
+		if s := st.child(st.head(i), "nsubj"); s >= 0 && ar.x.k.classOf["person"][ar.subject(st, s, "").head] {
+			return s
+		}
+	}
 	return -1
 }
 

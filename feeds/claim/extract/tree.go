@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim/lang"
 )
@@ -30,6 +31,13 @@ func newSent(s *lang.Sentence, text string) *sent {
 		st.lemmas[i] = strings.TrimSuffix(strings.ToLower(l), ".")
 	}
 	return st
+}
+
+// is reports whether word i's lemma or lower-cased form is in s: data
+// lists name words as they are written ("according"), which a lemmatizer
+// may have turned into another word ("accord").
+func (st *sent) is(i int, s set) bool {
+	return s[st.lemmas[i]] || s[strings.ToLower(st.s.Words[i].Form)]
 }
 
 func (st *sent) w(i int) *lang.Word { return &st.s.Words[i] }
@@ -81,6 +89,9 @@ func (st *sent) span(a, b int) string {
 func (st *sent) name(i int) string {
 	if st.upos(i) != "PROPN" {
 		return ""
+	}
+	if r := []rune(st.s.Words[i].Form); len(r) == 0 || !unicode.IsUpper(r[0]) {
+		return "" // a tagger's PROPN on a lower-case word is no name
 	}
 	a, b := i, i
 	for _, c := range st.kids[i] {

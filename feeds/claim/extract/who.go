@@ -128,8 +128,13 @@ func (ar *article) speakers(st *sent, p int) []int {
 		for _, c := range st.kids[j] {
 			switch st.rel(c) {
 			case "obl", "nmod", "advcl", "obl:agent":
-				if k.according[firstCase(st, c)] {
+				if fc := firstCase(st, c); fc >= 0 && st.is(fc, k.according) {
 					out = append(out, c)
+				}
+				if st.rel(c) == "advcl" && ar.reportsAfter(st, c, p) {
+					if s := subjectOf(st, c); s >= 0 {
+						out = append(out, s)
+					}
 				}
 			case "parataxis", "ccomp":
 				// "…, the ministry said": the reporting verb after the claim
@@ -153,7 +158,7 @@ func (ar *article) speakers(st *sent, p int) []int {
 		return false
 	})
 	for j := range st.s.Words {
-		if k.according[st.lemmas[j]] {
+		if st.is(j, k.according) {
 			if s := accordingSource(st, j); s >= 0 {
 				out = append(out, s)
 			}
@@ -163,7 +168,7 @@ func (ar *article) speakers(st *sent, p int) []int {
 		if st.w(j).Start <= st.w(p).Start || !k.reporting[st.lemmas[j]] || st.upos(j) != "VERB" {
 			continue
 		}
-		if embedded(st, j) {
+		if embedded(st, j) && !(st.rel(j) == "advcl" && ar.reportsAfter(st, j, p)) {
 			continue
 		}
 		if s := subjectOf(st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
@@ -210,15 +215,21 @@ func embedded(st *sent, j int) bool {
 	return false
 }
 
-// firstCase returns the lemma of the first case-like child ("according"
-// in "according to", whose case is "to" with "according" before it).
-func firstCase(st *sent, i int) string {
+// firstCase returns the first case-like child of i ("according" in
+// "according to X"), or -1.
+func firstCase(st *sent, i int) int {
 	for _, c := range st.kids[i] {
 		if st.rel(c) == "case" || st.rel(c) == "mark" {
-			return st.lemmas[c]
+			return c
 		}
 	}
-	return ""
+	return -1
+}
+
+// reportsAfter reports a reporting verb v after the claim at p with no
+// subordinator of its own: "…, police said" however the parser hung it.
+func (ar *article) reportsAfter(st *sent, v, p int) bool {
+	return st.is(v, ar.x.k.reporting) && st.upos(v) == "VERB" && st.w(v).Start > st.w(p).Start && st.child(v, "mark") < 0
 }
 
 // subjectOf returns the one who speaks through a reporting verb: its
