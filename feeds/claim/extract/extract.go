@@ -142,7 +142,7 @@ func (ar *article) quoteSpeakers(sents []*sent) []string {
 func (ar *article) sentenceSpeaker(st *sent) string {
 	for j := range st.s.Words {
 		if ar.x.k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
-			if s := subjectOf(st, j); s >= 0 {
+			if s := subjectOf(ar.x.k, st, j); s >= 0 {
 				return ar.claimantName(st, s)
 			}
 		}

@@ -66,7 +66,7 @@ type measuresFile struct {
 }
 
 type attributionFile struct {
-	Verbs, Denials, Nouns, According, Values []string
+	Verbs, Denials, Nouns, According, Values, Speech []string
 }
 
 type modalityFile struct {
@@ -101,8 +101,8 @@ type knowledge struct {
 	measures map[string]measureDef
 	status   map[string]bool
 
-	reporting, denials, reportNouns, according, values set
-	modals, plans, negations, stops, conditions        set
+	reporting, denials, reportNouns, according, values, speech set
+	modals, plans, negations, stops, conditions                set
 
 	subjectOf  map[string]string // noun lemma → canonical subject
 	classOf    map[string]set    // class → canonical subjects in it
@@ -179,7 +179,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 		k.status[s] = true
 	}
 	k.reporting, k.denials, k.reportNouns = setOf(a.Verbs), setOf(a.Denials), setOf(a.Nouns)
-	k.according, k.values = setOf(a.According), setOf(a.Values)
+	k.according, k.values, k.speech = setOf(a.According), setOf(a.Values), setOf(a.Speech)
 	k.modals, k.plans, k.negations = setOf(mo.Modals), setOf(mo.Plans), setOf(mo.Negations)
 	k.stops, k.conditions = setOf(mo.Stops), setOf(mo.Conditions)
 	for canon, lemmas := range su.Subjects {

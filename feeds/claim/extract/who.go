@@ -132,7 +132,7 @@ func (ar *article) speakers(st *sent, p int) []int {
 					out = append(out, c)
 				}
 				if st.rel(c) == "advcl" && ar.reportsAfter(st, c, p) {
-					if s := subjectOf(st, c); s >= 0 {
+					if s := subjectOf(k, st, c); s >= 0 {
 						out = append(out, s)
 					}
 				}
@@ -140,14 +140,14 @@ func (ar *article) speakers(st *sent, p int) []int {
 				// "…, the ministry said": the reporting verb after the claim
 				// hangs from it (parataxis, or ccomp as parsers often have it).
 				if k.reporting[st.lemmas[c]] && st.w(c).Start > st.w(p).Start {
-					if s := subjectOf(st, c); s >= 0 {
+					if s := subjectOf(k, st, c); s >= 0 {
 						out = append(out, s)
 					}
 				}
 			}
 		}
 		if k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
-			if s := subjectOf(st, j); s >= 0 {
+			if s := subjectOf(k, st, j); s >= 0 {
 				out = append(out, s)
 			}
 		}
@@ -171,7 +171,7 @@ func (ar *article) speakers(st *sent, p int) []int {
 		if embedded(st, j) && !(st.rel(j) == "advcl" && ar.reportsAfter(st, j, p)) {
 			continue
 		}
-		if s := subjectOf(st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
+		if s := subjectOf(k, st, j); s >= 0 && st.w(s).Start > st.w(p).Start {
 			out = append(out, s)
 		}
 	}
@@ -234,11 +234,36 @@ func (ar *article) reportsAfter(st *sent, v, p int) bool {
 
 // subjectOf returns the one who speaks through a reporting verb: its
 // subject, or its agent when passive ("was reported by X").
-func subjectOf(st *sent, v int) int {
-	if s := st.child(v, "nsubj"); s >= 0 {
-		return s
+//
+// Parsers go wrong here in ways worth surviving: two subjects ("Car-parts
+// maker Axelgear said": the name wins), or the speaker hung as a complement
+// ("…," MSF's coordinator, Hassan Idris, said": the noun before the verb).
+func subjectOf(k *knowledge, st *sent, v int) int {
+	best := -1
+	for _, c := range st.kids[v] {
+		if st.rel(c) == "nsubj" && st.child(c, "case") < 0 && (best < 0 || st.upos(c) == "PROPN" && st.upos(best) != "PROPN") {
+			best = c
+		}
 	}
-	return st.child(v, "obl:agent")
+	if best >= 0 {
+		return best
+	}
+	if a := st.child(v, "obl:agent"); a >= 0 {
+		return a
+	}
+	if !k.speech[st.lemmas[v]] {
+		return -1
+	}
+	for i := len(st.kids[v]) - 1; i >= 0; i-- {
+		c := st.kids[v][i]
+		if st.w(c).Start > st.w(v).Start {
+			continue
+		}
+		if u := st.upos(c); (u == "NOUN" || u == "PROPN") && st.child(c, "cop") < 0 && st.child(c, "nsubj") < 0 {
+			return c
+		}
+	}
+	return -1
 }
 
 // claimantName turns the speaker's words into a claimant: a registry name,
