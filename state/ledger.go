@@ -205,7 +205,12 @@ func (s *Store) record(ctx context.Context, tx *bolt.Tx, items []PolledItem) (Re
 			}
 		}
 	}
-	return r.finish()
+	res, err := r.finish()
+	if err != nil {
+		return Recorded{}, err
+	}
+	// The conflicts are written: their new alerts can be routed.
+	return res, s.routeAlertsTx(tx)
 }
 
 func (s *Store) newRecorder(tx *bolt.Tx) (*recorder, error) {

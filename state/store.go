@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -50,8 +50,9 @@ var ErrLocked = errors.New("state: store is in use by another process")
 type Store struct {
 	db    *bolt.DB
 	path  string
-	now   func() time.Time
-	rules claim.Rules
+	now    func() time.Time
+	rules  claim.Rules
+	router Router
 }
 
 // Options tune Open. The zero value is fine for production.
@@ -69,12 +70,16 @@ type Options struct {
 	// or corrupt the file. Only for a throwaway store, such as replay's
 	// temporary one; never for the bot's real store.
 	NoSync bool
+	// Router routes each conflict's alerts to a channel when its first
+	// alert is queued; the zero value sends all to the default channel.
+	Router Router
 }
 
 // migrations[v] upgrades a store from version v to v+1 inside one
 // transaction. Index 0 creates a fresh store.
 var migrations = []func(tx *bolt.Tx) error{
 	0: createBuckets,
+	1: indexOutbox,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.
@@ -90,7 +95,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults()}
+	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults(), router: opts.Router}
 	if s.now == nil {
 		s.now = time.Now
 	}
