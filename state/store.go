@@ -48,8 +48,8 @@ var ErrLocked = errors.New("state: store is in use by another process")
 
 // Store is the bbolt file behind Crosscheck. It is safe for concurrent use.
 type Store struct {
-	db    *bolt.DB
-	path  string
+	db     *bolt.DB
+	path   string
 	now    func() time.Time
 	rules  claim.Rules
 	router Router
