@@ -1,6 +1,7 @@
 package state
 
 import (
+	"strings"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
@@ -46,6 +47,14 @@ type Conflict struct {
 	Alerted bool `json:"alerted,omitempty"`
 	// ChangedBy is who last set Status by hand (a Slack user ID).
 	ChangedBy string `json:"changed_by,omitempty"`
+}
+
+// Beat is the desk the conflict belongs to, from its topic's subject and
+// measure (claim.Beat); "" when the beat table names neither.
+func (c Conflict) Beat() string {
+	subject, rest, _ := strings.Cut(c.Topic, " | ")
+	measure, _, _ := strings.Cut(rest, " | ")
+	return claim.Beat(subject, measure)
 }
 
 // AlertKind says what a queued alert announces.
