@@ -697,9 +697,6 @@ func (d *decoder) checkRoute(path string, r Route) error {
 	if !validChannel(r.Channel) {
 		return d.errAt(path+".channel", fmt.Errorf("%q: want a channel ID such as C0123456789, or #name", r.Channel))
 	}
-	if len(r.Feeds)+len(r.Outlets)+len(r.Beats)+len(r.Places) == 0 {
-		return d.errAt(path, errors.New("matches nothing: give feeds, outlets, beats or places"))
-	}
 	for _, l := range []struct {
 		field string
 		names []string
@@ -712,6 +709,9 @@ func (d *decoder) checkRoute(path string, r Route) error {
 				return d.errAt(fmt.Sprintf("%s.%s[%d]", path, l.field, j), errors.New("empty name"))
 			}
 		}
+	}
+	if len(r.Feeds)+len(r.Outlets)+len(r.Beats)+len(r.Places) == 0 {
+		return d.errAt(path, errors.New("matches nothing: give feeds, outlets, beats or places"))
 	}
 	known := claim.Beats()
 	for j, b := range r.Beats {
