@@ -54,6 +54,9 @@ type Notifier struct {
 
 	mu     sync.Mutex
 	health map[string]ChannelHealth
+	// nextSend is, per channel, the earliest time of its next post: it
+	// outlives a lane, so Flush after Run keeps the pace.
+	nextSend map[string]time.Time
 }
 
 // ChannelHealth is a lane's last delivery outcome, for `status`.
@@ -92,7 +95,8 @@ func NewNotifier(opts NotifierOptions) (*Notifier, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{opts: opts, log: opts.Log, wake: make(chan struct{}, 1), health: map[string]ChannelHealth{}}, nil
+	return &Notifier{opts: opts, log: opts.Log, wake: make(chan struct{}, 1),
+		health: map[string]ChannelHealth{}, nextSend: map[string]time.Time{}}, nil
 }
 
 // Wake tells the notifier that alerts were queued, so it need not wait for
@@ -218,7 +222,7 @@ func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct
 	if channel == "" {
 		channel = n.opts.Channel
 	}
-	var nextSend time.Time
+	nextSend := n.paced(channel, time.Time{})
 	// The lane's own knowledge of when its head may be retried wins over
 	// a record whose deferral could not be stored.
 	var holdSeq uint64
@@ -251,10 +255,10 @@ func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct
 			}
 			if wait = time.Until(due); wait <= 0 {
 				sent, retryAt := n.deliver(ctx, channel, a)
+				nextSend = n.paced(channel, time.Now().Add(n.opts.Pace))
 				if ctx.Err() != nil {
 					return
 				}
-				nextSend = time.Now().Add(n.opts.Pace)
 				if !sent {
 					holdSeq, holdUntil = a.Seq, retryAt
 				}
@@ -275,6 +279,17 @@ func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct
 		case <-timer.C:
 		}
 	}
+}
+
+// paced records next (unless zero) as the earliest next post to channel
+// and returns the one recorded.
+func (n *Notifier) paced(channel string, next time.Time) time.Time {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !next.IsZero() {
+		n.nextSend[channel] = next
+	}
+	return n.nextSend[channel]
 }
 
 func deadlineBefore(ctx context.Context, t time.Time) bool {
