@@ -307,4 +307,3 @@ func floodStory(feed, topics int) string {
 		first[feed%10], last[feed/10%20], 100*(1+feed/topics), head[province%10], tail[province/10%10]) +
 		strings.Repeat("Rescue teams worked through the night to reach stranded residents, and roads remained closed across the region. ", 8)
 }
-
