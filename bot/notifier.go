@@ -255,7 +255,7 @@ func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct
 			}
 			if wait = time.Until(due); wait <= 0 {
 				sent, retryAt := n.deliver(ctx, channel, a)
-				nextSend = n.paced(channel, time.Now().Add(n.opts.Pace))
+				nextSend = n.paced(channel, time.Time{})
 				if ctx.Err() != nil {
 					return
 				}
@@ -282,7 +282,8 @@ func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct
 }
 
 // paced records next (unless zero) as the earliest next post to channel
-// and returns the one recorded.
+// and returns the one recorded. A post sets it as it starts; alerts that
+// post nothing (dropped, or found already in Slack) cost no time.
 func (n *Notifier) paced(channel string, next time.Time) time.Time {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -370,6 +371,10 @@ func (n *Notifier) post(ctx context.Context, channel string, a state.Alert, c st
 	meta := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: alertEventType, EventPayload: map[string]any{
 		"alert": strconv.FormatUint(a.Seq, 10), "conflict": a.ConflictID,
 	}})
+	// The pace runs from each post's start, not from the end of the
+	// store writes around it, which wait for the write lock: one post a
+	// second, not one per second plus a commit.
+	n.paced(channel, time.Now().Add(n.opts.Pace))
 	if !reply {
 		text, blocks := RenderAlert(View{Conflict: c})
 		ch, ts, err := n.opts.API.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), meta)

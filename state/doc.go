@@ -37,9 +37,10 @@
 //	                   search: a query word no outlet holds is matched
 //	                   through the topic and claimant indexes alone)
 //
-// These layouts changed before any store was kept, so the schema is still
-// version 1; claim and conflict records in the earlier JSON form are still
-// read.
+// These layouts changed before any store was kept; claim and conflict
+// records in the earlier JSON form are still read. Schema 2 added the
+// outbox's lanes and the alert routes: opening a schema 1 store indexes its
+// queued alerts (indexOutbox).
 //
 // The same claim from the same article is stored once: its group's
 // entries with the same AsOf are compared with it by identity, a hash of
@@ -57,8 +58,26 @@
 //	                      decoding the rest; a put moves the entry
 //	outbox                uint64 alert seq (bucket sequence) → Alert, its
 //	                      claim as the ledger's JSON claim record (claimRec),
-//	                      plus "posting": when a post of unknown outcome
-//	                      began (BeginAlert)
+//	                      its "channel" the lane it waits in ("" for the
+//	                      default channel), plus "posting": when a post of
+//	                      unknown outcome began (BeginAlert)
+//	outbox_lanes          channel ‖ 0x00 ‖ uint64 seq → empty: each
+//	                      channel's queue in due order (seq order: every
+//	                      alert is due a fixed group interval after it was
+//	                      queued, and a deferred head holds its lane), so
+//	                      delivery reads a lane's head with one seek
+//	                      (Lanes, NextAlert), never the whole outbox
+//	outbox_depth          channel ‖ 0x00 → uint64 alerts in that lane; no
+//	                      key for an empty lane
+//	outbox_unrouted       uint64 seq → empty: alerts whose conflict had no
+//	                      route yet, routed (and removed) at the end of the
+//	                      transaction that queued them; empty between
+//	                      transactions
+//	alert_routes          conflict id → channel (raw; "" for the default):
+//	                      decided by Options.Router when the conflict's
+//	                      first alert is queued, then kept, so its later
+//	                      alerts follow the parent's lane. Pruning a
+//	                      conflict should delete its route
 //	threads               conflict id → Thread{channel, ts}
 //	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)
 //	mutes                 normalised target (conflict id, topic key, or its

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -184,5 +185,50 @@ func TestOutboxOpensSchema1(t *testing.T) {
 	}
 	if err := s.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// BenchmarkOutboxWake is what one wake of the notifier reads — the lanes'
+// counters and each lane's head — with 1,000 or 200,000 alerts queued over
+// two channels: the cost of a wake must not grow with the queue.
+func BenchmarkOutboxWake(b *testing.B) {
+	for _, depth := range []int{1_000, 200_000} {
+		b.Run(fmt.Sprintf("queued=%d", depth), func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(filepath.Join(b.TempDir(), "crosscheck.db"), Options{NoSync: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ev := newArticle("AP", "https://ap.example/1", published).figure(nis, "killed", "kursk", "300", claim.Point(300), "e").claims[0]
+			for done := 0; done < depth; {
+				err := s.db.Update(func(tx *bolt.Tx) error {
+					for i := 0; i < 10_000 && done < depth; i, done = i+1, done+1 {
+						a := Alert{ConflictID: "c1", Kind: AlertEvidence, Claim: &ev, Queued: published, Channel: []string{"C0WORLD", "C0DESK"}[done%2]}
+						if err := queueAlertTx(tx, a); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			heads := 0
+			for b.Loop() {
+				lanes, err := s.Lanes(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, l := range lanes {
+					if _, ok, err := s.NextAlert(ctx, l.Channel); err != nil || !ok {
+						b.Fatalf("head of %s: %v %v", l.Channel, ok, err)
+					}
+					heads++
+				}
+			}
+			b.ReportMetric(float64(heads)/float64(b.N), "heads/wake")
+		})
 	}
 }
