@@ -282,7 +282,7 @@ func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct
 }
 
 // paced records next (unless zero) as the earliest next post to channel
-// and returns the one recorded. A post sets it as it starts; alerts that
+// and returns the one recorded. A post sets it as it ends; alerts that
 // post nothing (dropped, or found already in Slack) cost no time.
 func (n *Notifier) paced(channel string, next time.Time) time.Time {
 	n.mu.Lock()
@@ -371,10 +371,12 @@ func (n *Notifier) post(ctx context.Context, channel string, a state.Alert, c st
 	meta := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: alertEventType, EventPayload: map[string]any{
 		"alert": strconv.FormatUint(a.Seq, 10), "conflict": a.ConflictID,
 	}})
-	// The pace runs from each post's start, not from the end of the
-	// store writes around it, which wait for the write lock: one post a
-	// second, not one per second plus a commit.
-	n.paced(channel, time.Now().Add(n.opts.Pace))
+	// The pace runs from each post's answer (Slack has taken the post by
+	// then, so the next arrives a second later whatever the network's
+	// jitter), not from the end of the store writes around it, which wait
+	// for the write lock: one post a second, not one per second plus a
+	// commit.
+	defer func() { n.paced(channel, time.Now().Add(n.opts.Pace)) }()
 	if !reply {
 		text, blocks := RenderAlert(View{Conflict: c})
 		ch, ts, err := n.opts.API.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), meta)
