@@ -115,8 +115,15 @@ func TestOutboxRoutes(t *testing.T) {
 	if _, err := s.QueueAlert(ctx, Alert{ConflictID: figure, Kind: AlertNew}); err != nil {
 		t.Fatal(err)
 	}
-	if lanes, _ := s.Lanes(ctx); !slices.Equal(lanes, []Lane{{"C0DESK", 1}, {"C0WORLD", 1}}) {
+	// A dispute routed to the default channel stays there.
+	if _, err := s.QueueAlert(ctx, Alert{ConflictID: status, Kind: AlertRevision}); err != nil {
+		t.Fatal(err)
+	}
+	if lanes, _ := s.Lanes(ctx); !slices.Equal(lanes, []Lane{{"", 1}, {"C0DESK", 1}, {"C0WORLD", 1}}) {
 		t.Errorf("lanes after QueueAlert = %+v", lanes)
+	}
+	if len(asked) != 2 {
+		t.Errorf("router asked %d times; a routed dispute was routed again", len(asked))
 	}
 }
 
