@@ -322,6 +322,10 @@ func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (
 	if err != nil {
 		return false, n.retry(ctx, log, channel, a, err)
 	}
+	if a.Kind != state.AlertNew && a.Claim == nil && hasThread {
+		log.Info("evidence no longer in the ledger (pruned) and its parent is posted; alert dropped")
+		return n.drop(ctx, log, a), time.Time{}
+	}
 	// A follow-up whose parent was never posted (its conflict opened in
 	// backfill, say) becomes the parent.
 	reply := a.Kind != state.AlertNew && hasThread && a.Claim != nil

@@ -77,6 +77,10 @@ type Alert struct {
 	Kind       AlertKind `json:"kind"`
 	// Claim is the new evidence for AlertEvidence and AlertRevision.
 	Claim *claim.Claim `json:"claim,omitempty"`
+	// ClaimSeq is Claim's number in the ledger when it is there: the
+	// outbox then keeps the number, not a copy of the claim. Claim is nil
+	// on reading if the ledger no longer holds it.
+	ClaimSeq uint64 `json:"claim_seq,omitempty"`
 	// Channel overrides the configured alert channel when set.
 	Channel   string    `json:"channel,omitempty"`
 	Queued    time.Time `json:"queued"`

@@ -57,7 +57,9 @@
 //	                      → empty: "conflicts" lists the latest without
 //	                      decoding the rest; a put moves the entry
 //	outbox                uint64 alert seq (bucket sequence) → Alert, its
-//	                      claim as the ledger's JSON claim record (claimRec),
+//	                      claim by its number in the ledger ("claim_seq"),
+//	                      or, for a claim not in the ledger, as the
+//	                      ledger's JSON claim record (claimRec);
 //	                      its "channel" the lane it waits in ("" for the
 //	                      default channel), plus "posting": when a post of
 //	                      unknown outcome began (BeginAlert)

@@ -746,7 +746,7 @@ func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind A
 		return nil
 	default:
 		cc := c.Claim
-		a.Claim = &cc
+		a.Claim, a.ClaimSeq = &cc, c.Seq
 	}
 	if a.Kind == AlertNew {
 		r.queued[cf.ID] = true

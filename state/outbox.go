@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -153,7 +154,7 @@ func (s *Store) PendingAlerts(ctx context.Context, limit int) ([]Alert, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-			a, err := decodeAlert(k, v)
+			a, err := loadAlertTx(tx, k, v)
 			if err != nil {
 				return err
 			}
@@ -216,7 +217,7 @@ func (s *Store) NextAlert(ctx context.Context, channel string) (a Alert, ok bool
 		if v == nil {
 			return fmt.Errorf("lane %q holds alert %d, which is not in the outbox", channel, binary.BigEndian.Uint64(seqKey))
 		}
-		a, err = decodeAlert(seqKey, v)
+		a, err = loadAlertTx(tx, seqKey, v)
 		ok = err == nil
 		return err
 	})
@@ -367,13 +368,35 @@ type alertRecJSON struct {
 func alertRec(a Alert) alertRecJSON {
 	r := alertRecJSON{Alert: a}
 	r.Alert.Claim = nil
-	if a.Claim != nil {
+	// A claim in the ledger is kept by number: a copy with its sentence
+	// made most of an alert, and of a flooded outbox.
+	if a.Claim != nil && a.ClaimSeq == 0 {
 		cr := toClaimRec(StoredClaim{Claim: *a.Claim})
 		r.Claim = &cr
 	}
 	return r
 }
 
+// loadAlertTx decodes a queued alert with its claim, read from the ledger
+// when the alert holds only its number.
+func loadAlertTx(tx *bolt.Tx, k, v []byte) (Alert, error) {
+	a, err := decodeAlert(k, v)
+	if err != nil || a.Claim != nil || a.ClaimSeq == 0 {
+		return a, err
+	}
+	sc, err := getClaim(tx.Bucket(bucketClaims), u64(a.ClaimSeq))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return a, nil // pruned from the ledger: the alert has nothing to add
+	case err != nil:
+		return Alert{}, fmt.Errorf("alert %d: %w", a.Seq, err)
+	}
+	a.Claim = &sc.Claim
+	return a, nil
+}
+
+// decodeAlert decodes a queued alert; a claim kept by number is not read
+// (loadAlertTx reads it).
 func decodeAlert(k, v []byte) (Alert, error) {
 	var r alertRecJSON
 	if err := json.Unmarshal(v, &r); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -237,5 +238,27 @@ func BenchmarkOutboxWake(b *testing.B) {
 			}
 			b.ReportMetric(float64(heads)/float64(b.N), "heads/wake")
 		})
+	}
+}
+
+// TestOutboxKeepsClaimsByNumber: an evidence alert stores its claim's
+// number in the ledger, not a copy, and reads back whole.
+func TestOutboxKeepsClaimsByNumber(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "crosscheck.db"), (&clock{t: published}).now)
+	twoConflicts(t, s)
+	var raw map[string]json.RawMessage
+	err := s.db.View(func(tx *bolt.Tx) error {
+		_, v := tx.Bucket(bucketOutbox).Cursor().Last()
+		return json.Unmarshal(v, &raw)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, copied := raw["claim"]; copied || raw["claim_seq"] == nil {
+		t.Errorf("evidence alert stored as %v, want its claim by number", slices.Sorted(maps.Keys(raw)))
+	}
+	head, _ := s.PendingAlerts(context.Background(), 0)
+	if ev := head[2]; ev.Claim == nil || ev.Claim.Outlet != "AP" || ev.Claim.Sentence != "e" {
+		t.Errorf("evidence read back = %+v", ev.Claim)
 	}
 }
