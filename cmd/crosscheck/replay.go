@@ -101,7 +101,8 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 
-	d := &desk.Desk{Store: store, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	// A back-test queues nothing for Slack: a --db store may be run later.
+	d := &desk.Desk{Store: store, Backtest: true, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	// Articles are recorded in batches, in order, one transaction each: a
