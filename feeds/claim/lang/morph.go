@@ -21,7 +21,9 @@ import (
 //     string), learned per word type so they model unseen words;
 //   - casing, keyed by (class, capitalisation, sentence-initial): whether a
 //     capitalised form's lemma is lower-cased ("The" → "the") or keeps its
-//     case ("Paris" → "Paris", "I" → "I").
+//     case ("Paris" → "Paris", "I" → "I");
+//   - fm, a perceptron that picks among the features train gave a form and
+//     class by context (see morphfeats.go).
 type morphology struct {
 	strs       []string // string table: features, lemmas and appended suffixes
 	lex        map[uint64]lexEntry
@@ -148,6 +150,9 @@ func (m *morphology) rule(c int, low []byte) lemmaEdit {
 // returns "".
 func (m *morphology) lemma(sc *tagScratch, wi int, form string, low []byte, c int, flags uint8, e lexEntry, known bool) string {
 	app := m.strs[e.edit.app]
+	if !known && app == "" && int(e.edit.strip) >= len(low) {
+		return form // a rule for longer words ("forces" → "force") would leave nothing of ","
+	}
 	if flags&flagUpper == 0 {
 		if known {
 			return m.strs[e.lemma]

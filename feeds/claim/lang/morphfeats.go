@@ -42,7 +42,8 @@ const (
 	nFeatsFeats
 )
 
-// featsAt fills sc.feats with the features of word i of class c.
+// featsFeatsAt fills sc.feats with the features-model features of word i
+// of class c.
 func (sc *tagScratch) featsFeatsAt(words []Word, i, c int) []uint64 {
 	f := sc.feats[:nFeatsFeats]
 	tag := func(j int) uint64 {

@@ -38,7 +38,8 @@ type TaggerOptions struct {
 	// hashed features that share a row merge.
 	Bits uint
 	// Prune drops averaged weights of magnitude at or below it (default
-	// 0.5 — see the commit that set it); larger makes the model smaller.
+	// 0.5: on EWT dev, 1 costs 0.15 points of UPOS and 0.001 gains
+	// nothing for a larger, slower model).
 	Prune float32
 	// DictMinCount and DictMinShare decide which words the tag dictionary
 	// tags without scoring: seen at least DictMinCount times (default 20),

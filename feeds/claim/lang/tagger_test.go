@@ -220,3 +220,25 @@ func FuzzReadTagger(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTag tags arbitrary words (cut from the input at spaces): every word
+// must get one of the tagger's tag pairs and, when its form is not empty,
+// a lemma, whatever its script or case.
+func FuzzTag(f *testing.F) {
+	for _, s := range []string{"The forces were killed .", "İstanbul ǅemal ΣΟΦΙΑ straße", "a\x00b \xff\xfe", "I I I I", "MAKE peace"} {
+		f.Add(s)
+	}
+	tg := tinyTagger(f)
+	f.Fuzz(func(t *testing.T, in string) {
+		s := formsOnly(strings.Split(in, " ")...)
+		tg.Tag(s)
+		for _, w := range s.Words {
+			if !slices.Contains(tg.classes, tagPair{w.UPOS, w.XPOS}) {
+				t.Fatalf("%q tagged %s/%s, not one of the tagger's classes", w.Form, w.UPOS, w.XPOS)
+			}
+			if w.Form != "" && w.Lemma == "" {
+				t.Fatalf("%q got no lemma", w.Form)
+			}
+		}
+	})
+}
