@@ -60,6 +60,7 @@ func commands() []command {
 		{"run", "run the bot", runRun},
 		{"poll", "poll every configured feed once, now", runPoll},
 		{"extract", "print the claims in one article", runExtract},
+		{"analyze", "print the language layer's analysis of a text: sentences, tags, lemmas, trees", runAnalyze},
 		{"replay", "back-test: articles in, conflicts out", runReplay},
 		{"feeds", "manage feeds: list, add, remove, pause, resume, import", runFeeds},
 		{"status", "feeds' health, the outbox and open conflicts", runStatus},

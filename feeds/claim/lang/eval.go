@@ -2,7 +2,6 @@ package lang
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Scores are the figures of the CoNLL 2018 shared task's evaluation for an
@@ -59,20 +58,6 @@ func Score(gold, sys *Doc) (Scores, error) {
 	f := func(k int) float64 { return float64(k) / float64(n) }
 	return Scores{Words: n, UPOS: f(upos), XPOS: f(xpos), UFeats: f(feats), AllTags: f(all), Lemma: f(lemma),
 		UAS: f(uas), LAS: f(las), LASFull: f(full)}, nil
-}
-
-func universal(rel string) string {
-	if i := strings.IndexByte(rel, ':'); i >= 0 {
-		return rel[:i]
-	}
-	return rel
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // F1 counts a segmentation's units: in gold, in the system's output, and
