@@ -141,21 +141,8 @@ func (b *Bot) status(ctx context.Context) (string, error) {
 		}
 		sb.WriteString("\n")
 	}
-	depth, err := b.opts.Store.OutboxDepth(ctx)
-	if err != nil {
+	if err := b.writeDelivery(ctx, &sb, now); err != nil {
 		return "", err
-	}
-	fmt.Fprintf(&sb, "*Outbox*: %d alert(s) waiting", depth)
-	if depth > 0 {
-		if head, err := b.opts.Store.PendingAlerts(ctx, 1); err == nil && len(head) > 0 && head[0].LastError != "" {
-			fmt.Fprintf(&sb, "; the oldest failed %d time(s): %s", head[0].Attempts, escape(head[0].LastError))
-		}
-	}
-	sb.WriteString("\n")
-	for _, h := range b.notifier.Health() {
-		if h.LastError != "" {
-			fmt.Fprintf(&sb, ":warning: Delivery to %s failing since %s: %s\n", escape(h.Channel), ago(now, h.Since), escape(h.LastError))
-		}
 	}
 	return sb.String(), nil
 }

@@ -56,6 +56,9 @@ type Notifier struct {
 
 	mu     sync.Mutex
 	health map[string]ChannelHealth
+	// nextSend is, per channel, the earliest time of its next post: it
+	// outlives a lane, so Flush after Run keeps the pace.
+	nextSend map[string]time.Time
 }
 
 // ChannelHealth is a lane's last delivery outcome, for `status`.
@@ -91,7 +94,8 @@ func NewNotifier(opts NotifierOptions) (*Notifier, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{opts: opts, log: opts.Log, wake: make(chan struct{}, 1), health: map[string]ChannelHealth{}}, nil
+	return &Notifier{opts: opts, log: opts.Log, wake: make(chan struct{}, 1),
+		health: map[string]ChannelHealth{}, nextSend: map[string]time.Time{}}, nil
 }
 
 // Wake tells the notifier that alerts were queued, so it need not wait for
@@ -160,156 +164,132 @@ func (n *Notifier) Flush(ctx context.Context) error {
 	return nil
 }
 
-// lane delivers one channel's alerts in order.
-type lane struct {
-	channel string
-	// in carries the latest view of this channel's queue; a newer one
-	// replaces an unread older one.
-	in chan view
-	// idle reports, in Flush, the generation of a view the lane has done
-	// all it can with before the deadline.
-	idle chan int
-}
-
-type view struct {
-	gen    int
-	alerts []state.Alert
-}
-
+// serve runs one lane per channel with alerts waiting. A wake reads the
+// lanes' counters and nudges their goroutines; each lane reads only its
+// head from the store, so a wake costs what it delivers, not what is
+// queued. With flush, every lane stops once it has nothing it can deliver
+// before ctx's deadline, and serve returns when all have.
 func (n *Notifier) serve(ctx context.Context, flush bool) {
 	ctx, cancel := context.WithCancel(ctx)
-	lanes := map[string]*lane{}
+	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	defer cancel()
+	lanes := map[string]chan struct{}{}
 
 	poll := time.NewTimer(0)
 	defer poll.Stop()
-	for gen := 1; ; gen++ {
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-n.wake:
 		case <-poll.C:
 		}
-		alerts, err := n.opts.Store.PendingAlerts(ctx, 0)
+		queued, err := n.opts.Store.Lanes(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			n.log.Error("outbox unreadable", "error", err)
 		}
-		byChannel := map[string][]state.Alert{}
-		for _, a := range alerts {
-			ch := a.Channel
-			if ch == "" {
-				ch = n.opts.Channel
-			}
-			byChannel[ch] = append(byChannel[ch], a)
-		}
-		for ch := range lanes {
-			if _, ok := byChannel[ch]; !ok {
-				byChannel[ch] = nil
-			}
-		}
-		for ch, as := range byChannel {
-			l := lanes[ch]
-			if l == nil {
-				l = &lane{channel: ch, in: make(chan view, 1), idle: make(chan int, 1)}
-				lanes[ch] = l
-				wg.Go(func() { n.runLane(ctx, l, flush) })
+		for _, l := range queued {
+			nudge := lanes[l.Channel]
+			if nudge == nil {
+				nudge = make(chan struct{}, 1)
+				lanes[l.Channel] = nudge
+				wg.Go(func() { n.runLane(ctx, l.Channel, nudge, flush) })
 			}
 			select {
-			case <-l.in:
+			case nudge <- struct{}{}:
 			default:
 			}
-			l.in <- view{gen: gen, alerts: as}
 		}
 		if flush {
-			for _, l := range lanes {
-				for done := false; !done; {
-					select {
-					case g := <-l.idle:
-						done = g == gen
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
+			wg.Wait()
 			return
 		}
 		poll.Reset(n.opts.PollInterval)
 	}
 }
 
-// runLane sends the head of its queue when it is due, then the next. The
-// head blocks the rest: a channel's alerts arrive in the order queued.
-func (n *Notifier) runLane(ctx context.Context, l *lane, flush bool) {
-	var queue []state.Alert
-	var lastSeq uint64
-	var nextSend time.Time
-	// A view read before this lane stored a retry time may carry the old
-	// one; the lane's own knowledge of its head wins.
+// runLane delivers one lane ("" is the default channel) in queue order:
+// its head when due, then the next. The head blocks the rest, so a
+// parent goes out before the replies behind it. nudge says the lane may
+// have new work.
+func (n *Notifier) runLane(ctx context.Context, lane string, nudge <-chan struct{}, flush bool) {
+	channel := lane
+	if channel == "" {
+		channel = n.opts.Channel
+	}
+	nextSend := n.paced(channel, time.Time{})
+	// The lane's own knowledge of when its head may be retried wins over
+	// a record whose deferral could not be stored.
 	var holdSeq uint64
 	var holdUntil time.Time
-	gen := 0
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
 	for {
-		// Drop what this lane already delivered from a stale view.
-		for len(queue) > 0 && queue[0].Seq <= lastSeq {
-			queue = queue[1:]
+		a, ok, err := n.opts.Store.NextAlert(ctx, lane)
+		if ctx.Err() != nil {
+			return
 		}
-		if len(queue) > 0 && queue[0].Seq == holdSeq {
-			queue[0].NotBefore = later(queue[0].NotBefore, holdUntil)
-		}
-		waiting := false
-		if len(queue) > 0 {
-			due := queue[0].NotBefore
-			if !flush {
-				due = later(due, queue[0].Queued.Add(n.opts.GroupInterval))
+		var wait time.Duration
+		switch {
+		case err != nil:
+			n.log.Error("outbox lane unreadable", "channel", channel, "error", err)
+			wait = n.opts.PollInterval
+		case !ok:
+			if flush {
+				return
 			}
-			due = later(due, nextSend)
-			wait := time.Until(due)
-			if wait <= 0 {
-				a := queue[0]
-				sent, retryAt := n.deliver(ctx, l.channel, a)
+			wait = -1 // until nudged
+		default:
+			due := later(a.NotBefore, nextSend)
+			if a.Seq == holdSeq {
+				due = later(due, holdUntil)
+			}
+			if !flush {
+				due = later(due, a.Queued.Add(n.opts.GroupInterval))
+			}
+			if wait = time.Until(due); wait <= 0 {
+				sent, retryAt := n.deliver(ctx, channel, a)
+				nextSend = n.paced(channel, time.Time{})
 				if ctx.Err() != nil {
 					return
 				}
-				nextSend = time.Now().Add(n.opts.Pace)
-				if sent {
-					lastSeq = a.Seq
-					queue = queue[1:]
-				} else {
-					queue[0].NotBefore = retryAt
-					queue[0].Attempts++
+				if !sent {
 					holdSeq, holdUntil = a.Seq, retryAt
 				}
 				continue
 			}
-			if !flush || !deadlineBefore(ctx, due) {
-				timer.Reset(wait)
-				waiting = true
+			if flush && deadlineBefore(ctx, due) {
+				return
 			}
 		}
-		if flush && !waiting && gen > 0 {
-			select {
-			case <-l.idle:
-			default:
-			}
-			l.idle <- gen
+		if wait > 0 {
+			timer.Reset(wait)
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case v := <-l.in:
+		case <-nudge:
 			timer.Stop()
-			queue, gen = v.alerts, v.gen
 		case <-timer.C:
 		}
 	}
+}
+
+// paced records next (unless zero) as the earliest next post to channel
+// and returns the one recorded. A post sets it as it ends; alerts that
+// post nothing (dropped, or found already in Slack) cost no time.
+func (n *Notifier) paced(channel string, next time.Time) time.Time {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !next.IsZero() {
+		n.nextSend[channel] = next
+	}
+	return n.nextSend[channel]
 }
 
 func deadlineBefore(ctx context.Context, t time.Time) bool {
@@ -340,6 +320,10 @@ func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (
 	th, hasThread, err := n.opts.Store.ThreadOf(ctx, a.ConflictID)
 	if err != nil {
 		return false, n.retry(ctx, log, channel, a, err)
+	}
+	if a.Kind != state.AlertNew && a.Claim == nil && hasThread {
+		log.Info("evidence no longer in the ledger (pruned) and its parent is posted; alert dropped")
+		return n.drop(ctx, log, a), time.Time{}
 	}
 	// A follow-up whose parent was never posted (its conflict opened in
 	// backfill, say) becomes the parent.
@@ -390,6 +374,12 @@ func (n *Notifier) post(ctx context.Context, channel string, a state.Alert, c st
 	meta := slack.MsgOptionMetadata(slack.SlackMetadata{EventType: alertEventType, EventPayload: map[string]any{
 		"alert": strconv.FormatUint(a.Seq, 10), "conflict": a.ConflictID,
 	}})
+	// The pace runs from each post's answer (Slack has taken the post by
+	// then, so the next arrives a second later whatever the network's
+	// jitter), not from the end of the store writes around it, which wait
+	// for the write lock: one post a second, not one per second plus a
+	// commit.
+	defer func() { n.paced(channel, time.Now().Add(n.opts.Pace)) }()
 	if !reply {
 		text, blocks := RenderAlert(View{Conflict: c})
 		ch, ts, err := n.opts.API.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), meta)

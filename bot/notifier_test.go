@@ -161,3 +161,41 @@ func TestNotifierPacing(t *testing.T) {
 		})
 	}
 }
+
+// TestNotifierFlushKeepsPace: the Flush at shutdown, right after Run
+// posted, still waits out the channel's second.
+func TestNotifierFlushKeepsPace(t *testing.T) {
+	st := openStore(t)
+	var cs []state.Conflict
+	for i := range 3 {
+		cs = append(cs, recordConflict(t, st, i, true))
+	}
+	synctest.Test(t, func(t *testing.T) {
+		fake := slacktest.New()
+		fake.Now = time.Now
+		for _, c := range cs {
+			if _, err := st.QueueAlert(context.Background(), state.Alert{ConflictID: c.ID, Kind: state.AlertNew}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		// Shut down right after the first alert is delivered and marked.
+		n := newNotifier(t, st, fake, NotifierOptions{GroupInterval: -1, OnDelivery: func(err error) {
+			if err == nil {
+				stop()
+			}
+		}})
+		if err := n.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		flushCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := n.Flush(flushCtx); err != nil {
+			t.Fatal(err)
+		}
+		if msgs := fake.Messages(); len(msgs) != 3 {
+			t.Fatalf("%d messages, want 3", len(msgs))
+		}
+		checkPacing(t, fake.Messages())
+	})
+}

@@ -15,7 +15,8 @@ type Store interface {
 	FirstEvent(ctx context.Context, id string, ttl time.Duration) (bool, error)
 
 	// The outbox.
-	PendingAlerts(ctx context.Context, limit int) ([]state.Alert, error)
+	Lanes(ctx context.Context) ([]state.Lane, error)
+	NextAlert(ctx context.Context, channel string) (state.Alert, bool, error)
 	BeginAlert(ctx context.Context, seq uint64, at time.Time) (time.Time, error)
 	MarkAlertSent(ctx context.Context, seq uint64, th state.Thread) error
 	DropAlert(ctx context.Context, seq uint64) error

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"strings"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
@@ -48,6 +49,14 @@ type Conflict struct {
 	ChangedBy string `json:"changed_by,omitempty"`
 }
 
+// Beat is the desk the conflict belongs to, from its topic's subject and
+// measure (claim.Beat); "" when the beat table names neither.
+func (c Conflict) Beat() string {
+	subject, rest, _ := strings.Cut(c.Topic, " | ")
+	measure, _, _ := strings.Cut(rest, " | ")
+	return claim.Beat(subject, measure)
+}
+
 // AlertKind says what a queued alert announces.
 type AlertKind string
 
@@ -68,6 +77,10 @@ type Alert struct {
 	Kind       AlertKind `json:"kind"`
 	// Claim is the new evidence for AlertEvidence and AlertRevision.
 	Claim *claim.Claim `json:"claim,omitempty"`
+	// ClaimSeq is Claim's number in the ledger when it is there: the
+	// outbox then keeps the number, not a copy of the claim. Claim is nil
+	// on reading if the ledger no longer holds it.
+	ClaimSeq uint64 `json:"claim_seq,omitempty"`
 	// Channel overrides the configured alert channel when set.
 	Channel   string    `json:"channel,omitempty"`
 	Queued    time.Time `json:"queued"`

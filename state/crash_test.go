@@ -158,7 +158,7 @@ func verifyCrashStore(t *testing.T, path string) {
 		news := map[string]int{}
 		claims := tx.Bucket(bucketClaims)
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-			a, err := decodeAlert(k, v)
+			a, err := loadAlertTx(tx, k, v)
 			if err != nil {
 				return err
 			}

@@ -44,8 +44,10 @@
 //
 // Schema version 2 put place before party in claims_by_topic (version 1
 // had party first, and the first 8 bytes of the identity as value) and
-// added claims_by_ident; migrate.go rebuilds both from the claims. Claim
-// and conflict records in the earlier JSON form are still read.
+// added claims_by_ident; migrate.go rebuilds both from the claims. Schema 3
+// added the outbox's lanes and the alert routes: opening an older store
+// indexes its queued alerts (indexOutbox). Claim and conflict records in the
+// earlier JSON form are still read.
 //
 // The same claim from the same article is stored once: its identity, a
 // hash of article, sentence, claimant, topic and value, is looked up in
@@ -83,9 +85,29 @@
 //	                      → empty: "conflicts" lists the latest without
 //	                      decoding the rest; a put moves the entry
 //	outbox                uint64 alert seq (bucket sequence) → Alert, its
-//	                      claim as the ledger's JSON claim record (claimRec),
-//	                      plus "posting": when a post of unknown outcome
-//	                      began (BeginAlert)
+//	                      claim by its number in the ledger ("claim_seq"),
+//	                      or, for a claim not in the ledger, as the
+//	                      ledger's JSON claim record (claimRec);
+//	                      its "channel" the lane it waits in ("" for the
+//	                      default channel), plus "posting": when a post of
+//	                      unknown outcome began (BeginAlert)
+//	outbox_lanes          channel ‖ 0x00 ‖ uint64 seq → empty: each
+//	                      channel's queue in due order (seq order: every
+//	                      alert is due a fixed group interval after it was
+//	                      queued, and a deferred head holds its lane), so
+//	                      delivery reads a lane's head with one seek
+//	                      (Lanes, NextAlert), never the whole outbox
+//	outbox_depth          channel ‖ 0x00 → uint64 alerts in that lane; no
+//	                      key for an empty lane
+//	outbox_unrouted       uint64 seq → empty: alerts whose conflict had no
+//	                      route yet, routed (and removed) at the end of the
+//	                      transaction that queued them; empty between
+//	                      transactions
+//	alert_routes          conflict id → channel (raw; "" for the default):
+//	                      decided by Options.Router when the conflict's
+//	                      first alert is queued, then kept, so its later
+//	                      alerts follow the parent's lane. Pruning a
+//	                      conflict should delete its route
 //	threads               conflict id → Thread{channel, ts}
 //	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)
 //	mutes                 normalised target (conflict id, topic key, or its

@@ -96,7 +96,11 @@ func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, erro
 		if res, err = s.record(ctx, b, items); err != nil {
 			return err
 		}
-		return b.flush()
+		if err := b.flush(); err != nil {
+			return err
+		}
+		// The conflicts are written: their new alerts can be routed.
+		return s.routeAlertsTx(tx)
 	})
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: record: %w", err)
@@ -742,7 +746,7 @@ func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind A
 		return nil
 	default:
 		cc := c.Claim
-		a.Claim = &cc
+		a.Claim, a.ClaimSeq = &cc, c.Seq
 	}
 	if a.Kind == AlertNew {
 		r.queued[cf.ID] = true

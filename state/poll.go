@@ -146,6 +146,10 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		if err := b.flush(); err != nil {
 			return err
 		}
+		// The conflicts are written: their new alerts can be routed.
+		if err := s.routeAlertsTx(tx); err != nil {
+			return err
+		}
 		return putFeedStateTx(tx, st)
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -75,7 +75,8 @@ type Store struct {
 	// it holds the write lock.
 	pollLocked func()
 	// seeks, when set (by tests), counts the cursor seeks of CommitPoll.
-	seeks *int
+	seeks  *int
+	router Router
 }
 
 // Options tune Open. The zero value is fine for production.
@@ -93,6 +94,9 @@ type Options struct {
 	// or corrupt the file. Only for a throwaway store, such as replay's
 	// temporary one; never for the bot's real store.
 	NoSync bool
+	// Router routes each conflict's alerts to a channel when its first
+	// alert is queued; the zero value sends all to the default channel.
+	Router Router
 }
 
 // migrations[v] upgrades a store from version v to v+1 inside one
@@ -100,6 +104,7 @@ type Options struct {
 var migrations = []func(tx *bolt.Tx) error{
 	0: createBuckets,
 	1: reindexClaims,
+	2: indexOutbox,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.
@@ -118,7 +123,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults()}
+	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults(), router: opts.Router}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
 // Defaults, also documented in README.md's "Configuration" section.
@@ -134,6 +135,22 @@ type Slack struct {
 	// ones arrive together. 0s means no wait: the default is filled in by
 	// Default before the file is read, so an explicit 0s stays 0.
 	GroupInterval time.Duration `yaml:"group_interval"`
+	// Routes send disputes to other channels than Channel, by feed,
+	// outlet, beat or place: the first route that matches takes a
+	// dispute, Channel the rest.
+	Routes []Route `yaml:"routes"`
+}
+
+// Route sends the disputes it matches to Channel. A dispute matches when,
+// for each list the route sets, one of its claims is in that list: from
+// one of Feeds, read at one of Outlets, on one of Places; and its beat
+// (claim.Beat) is one of Beats.
+type Route struct {
+	Channel string   `yaml:"channel"`
+	Feeds   []string `yaml:"feeds"`
+	Outlets []string `yaml:"outlets"`
+	Beats   []string `yaml:"beats"`
+	Places  []string `yaml:"places"`
 }
 
 // Limits bound what polling, and clients of the listen address, may cost.
@@ -809,6 +826,42 @@ func (d *decoder) checkSlack(s *Slack) error {
 	}
 	if s.GroupInterval < 0 || s.GroupInterval > time.Hour {
 		return d.errAt("slack.group_interval", fmt.Errorf("%v: want between 0s and 1h", s.GroupInterval))
+	}
+	for i, r := range s.Routes {
+		if err := d.checkRoute(fmt.Sprintf("slack.routes[%d]", i), r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRoute refuses a route that could never match or names a beat the
+// beat table does not know; names are matched without regard to case.
+func (d *decoder) checkRoute(path string, r Route) error {
+	if !validChannel(r.Channel) {
+		return d.errAt(path+".channel", fmt.Errorf("%q: want a channel ID such as C0123456789, or #name", r.Channel))
+	}
+	for _, l := range []struct {
+		field string
+		names []string
+	}{{"feeds", r.Feeds}, {"outlets", r.Outlets}, {"beats", r.Beats}, {"places", r.Places}} {
+		if l.names != nil && len(l.names) == 0 {
+			return d.errAt(path+"."+l.field, errors.New("empty list: leave the key out instead"))
+		}
+		for j, name := range l.names {
+			if strings.TrimSpace(name) == "" {
+				return d.errAt(fmt.Sprintf("%s.%s[%d]", path, l.field, j), errors.New("empty name"))
+			}
+		}
+	}
+	if len(r.Feeds)+len(r.Outlets)+len(r.Beats)+len(r.Places) == 0 {
+		return d.errAt(path, errors.New("matches nothing: give feeds, outlets, beats or places"))
+	}
+	known := claim.Beats()
+	for j, b := range r.Beats {
+		if !slices.Contains(known, strings.ToLower(b)) {
+			return d.errAt(fmt.Sprintf("%s.beats[%d]", path, j), fmt.Errorf("%q: unknown beat; want one of %s", b, strings.Join(known, ", ")))
+		}
 	}
 	return nil
 }

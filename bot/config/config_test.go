@@ -32,6 +32,13 @@ func TestExampleFileLoads(t *testing.T) {
 	if cfg.Slack.Channel != "C0123456789" || cfg.Slack.Admins[0] != "U0123456789" {
 		t.Errorf("slack = %+v", cfg.Slack)
 	}
+	wantRoutes := []Route{
+		{Channel: "C0WORLD0001", Feeds: []string{"kyiv-independent"}},
+		{Channel: "C0DISASTER1", Beats: []string{"disasters"}},
+	}
+	if fmt.Sprint(cfg.Slack.Routes) != fmt.Sprint(wantRoutes) {
+		t.Errorf("routes = %+v, want %+v", cfg.Slack.Routes, wantRoutes)
+	}
 	if cfg.Claims.Window != 14*24*time.Hour || cfg.Claims.Tolerance != 0.10 {
 		t.Errorf("claims = %+v", cfg.Claims)
 	}
@@ -42,7 +49,7 @@ func TestExampleFileLoads(t *testing.T) {
 	// purpose, it must equal an empty file.
 	def := Default()
 	def.File = cfg.File
-	def.Slack.Channel, def.Slack.Admins = cfg.Slack.Channel, cfg.Slack.Admins
+	def.Slack.Channel, def.Slack.Admins, def.Slack.Routes = cfg.Slack.Channel, cfg.Slack.Admins, cfg.Slack.Routes
 	def.Feeds, def.Claims.Aliases = cfg.Feeds, cfg.Claims.Aliases
 	if fmt.Sprintf("%+v", def) != fmt.Sprintf("%+v", cfg) {
 		t.Errorf("the example's values are not the defaults:\n got %+v\nwant %+v", cfg, def)
@@ -285,6 +292,16 @@ func TestErrors(t *testing.T) {
 			`crosscheck.yaml:2: slack.channel: "news desk": want a channel ID such as C0123456789, or #name`},
 		{"api_url", "slack:\n  api_url: slack.com/api\n",
 			`crosscheck.yaml:2: slack.api_url: "slack.com/api": want an http(s) URL such as https://slack.com/api/`},
+		{"route without channel", "slack:\n  routes:\n    - beats: [disasters]\n",
+			`crosscheck.yaml:3: slack.routes[0].channel: "": want a channel ID such as C0123456789, or #name`},
+		{"route matching nothing", "slack:\n  routes:\n    - channel: C0WORLD0001\n",
+			`crosscheck.yaml:3: slack.routes[0]: matches nothing: give feeds, outlets, beats or places`},
+		{"route with an empty list", "slack:\n  routes:\n    - channel: C0WORLD0001\n      feeds: []\n",
+			`crosscheck.yaml:4: slack.routes[0].feeds: empty list: leave the key out instead`},
+		{"route with an unknown beat", "slack:\n  routes:\n    - channel: C0WORLD0001\n      places: [kursk]\n    - channel: C0SPORT0001\n      beats: [conflict, sport]\n",
+			`crosscheck.yaml:6: slack.routes[1].beats[1]: "sport": unknown beat; want one of conflict, disasters, labour, migration, protests`},
+		{"route with an unknown key", "slack:\n  routes:\n    - channel: C0WORLD0001\n      feed: [kyiv]\n",
+			`crosscheck.yaml:4: slack.routes[0].feed: unknown key (did you mean "feeds"?)`},
 		{"listen", "listen: 8080\n",
 			`crosscheck.yaml:1: listen: "8080" is not host:port (e.g. 127.0.0.1:8080, or :8080 for every interface)`},
 		{"tolerance", "claims:\n  tolerance: 150%\n",

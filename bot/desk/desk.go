@@ -37,6 +37,11 @@ type Desk struct {
 	// lock: see fitClaims.
 	MaxClaims int
 	Log       *slog.Logger
+	// Backtest records articles without alerting (replay): their items
+	// are backfill, so the conflicts they raise are kept but queue
+	// nothing, and a store kept from a back-test can later be run without
+	// posting it. Live evidence on such a conflict announces it then.
+	Backtest bool
 }
 
 // DefaultMaxClaimsPerPoll is limits.max_claims_per_poll's default: a poll
@@ -237,7 +242,7 @@ func (d *Desk) Item(a claim.Article) state.PolledItem {
 	return state.PolledItem{
 		Item: state.ItemRecord{
 			ID: id, Outlet: a.Outlet, URL: a.URL, Title: a.Title,
-			Published: a.Published, ContentHash: id,
+			Published: a.Published, ContentHash: id, Backfill: d.Backtest,
 		},
 		Text:   a.Text,
 		Claims: d.claims(a),

@@ -256,9 +256,11 @@ func TestServeCapsConnectionsPerClient(t *testing.T) {
 // (a backup of a large store) arrives whole when each write extends the
 // deadline, and is cut off when none does.
 func TestExtendWrites(t *testing.T) {
-	const chunks, every = 20, 50 * time.Millisecond // 1 s of streaming
+	// 2 s of streaming against a 1 s write timeout: each write has a
+	// second to spare, so a loaded machine's stalls do not cut it off.
+	const chunks, every = 20, 100 * time.Millisecond
 	opts := testLimits
-	opts.WriteTimeout = 300 * time.Millisecond
+	opts.WriteTimeout = time.Second
 	for _, tt := range []struct {
 		name   string
 		extend bool

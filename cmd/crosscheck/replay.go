@@ -107,7 +107,8 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return usagef("replay: --%v", err)
 	}
-	d := &desk.Desk{Store: store, Extractor: x, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	// A back-test queues nothing for Slack: a --db store may be run later.
+	d := &desk.Desk{Store: store, Extractor: x, Backtest: true, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	// Articles are recorded in batches, in order, one transaction each: a

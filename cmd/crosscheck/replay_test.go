@@ -10,6 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crosscheck-news/crosscheck/bot"
+	"github.com/crosscheck-news/crosscheck/bot/slacktest"
+	"github.com/crosscheck-news/crosscheck/state"
+	"github.com/slack-go/slack"
 )
 
 // The replay scenarios live with the desk, which judges them.
@@ -287,4 +292,42 @@ func FuzzReplayLine(f *testing.F) {
 			t.Errorf("%q: parse, write, parse gives %+v, then %+v", line, a, b)
 		}
 	})
+}
+
+// TestReplayQueuesNothing: a back-test kept with --db raises its
+// conflicts but queues no alert, so running the bot on that store later
+// posts nothing of it.
+func TestReplayQueuesNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	code, out, errs := runReplayCmd(t, "", "--db", db, filepath.Join(replayData, "kursk-seed.jsonl"))
+	if code != exitOK || !strings.Contains(out, "CONFLICT ") {
+		t.Fatalf("replay: exit %d, out %q, err %q", code, out, errs)
+	}
+	ctx := context.Background()
+	store, err := state.Open(db, state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if cs, err := store.Conflicts(ctx, state.ConflictFilter{}); err != nil || len(cs) == 0 {
+		t.Fatalf("conflicts kept = %d, %v; want the back-test's", len(cs), err)
+	}
+	if lanes, err := store.Lanes(ctx); err != nil || len(lanes) != 0 {
+		t.Errorf("outbox lanes after replay = %+v, %v; want none", lanes, err)
+	}
+	fake := slacktest.New()
+	defer fake.Close()
+	n, err := bot.NewNotifier(bot.NotifierOptions{
+		Store: store, Channel: "C0ALERTS", GroupInterval: -1,
+		API: slack.New(fake.BotToken, slack.OptionAPIURL(fake.APIURL()), slack.OptionHTTPClient(fake.Client())),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := fake.Messages(); len(msgs) != 0 {
+		t.Errorf("the bot posted %d messages of a back-test", len(msgs))
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/bot"
 	"github.com/crosscheck-news/crosscheck/bot/config"
 	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
@@ -99,6 +100,8 @@ func openStore(cfg *config.Config, opts state.Options) (*state.Store, error) {
 		// A second process on the store fails at once, not in 5s.
 		opts.LockTimeout = 500 * time.Millisecond
 	}
+	// Whoever queues alerts (run, poll) routes them by slack.routes.
+	opts.Router = bot.NewRouter(cfg.Slack)
 	s, err := state.Open(cfg.Store, opts)
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {

@@ -11,8 +11,11 @@
 // each part is tagged by a tagger trained on the others; dev is tagged by
 // the tagger trained on all of train. Dev scores are printed as it goes; the
 // test split is never read. Output is the same for the same -seed (the folds
-// run in parallel, but each is trained alone). It takes about a quarter of an
-// hour on two cores.
+// run in parallel, but each is trained alone: two runs wrote byte-identical
+// models). It takes about three minutes on two idle cores, peaking at 2.4 GB
+// of memory. With the default -seed 0 the tagger is the committed
+// model/tagger.bin.gz, byte for byte; -tagger-model reads a tagger instead
+// of training it (the jackknife folds are trained all the same).
 package main
 
 import (

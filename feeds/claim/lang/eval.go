@@ -60,7 +60,6 @@ func Score(gold, sys *Doc) (Scores, error) {
 		UAS: f(uas), LAS: f(las), LASFull: f(full)}, nil
 }
 
-
 // F1 counts a segmentation's units: in gold, in the system's output, and
 // in both (the same span).
 type F1 struct{ Gold, System, Correct int }

@@ -386,33 +386,18 @@ func (s ParseScores) String() string {
 // Evaluate parses a copy of every sentence of gold (its words' tags as
 // given) and scores the trees against gold's.
 func (p *Parser) Evaluate(gold *Doc) ParseScores {
-	var sc ParseScores
-	var uas, las, ulas int
-	var s Sentence
+	sys := &Doc{Text: gold.Text, Sentences: make([]Sentence, len(gold.Sentences))}
 	for i := range gold.Sentences {
-		g := &gold.Sentences[i]
-		s.Words = append(s.Words[:0], g.Words...)
+		s := gold.Sentences[i]
+		s.Words = append([]Word(nil), s.Words...)
 		p.Parse(&s)
-		for j := range g.Words {
-			gw, pw := &g.Words[j], &s.Words[j]
-			sc.Words++
-			if gw.Head != pw.Head {
-				continue
-			}
-			uas++
-			if gw.Rel == pw.Rel {
-				las++
-			}
-			if universal(gw.Rel) == universal(pw.Rel) {
-				ulas++
-			}
-		}
+		sys.Sentences[i] = s
 	}
-	if sc.Words > 0 {
-		n := float64(sc.Words)
-		sc.UAS, sc.LAS, sc.LASUniversal = float64(uas)/n, float64(las)/n, float64(ulas)/n
+	sc, err := Score(gold, sys)
+	if err != nil {
+		return ParseScores{} // no words: nothing to score
 	}
-	return sc
+	return ParseScores{Words: sc.Words, UAS: sc.UAS, LAS: sc.LASFull, LASUniversal: sc.LAS}
 }
 
 // universal drops a relation's subtype: "obl:tmod" → "obl".

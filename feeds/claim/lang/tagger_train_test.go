@@ -14,28 +14,24 @@ type tagScores struct {
 	Words                              int
 }
 
-// scoreTagger tags a copy of every sentence of gold and compares.
+// scoreTagger tags a copy of every sentence of gold and scores it with
+// Score, in percent.
 func scoreTagger(tg *Tagger, gold *Doc) tagScores {
-	var upos, xpos, feats, all, lemma, n int
+	sys := &Doc{Text: gold.Text, Sentences: make([]Sentence, len(gold.Sentences))}
 	for si := range gold.Sentences {
 		g := gold.Sentences[si].Words
 		s := Sentence{Words: make([]Word, len(g))}
 		for i := range g {
-			s.Words[i].Form = g[i].Form
+			s.Words[i] = Word{Form: g[i].Form, Start: g[i].Start, End: g[i].End, MWT: g[i].MWT, Head: g[i].Head, Rel: g[i].Rel}
 		}
 		tg.Tag(&s)
-		for i, w := range s.Words {
-			u, x, f := w.UPOS == g[i].UPOS, w.XPOS == g[i].XPOS, w.Feats == g[i].Feats
-			upos += b2i(u)
-			xpos += b2i(x)
-			feats += b2i(f)
-			all += b2i(u && x && f)
-			lemma += b2i(w.Lemma == g[i].Lemma)
-			n++
-		}
+		sys.Sentences[si] = s
 	}
-	p := func(k int) float64 { return pct(k, n) }
-	return tagScores{p(upos), p(xpos), p(feats), p(all), p(lemma), n}
+	sc, err := Score(gold, sys)
+	if err != nil {
+		return tagScores{}
+	}
+	return tagScores{100 * sc.UPOS, 100 * sc.XPOS, 100 * sc.UFeats, 100 * sc.AllTags, 100 * sc.Lemma, sc.Words}
 }
 
 func readCorpus(t testing.TB, rel string) *Doc {

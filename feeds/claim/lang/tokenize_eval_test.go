@@ -107,32 +107,17 @@ func readTokGold(t *testing.T, path string, runOn bool) *tokGold {
 	return g
 }
 
-// tokScore is precision, recall and F1 of one kind of unit.
-type tokScore struct{ gold, system, correct int }
-
-func (s tokScore) f1() float64 {
-	if s.gold+s.system == 0 {
-		return 1
-	}
-	return 2 * float64(s.correct) / float64(s.gold+s.system)
-}
-
-func (s tokScore) String() string {
-	return fmt.Sprintf("P %.2f%% R %.2f%% F1 %.2f%%", 100*float64(s.correct)/float64(max(s.system, 1)),
-		100*float64(s.correct)/float64(max(s.gold, 1)), 100*s.f1())
-}
-
 // matchUnits counts the units gold and system have in common, as multisets.
-func matchUnits[K comparable](gold, system []K) tokScore {
+func matchUnits[K comparable](gold, system []K) F1 {
 	want := map[K]int{}
 	for _, k := range gold {
 		want[k]++
 	}
-	s := tokScore{gold: len(gold), system: len(system)}
+	s := F1{Gold: len(gold), System: len(system)}
 	for _, k := range system {
 		if want[k] > 0 {
 			want[k]--
-			s.correct++
+			s.Correct++
 		}
 	}
 	return s
@@ -189,10 +174,10 @@ func TestTokenizeTreebanks(t *testing.T) {
 			}
 			for _, bar := range []struct {
 				what string
-				s    tokScore
+				s    F1
 				min  float64
 			}{{"token", ts, tc.minTokens}, {"word", ws, tc.minWords}, {"sentence", ss, tc.minS}} {
-				if got := 100 * bar.s.f1(); got < bar.min {
+				if got := 100 * bar.s.F1(); got < bar.min {
 					t.Errorf("%s %s F1 %.2f%%, below the bar of %.2f%%", tc.name, bar.what, got, bar.min)
 				}
 			}
