@@ -230,6 +230,8 @@ func TestErrors(t *testing.T) {
 			`crosscheck.yaml:2: limits.speed: unknown key (known: connect_timeout, http_conns_per_client, http_idle_timeout, http_read_timeout, http_write_timeout, max_body_bytes, max_claims_per_poll, max_items_per_poll, per_host, proxy, request_timeout, workers)`},
 		{"proxy neither environment nor a URL", "limits:\n  proxy: env\n",
 			`crosscheck.yaml:2: limits.proxy: "env": want environment, or a proxy URL such as http://proxy.internal:3128`},
+		{"an unknown engine", "claims:\n  engine: neural\n",
+			`crosscheck.yaml:2: claims.engine: "neural": want tokens or frames`},
 		{"proxy of another scheme", "limits:\n  proxy: ftp://proxy.internal:21\n",
 			`crosscheck.yaml:2: limits.proxy: "ftp://proxy.internal:21": want an http, https or socks5 proxy URL`},
 		{"no items a poll", "limits:\n  max_items_per_poll: 0\n",

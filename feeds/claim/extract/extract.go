@@ -80,8 +80,20 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// and blanked (offsets kept) before the text is parsed.
 	var dateline int
 	ar.place, dateline = datelinePlace(ar.text)
-	doc := x.lang.Analyze(strings.Repeat(" ", dateline) + ar.text[dateline:])
+	doc := lang.Tokenize(strings.Repeat(" ", dateline) + ar.text[dateline:])
 	doc.Text = ar.text
+	// Every sentence is tagged (names and lemmas are read everywhere), but
+	// only those that may hold a claim or name a quotation's speaker are
+	// parsed: most of a story's sentences hold neither, and parsing is
+	// the layer's dearest part.
+	parsed := make([]bool, len(doc.Sentences))
+	for i := range doc.Sentences {
+		s := &doc.Sentences[i]
+		x.lang.Tag(s)
+		if parsed[i] = x.worthParsing(ar.text[s.Start:s.End], s); parsed[i] {
+			x.lang.Parse(s)
+		}
+	}
 	if ar.place == "" && a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {
@@ -95,19 +107,37 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	for i := range doc.Sentences {
 		sents[i] = newSent(&doc.Sentences[i], ar.text)
 	}
-	quoted := ar.quoteSpeakers(sents)
+	quoted := ar.quoteSpeakers(sents, parsed)
 	for i, st := range sents {
 		ar.quoteSpeaker = quoted[i]
 		ar.remember(st) // first: "Peng … says she is safe"
-		ar.read(st)
+		if parsed[i] {
+			ar.read(st)
+		}
 	}
 	return ar.claims
+}
+
+// worthParsing reports a sentence that may hold a claim (a number, or a
+// status frame's word) or that may close a quotation with its speaker.
+func (x *Extractor) worthParsing(text string, s *lang.Sentence) bool {
+	if len(claim.FindQuantities(text, &x.hedges)) > 0 {
+		return true
+	}
+	quote := strings.ContainsAny(text, "\"”»")
+	for i := range s.Words {
+		l := strings.ToLower(s.Words[i].Lemma)
+		if len(x.k.statuses[l]) > 0 || quote && x.k.reporting[l] {
+			return true
+		}
+	}
+	return false
 }
 
 // quoteSpeakers finds who speaks each sentence of a quotation that runs
 // over several sentences: the speaker named after the closing mark ("…,"
 // Vasiliou said) speaks every sentence back to the opening one.
-func (ar *article) quoteSpeakers(sents []*sent) []string {
+func (ar *article) quoteSpeakers(sents []*sent, parsed []bool) []string {
 	out := make([]string, len(sents))
 	inQuote, open := false, -1
 	for i, st := range sents {
@@ -127,7 +157,7 @@ func (ar *article) quoteSpeakers(sents []*sent) []string {
 			open = i
 		case !inQuote && open >= 0 && closed:
 			// The quotation closes here: its speaker is this sentence's.
-			if speaker := ar.sentenceSpeaker(st); speaker != "" {
+			if speaker := ar.sentenceSpeaker(st); parsed[i] && speaker != "" {
 				for k := open; k <= i; k++ {
 					out[k] = speaker
 				}

@@ -85,6 +85,13 @@ func (p *Pipeline) Annotate(doc *Doc) {
 	}
 }
 
+// Tag fills in one sentence's tags, features and lemmas, leaving its tree
+// alone: for a reader that parses only the sentences worth it.
+func (p *Pipeline) Tag(s *Sentence) { p.tagger.Tag(s) }
+
+// Parse fills in one tagged sentence's tree.
+func (p *Pipeline) Parse(s *Sentence) { p.parser.Parse(s) }
+
 // Analyze is Load followed by Pipeline.Analyze.
 func Analyze(text string) (*Doc, error) {
 	p, err := Load()
