@@ -261,12 +261,12 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 		return err
 	}
 	r.res.Claims++
-	findings, err := r.judge(sc, cands, w)
+	pos, err := r.positions(cands)
 	if err != nil {
 		return err
 	}
-	for _, f := range findings {
-		if err := r.apply(item, sc, f); err != nil {
+	for _, d := range claim.Judge(candidate(sc), pos, r.rules) {
+		if err := r.apply(item, sc, d, w); err != nil {
 			return err
 		}
 	}
@@ -428,225 +428,82 @@ func (r *recorder) duplicate(c claim.Claim) bool {
 	return r.b.get(bucketClaimsByIdent, claimIdentity(c)) != nil
 }
 
-// finding is one conflict or revision a new claim takes part in.
-type finding struct {
-	verdict claim.Verdict
-	kind    claim.Kind
-	// other is the opposing claimant and its claims that state the
-	// position the new claim contradicts; mine are the new claimant's other
-	// claims that took part (the other part of a sum).
-	otherClaimant string
-	other, mine   []StoredClaim
-	// corroborating, when set, finds the other claimant's claims that say
-	// the same as its position; read only when a conflict is opened, as
-	// later ones join by themselves.
-	corroborating func() ([]StoredClaim, error)
-}
-
-// judge compares a new claim with each other claimant's latest position on
-// each related topic (an older figure its claimant has since revised is no
-// longer that claimant's word), with the claimant's parts summed before
-// they meet a total.
-func (r *recorder) judge(c StoredClaim, cands []candRef, w window) ([]finding, error) {
-	// A claimant's positions on a measure: its newest claim, and older
-	// ones only where no newer claim speaks for their place (a claim
-	// without a place speaks for every place). Only positions are read.
-	type posKey struct{ claimant, measure, place string }
-	latest := map[posKey]StoredClaim{}
-	var order []posKey
-	for _, ref := range cands {
-		party := ref.party
-		superseded := false
-		for _, k := range order {
-			if k.claimant == party && k.measure == ref.measure && claim.PlacesMatch(k.place, ref.place) {
-				superseded = true
-				break
-			}
-		}
-		if superseded {
-			continue
-		}
-		p, err := getClaim(r.claims, ref.seq)
+// positions reads the claims of the candidates that still speak for their
+// claimant (claim.Positions decides which, from the index keys alone, so
+// superseded claims are never decoded).
+func (r *recorder) positions(cands []candRef) ([]claim.Candidate, error) {
+	keys := make([]claim.PositionKey, len(cands))
+	for i, ref := range cands {
+		keys[i] = claim.PositionKey{Party: ref.party, Measure: ref.measure, Place: ref.place}
+	}
+	kept := claim.Positions(keys)
+	out := make([]claim.Candidate, 0, len(kept))
+	for _, i := range kept {
+		p, err := getClaim(r.claims, cands[i].seq)
 		if err != nil {
 			return nil, err
 		}
-		k := posKey{party, ref.measure, ref.place}
-		latest[k] = p
-		order = append(order, k)
+		out = append(out, candidate(p))
 	}
-	// corroborating returns the claimant's recent claims that say what pos
-	// says (other outlets quoting it), to stand with it in a new conflict.
-	const maxCorroborating, maxCorroboratingRead = 20, 64
-	corroborating := func(pos StoredClaim) func() ([]StoredClaim, error) {
-		return func() ([]StoredClaim, error) {
-			var out []StoredClaim
-			group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place)
-			cur := r.b.cursor(bucketClaimsByTopic)
-			k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
-			if k == nil {
-				k, _ = cur.Last()
-			} else {
-				k, _ = cur.Prev()
-			}
-			// At most maxCorroboratingRead claims are read, so a group of
-			// thousands saying other things is not read whole.
-			for read := 0; k != nil && len(out) < maxCorroborating && read < maxCorroboratingRead; k, _ = cur.Prev() {
-				if len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
-					break
-				}
-				if bytes.Equal(k[len(group)+8:], u64(pos.Seq)) {
-					continue
-				}
-				read++
-				p, err := getClaim(r.claims, k[len(group)+8:])
-				if err != nil {
-					return nil, err
-				}
-				if claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration {
-					out = append(out, p)
-				}
-			}
-			return out, nil
-		}
-	}
-	// lastPart is a claimant's latest claim on a part measure whose place
-	// fits place.
-	lastPart := func(claimant, measure, place string) (StoredClaim, bool) {
-		var best StoredClaim
-		found := false
-		for _, k := range order {
-			p := latest[k]
-			if k.claimant == claim.Party(claimant) && k.measure == measure && claim.PlacesMatch(place, p.Place) && (!found || newer(p, best)) {
-				best, found = p, true
-			}
-		}
-		return best, found
-	}
-	// sumOf completes a claimant's parts into a total, with anchor as one
-	// of them.
-	sumOf := func(total string, anchor StoredClaim) (claim.Claim, []StoredClaim, bool) {
-		parts := []claim.Claim{anchor.Claim}
-		var used []StoredClaim
-		for _, m := range claim.PartsOf(total) {
-			if m == anchor.Measure {
-				continue
-			}
-			p, ok := lastPart(anchor.Claimant, m, anchor.Place)
-			if !ok {
-				return claim.Claim{}, nil, false
-			}
-			parts = append(parts, p.Claim)
-			used = append(used, p)
-		}
-		s, ok := claim.Sum(total, parts...)
-		return s, used, ok
-	}
-	kindOf := func(a, b claim.Claim) claim.Kind {
-		if a.Kind == claim.Status || b.Kind == claim.Status {
-			return claim.Status
-		}
-		return claim.Figure
-	}
-
-	var out []finding
-	total, isPart := claim.TotalOf(c.Measure)
-	for _, k := range order {
-		pos := latest[k]
-		switch {
-		case isPart && pos.Measure == total:
-			// My part (summed with my other parts when I gave them all)
-			// against their total.
-			if claim.Party(pos.Claimant) == claim.Party(c.Claimant) {
-				continue
-			}
-			mine := c.Claim
-			var used []StoredClaim
-			if s, u, ok := sumOf(total, c); ok {
-				mine, used = s, u
-			}
-			v := claim.Compare(mine, pos.Claim, r.rules)
-			if v.Relation == claim.Conflict {
-				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: []StoredClaim{pos}, corroborating: corroborating(pos), mine: used})
-			}
-		case isPart && pos.Measure != c.Measure:
-			// Another part: only meets a total through a sum.
-		case claim.PartsOf(c.Measure) != nil && pos.Measure != c.Measure:
-			// Their part against my total: summed with their other parts
-			// when they gave them all. Judged once per claimant and part
-			// set, from the latest part.
-			if claim.Party(pos.Claimant) == claim.Party(c.Claimant) {
-				continue
-			}
-			theirs := pos.Claim
-			used := []StoredClaim{pos}
-			if s, u, ok := sumOf(c.Measure, pos); ok {
-				if !lastOfParts(pos, u) {
-					continue
-				}
-				theirs, used = s, append(used, u...)
-			}
-			v := claim.Compare(c.Claim, theirs, r.rules)
-			if v.Relation == claim.Conflict {
-				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: used})
-			}
-		default:
-			v := claim.Compare(c.Claim, pos.Claim, r.rules)
-			switch v.Relation {
-			case claim.Conflict:
-				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim), otherClaimant: pos.Claimant, other: []StoredClaim{pos}, corroborating: corroborating(pos)})
-			case claim.Revision:
-				if !newer(c, pos) {
-					continue // an older statement coming in late revises nothing
-				}
-				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim)})
-			}
-		}
-	}
-	// A revision is the more telling note when the same claim also adds
-	// evidence to a conflict of its claimant.
-	slices.SortStableFunc(out, func(a, b finding) int {
-		return cmpBool(a.verdict.Relation != claim.Revision, b.verdict.Relation != claim.Revision)
-	})
 	return out, nil
 }
 
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
-}
+func candidate(sc StoredClaim) claim.Candidate { return claim.Candidate{Claim: sc.Claim, Seq: sc.Seq} }
 
-// lastOfParts reports whether pos is the newest of the parts of its sum, so
-// a sum is judged once, not once per part.
-func lastOfParts(pos StoredClaim, others []StoredClaim) bool {
-	for _, o := range others {
-		if newer(o, pos) {
-			return false
+// Bounds on the claims read for the corroborators of a new conflict's
+// position, so a group of thousands saying other things is not read whole.
+const maxCorroborating, maxCorroboratingRead = 20, 64
+
+// group returns the claims of pos's party on pos's topic within w, newest
+// first, pos excepted: where claim.Corroborating finds the outlets
+// quoting it.
+func (r *recorder) group(pos claim.Candidate, w window) ([]claim.Candidate, error) {
+	var out []claim.Candidate
+	group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place)
+	cur := r.b.cursor(bucketClaimsByTopic)
+	k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	if k == nil {
+		k, _ = cur.Last()
+	} else {
+		k, _ = cur.Prev()
+	}
+	for ; k != nil && len(out) < maxCorroboratingRead; k, _ = cur.Prev() {
+		if len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
+			break
 		}
+		if bytes.Equal(k[len(group)+8:], u64(pos.Seq)) {
+			continue
+		}
+		p, err := getClaim(r.claims, k[len(group)+8:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, candidate(p))
 	}
-	return true
+	return out, nil
 }
 
-// newer orders claims by AsOf, then by the order they were recorded.
-func newer(a, b StoredClaim) bool {
-	if !a.AsOf.Equal(b.AsOf) {
-		return a.AsOf.After(b.AsOf)
+// corroborators are the claims that stand with a new conflict's position.
+func (r *recorder) corroborators(pos claim.Candidate, w window) ([]claim.Candidate, error) {
+	g, err := r.group(pos, w)
+	if err != nil {
+		return nil, err
 	}
-	return a.Seq > b.Seq
+	c := claim.Corroborating(pos, g, r.rules)
+	if len(c) > maxCorroborating {
+		c = c[:maxCorroborating]
+	}
+	return c, nil
 }
 
 // apply joins the new claim to the conflict a finding names, or notes a
 // revision on the open conflicts of its claimant, and queues the alerts.
-func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
-	if f.verdict.Relation == claim.Revision {
+func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
+	if f.Verdict.Relation == claim.Revision {
 		ids := idsUnder(r.tx.Bucket(bucketConflictsByClaimant), claim.Party(c.Claimant))
 		// Only the claimant's conflicts on this subject and measure are
 		// read: a busy claimant has many, each with its whole history.
-		onTopic := conflictIDsOnTopicAnyPlace(r.tx, f.verdict.Topic)
+		onTopic := conflictIDsOnTopicAnyPlace(r.tx, f.Verdict.Topic)
 		for _, id := range ids {
 			if !onTopic[id] {
 				continue
@@ -655,7 +512,7 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 			if err != nil {
 				return err
 			}
-			if cf == nil || !sameTopicModuloPlace(cf.Topic, f.verdict.Topic) {
+			if cf == nil || !sameTopicModuloPlace(cf.Topic, f.Verdict.Topic) {
 				continue
 			}
 			if cf.addClaim(c.Claimant, c.Seq) {
@@ -669,17 +526,17 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 		return nil
 	}
 
-	id := ConflictID(f.verdict.Topic, c.Claimant, f.otherClaimant)
+	id := ConflictID(f.Verdict.Topic, c.Claimant, f.Other)
 	cf, err := r.conflict(id)
 	if err != nil {
 		return err
 	}
 	if cf == nil {
-		a, b := sortedPair(c.Claimant, f.otherClaimant)
+		a, b := sortedPair(c.Claimant, f.Other)
 		cf = &conflictRec{
 			Conflict: Conflict{
-				ID: id, Kind: f.kind, Topic: f.verdict.Topic,
-				Severity: f.verdict.Severity, Reason: f.verdict.Reason,
+				ID: id, Kind: f.Kind, Topic: f.Verdict.Topic,
+				Severity: f.Verdict.Severity, Reason: f.Verdict.Reason,
 				Status: StatusOpen, Opened: r.now, Updated: r.now,
 				Backfill: item.Backfill,
 			},
@@ -688,25 +545,25 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 		}
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)
-		if f.corroborating != nil {
-			more, err := f.corroborating()
+		if f.Position != nil {
+			more, err := r.corroborators(*f.Position, w)
 			if err != nil {
 				return err
 			}
-			f.other = append(f.other, more...)
+			f.Theirs = append(f.Theirs, more...)
 		}
 	} else {
 		r.markJoined(id)
 	}
 	added := cf.addClaim(c.Claimant, c.Seq)
-	for _, m := range f.mine {
+	for _, m := range f.Mine {
 		added = cf.addClaim(c.Claimant, m.Seq) || added
 	}
-	for _, o := range f.other {
-		added = cf.addClaim(f.otherClaimant, o.Seq) || added
+	for _, o := range f.Theirs {
+		added = cf.addClaim(f.Other, o.Seq) || added
 	}
-	if f.verdict.Severity >= cf.Severity {
-		cf.Severity, cf.Reason = f.verdict.Severity, f.verdict.Reason
+	if f.Verdict.Severity >= cf.Severity {
+		cf.Severity, cf.Reason = f.Verdict.Severity, f.Verdict.Reason
 		cf.dirty = true
 	}
 	if !added {

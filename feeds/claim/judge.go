@@ -1,0 +1,231 @@
+package claim
+
+import "slices"
+
+// Candidate is a claim already recorded that a new claim may be judged
+// against, with the sequence number that orders claims of one instant and
+// names the claim to the store.
+type Candidate struct {
+	Claim
+	Seq uint64
+}
+
+// Newer orders candidates by AsOf, then by the order they were recorded.
+func (a Candidate) Newer(b Candidate) bool {
+	if !a.AsOf.Equal(b.AsOf) {
+		return a.AsOf.After(b.AsOf)
+	}
+	return a.Seq > b.Seq
+}
+
+// Decision is one thing a new claim does: take part in a conflict with
+// another claimant, or revise its own claimant's word (Relation says
+// which). The pair (the new claim and Theirs) is the evidence.
+type Decision struct {
+	Verdict Verdict
+	Kind    Kind
+	// Other is the opposing claimant of a conflict; Theirs are its claims
+	// stating the position the new claim contradicts (a part's whole sum);
+	// Mine are the new claimant's other claims that took part (the other
+	// parts of a sum).
+	Other        string
+	Theirs, Mine []Candidate
+	// Position, when set, is the other side's claim whose corroborators
+	// (other outlets quoting it, see Corroborating) stand with it if the
+	// conflict is new.
+	Position *Candidate
+}
+
+// PositionKey is what the store knows of a candidate from its index alone:
+// enough to tell which claims still speak for their claimant.
+type PositionKey struct {
+	Party, Measure, Place string
+}
+
+// Positions picks, from keys ordered newest first, those that are still
+// their claimant's position: a party's newest claim on a measure, and older
+// ones only where no newer claim speaks for their place (a claim without a
+// place speaks for every place). An older figure its claimant has since
+// revised is no longer that claimant's word. It returns the indexes kept,
+// so the store decodes only those.
+func Positions(keys []PositionKey) []int {
+	var kept []int
+	for i, k := range keys {
+		superseded := slices.ContainsFunc(kept, func(j int) bool {
+			o := keys[j]
+			return o.Party == k.Party && o.Measure == k.Measure && PlacesMatch(o.Place, k.Place)
+		})
+		if !superseded {
+			kept = append(kept, i)
+		}
+	}
+	return kept
+}
+
+// Judge compares a new claim with each other claimant's position (cands,
+// as Positions keeps them, newest first) on every related topic, with a
+// claimant's parts summed before they meet a total. It returns the
+// conflicts and revisions the claim takes part in, revisions first: a
+// revision is the more telling note when the same claim also adds evidence
+// to a conflict of its claimant.
+func Judge(c Candidate, cands []Candidate, r Rules) []Decision {
+	j := judgement{c: c, cands: cands, rules: r}
+	var out []Decision
+	total, isPart := TotalOf(c.Measure)
+	for i := range cands {
+		pos := cands[i]
+		switch {
+		case isPart && pos.Measure == total:
+			out = j.partAgainstTotal(out, pos, total)
+		case isPart && pos.Measure != c.Measure:
+			// Another part: only meets a total through a sum.
+		case PartsOf(c.Measure) != nil && pos.Measure != c.Measure:
+			out = j.totalAgainstPart(out, pos)
+		default:
+			out = j.same(out, &cands[i])
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Decision) int {
+		return cmpBool(a.Verdict.Relation != Revision, b.Verdict.Relation != Revision)
+	})
+	return out
+}
+
+// Corroborating keeps the claims of group (claims of pos's claimant on its
+// topic) that say what pos says: other outlets quoting it, who stand with
+// it in a new conflict.
+func Corroborating(pos Candidate, group []Candidate, r Rules) []Candidate {
+	var out []Candidate
+	for _, p := range group {
+		if p.Seq != pos.Seq && Compare(pos.Claim, p.Claim, r).Relation == Corroboration {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// judgement is one Judge call.
+type judgement struct {
+	c     Candidate
+	cands []Candidate
+	rules Rules
+}
+
+// partAgainstTotal judges my part (summed with my other parts when I gave
+// them all) against their total.
+func (j judgement) partAgainstTotal(out []Decision, pos Candidate, total string) []Decision {
+	if Party(pos.Claimant) == Party(j.c.Claimant) {
+		return out
+	}
+	mine := j.c.Claim
+	var used []Candidate
+	if s, u, ok := j.sumOf(total, j.c); ok {
+		mine, used = s, u
+	}
+	v := Compare(mine, pos.Claim, j.rules)
+	if v.Relation != Conflict {
+		return out
+	}
+	p := pos
+	return append(out, Decision{Verdict: v, Kind: Figure, Other: pos.Claimant, Theirs: []Candidate{pos}, Mine: used, Position: &p})
+}
+
+// totalAgainstPart judges their part against my total: summed with their
+// other parts when they gave them all, once per claimant and part set,
+// from the latest part.
+func (j judgement) totalAgainstPart(out []Decision, pos Candidate) []Decision {
+	if Party(pos.Claimant) == Party(j.c.Claimant) {
+		return out
+	}
+	theirs := pos.Claim
+	used := []Candidate{pos}
+	if s, u, ok := j.sumOf(j.c.Measure, pos); ok {
+		if !lastOfParts(pos, u) {
+			return out
+		}
+		theirs, used = s, append(used, u...)
+	}
+	v := Compare(j.c.Claim, theirs, j.rules)
+	if v.Relation != Conflict {
+		return out
+	}
+	return append(out, Decision{Verdict: v, Kind: Figure, Other: pos.Claimant, Theirs: used})
+}
+
+// same judges two claims on one measure, or a figure against the status it
+// implies.
+func (j judgement) same(out []Decision, pos *Candidate) []Decision {
+	v := Compare(j.c.Claim, pos.Claim, j.rules)
+	kind := kindOf(j.c.Claim, pos.Claim)
+	switch v.Relation {
+	case Conflict:
+		return append(out, Decision{Verdict: v, Kind: kind, Other: pos.Claimant, Theirs: []Candidate{*pos}, Position: pos})
+	case Revision:
+		if !j.c.Newer(*pos) {
+			return out // an older statement coming in late revises nothing
+		}
+		return append(out, Decision{Verdict: v, Kind: kind})
+	}
+	return out
+}
+
+// lastPart is a claimant's latest position on a part measure whose place
+// fits place.
+func (j judgement) lastPart(claimant, measure, place string) (Candidate, bool) {
+	var best Candidate
+	found := false
+	for _, p := range j.cands {
+		if Party(p.Claimant) == Party(claimant) && p.Measure == measure && PlacesMatch(place, p.Place) && (!found || p.Newer(best)) {
+			best, found = p, true
+		}
+	}
+	return best, found
+}
+
+// sumOf completes a claimant's parts into a total, with anchor as one of
+// them.
+func (j judgement) sumOf(total string, anchor Candidate) (Claim, []Candidate, bool) {
+	parts := []Claim{anchor.Claim}
+	var used []Candidate
+	for _, m := range PartsOf(total) {
+		if m == anchor.Measure {
+			continue
+		}
+		p, ok := j.lastPart(anchor.Claimant, m, anchor.Place)
+		if !ok {
+			return Claim{}, nil, false
+		}
+		parts = append(parts, p.Claim)
+		used = append(used, p)
+	}
+	s, ok := Sum(total, parts...)
+	return s, used, ok
+}
+
+func kindOf(a, b Claim) Kind {
+	if a.Kind == Status || b.Kind == Status {
+		return Status
+	}
+	return Figure
+}
+
+// lastOfParts reports whether pos is the newest of the parts of its sum, so
+// a sum is judged once, not once per part.
+func lastOfParts(pos Candidate, others []Candidate) bool {
+	for _, o := range others {
+		if o.Newer(pos) {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
