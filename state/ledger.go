@@ -56,6 +56,10 @@ type StoredClaim struct {
 	Backfill bool
 	// Recorded is when the store took the claim in.
 	Recorded time.Time
+	// Event is the news event of the claim's item (item_events), 0 for an
+	// item that named nothing to tell its event by. It is not part of the
+	// claim's record: getClaim leaves it 0, eventOf reads it.
+	Event uint64
 }
 
 // JoinedClaims is how many of each side's latest claims Recorded.Joined
@@ -201,6 +205,7 @@ func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recor
 		if err := ctx.Err(); err != nil {
 			return Recorded{}, err
 		}
+		valid := make([]claim.Claim, 0, len(items[i].Claims))
 		for j, c := range items[i].Claims {
 			// One bad claim must not keep a feed's poll from being
 			// committed (it would fail the same way forever): it is
@@ -209,7 +214,17 @@ func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recor
 				r.res.Refused = append(r.res.Refused, fmt.Errorf("item %s claim %d: %w", items[i].Item.ID, j, err))
 				continue
 			}
-			if err := r.add(items[i].Item, c); err != nil {
+			valid = append(valid, c)
+		}
+		// Every article joins its event, claims or not: what it says
+		// helps tell the event's later articles apart.
+		it := items[i].Item
+		event, _, err := assignEvent(b, it.ID, claim.ArticleAnchors(it.Title, items[i].Text, valid, it.Published), s.eventRules)
+		if err != nil {
+			return Recorded{}, err
+		}
+		for _, c := range valid {
+			if err := r.add(it, c, event); err != nil {
 				return Recorded{}, err
 			}
 		}
@@ -224,7 +239,7 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 		conflicts: map[string]*conflictRec{},
 		queued:    map[string]bool{},
 	}
-	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets} {
+	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return nil, err
 		}
@@ -243,7 +258,7 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 }
 
 // add records one claim and acts on what it contradicts, revises or joins.
-func (r *recorder) add(item ItemRecord, c claim.Claim) error {
+func (r *recorder) add(item ItemRecord, c claim.Claim, event uint64) error {
 	// A re-polled or updated article: its unchanged claims are not new.
 	if r.duplicate(c) {
 		r.res.Duplicates++
@@ -251,12 +266,12 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 	}
 	// The positions are read before the claim joins them.
 	w := r.window(c)
-	cands := r.candidates(c, w)
+	cands := r.candidates(c, c.Place, event, w)
 	seq, err := r.claims.NextSequence()
 	if err != nil {
 		return err
 	}
-	sc := StoredClaim{Claim: c, Seq: seq, ItemID: item.ID, Backfill: item.Backfill, Recorded: r.now}
+	sc := StoredClaim{Claim: c, Seq: seq, ItemID: item.ID, Backfill: item.Backfill, Recorded: r.now, Event: event}
 	if err := r.put(sc); err != nil {
 		return err
 	}
@@ -291,7 +306,7 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
-	r.b.put(bucketClaimsByTopic, topicIndexKey(sc.Claim, sc.Seq), nil)
+	r.b.put(bucketClaimsByTopic, topicIndexKey(sc), nil)
 	r.b.put(bucketClaimsByIdent, claimIdentity(sc.Claim), seq)
 	r.b.put(bucketClaimsByClaimant, claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil)
 	// The topic and claimant lists are written only when a name is new, so
@@ -343,13 +358,14 @@ const maxCandidateGroups = 256
 // place and then party, so a claim with a place reads only its own place's
 // groups and the place-less ones (the only places that match it), one seek
 // per group however many claims each holds; only index keys are read.
-func (r *recorder) candidates(c claim.Claim, w window) []candRef {
+func (r *recorder) candidates(c claim.Claim, place string, event uint64, w window) []candRef {
 	var out []candRef
 	cur := r.b.cursor(bucketClaimsByTopic)
+	tag := eventTag(event)
 	for _, m := range claim.RelatedMeasures(c.Measure) {
 		base := topicPrefix(c.Subject, m)
 		budget := maxCandidateGroups
-		for _, prefix := range matchingPlaces(base, c.Place) {
+		for _, prefix := range matchingPlaces(base, place, event) {
 			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && budget > 0; {
 				group, party, place, ok := splitTopicKey(k, len(base))
 				if !ok {
@@ -357,6 +373,12 @@ func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 					continue
 				}
 				budget--
+				if !bytes.HasPrefix(group[len(base)+len(place)+1:], tag) {
+					// another event's claims, met only by a claim
+					// without a place in an event without one
+					k, _ = cur.Seek(groupEnd(group))
+					continue
+				}
 				if seq, asOf, ok := newestIn(cur, group, w); ok {
 					out = append(out, candRef{seq: seq, asOf: asOf, measure: m, place: place, party: party})
 				}
@@ -377,11 +399,14 @@ func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 // measure's base prefix) whose places match place in claim.PlacesMatch's
 // sense: its own and the place-less group; every place for a claim
 // without one.
-func matchingPlaces(base []byte, place string) [][]byte {
+func matchingPlaces(base []byte, place string, event uint64) [][]byte {
+	tag := eventTag(event)
 	if place == "" {
+		// every place, of this event only: the groups are filtered by
+		// splitTopicKey's event
 		return [][]byte{base}
 	}
-	return [][]byte{topicPlace(base, place), topicPlace(base, "")}
+	return [][]byte{append(topicPlace(base, place), tag...), append(topicPlace(base, ""), tag...)}
 }
 
 // newestIn finds the newest entry of a party-and-place group within w.
@@ -415,10 +440,10 @@ func splitTopicKey(k []byte, prefixLen int) (group []byte, party, place string, 
 	}
 	rest := k[prefixLen : len(k)-16]
 	pl, p, ok := bytes.Cut(rest, []byte{0})
-	if !ok || len(p) == 0 || p[len(p)-1] != 0 {
+	if !ok || len(p) <= eventTagLen || p[len(p)-1] != 0 {
 		return nil, "", "", false
 	}
-	return k[:len(k)-16], string(p[:len(p)-1]), string(pl), true
+	return k[:len(k)-16], string(p[eventTagLen : len(p)-1]), string(pl), true
 }
 
 // duplicate reports whether the ledger holds c already: the same claim
@@ -457,9 +482,9 @@ const maxCorroborating, maxCorroboratingRead = 20, 64
 // group returns the claims of pos's party on pos's topic within w, newest
 // first, pos excepted: where claim.Corroborating finds the outlets
 // quoting it.
-func (r *recorder) group(pos claim.Candidate, w window) ([]claim.Candidate, error) {
+func (r *recorder) group(pos claim.Candidate, event uint64, w window) ([]claim.Candidate, error) {
 	var out []claim.Candidate
-	group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place)
+	group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place, event)
 	cur := r.b.cursor(bucketClaimsByTopic)
 	k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
 	if k == nil {
@@ -484,8 +509,8 @@ func (r *recorder) group(pos claim.Candidate, w window) ([]claim.Candidate, erro
 }
 
 // corroborators are the claims that stand with a new conflict's position.
-func (r *recorder) corroborators(pos claim.Candidate, w window) ([]claim.Candidate, error) {
-	g, err := r.group(pos, w)
+func (r *recorder) corroborators(pos claim.Candidate, event uint64, w window) ([]claim.Candidate, error) {
+	g, err := r.group(pos, event, w)
 	if err != nil {
 		return nil, err
 	}
@@ -546,7 +571,7 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w win
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)
 		if f.Position != nil {
-			more, err := r.corroborators(*f.Position, w)
+			more, err := r.corroborators(*f.Position, c.Event, w)
 			if err != nil {
 				return err
 			}
@@ -735,17 +760,19 @@ func topicPlace(base []byte, place string) []byte {
 }
 
 // topicGroup is the topic index prefix of one party's claims on one
-// subject, measure and place.
-func topicGroup(subject, measure, party, place string) []byte {
+// subject, measure and place in one event.
+func topicGroup(subject, measure, party, place string, event uint64) []byte {
 	k := topicPlace(topicPrefix(subject, measure), place)
+	k = append(k, eventTag(event)...)
 	k = append(k, party...)
 	return append(k, 0)
 }
 
-func topicIndexKey(c claim.Claim, seq uint64) []byte {
-	k := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place)
+func topicIndexKey(sc StoredClaim) []byte {
+	c := sc.Claim
+	k := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place, sc.Event)
 	k = append(k, timeKey(c.AsOf)...)
-	return append(k, u64(seq)...)
+	return append(k, u64(sc.Seq)...)
 }
 
 func claimantIndexKey(claimant string, asOf time.Time, seq uint64) []byte {

@@ -68,9 +68,9 @@ type EventRules struct {
 	Threshold float64
 }
 
-// DefaultEventRules: an event closes after seven quiet days.
+// DefaultEventRules: an event closes after 45 quiet days (later studies of a past event still join it).
 func DefaultEventRules() EventRules {
-	return EventRules{Quiet: 7 * 24 * time.Hour, Threshold: 0.15}
+	return EventRules{Quiet: 45 * 24 * time.Hour, Threshold: 0.15}
 }
 
 // WithDefaults fills unset fields from DefaultEventRules.
@@ -101,9 +101,18 @@ const leadSentences = 3
 
 // ArticleAnchors reads the anchors of an article from its title, its lead
 // (the first paragraph, at most leadSentences sentences) and its claims'
-// places.
+// places; without a text, from its claims' sentences.
 func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anchors {
 	v := loadEventVocab()
+	if strings.TrimSpace(text) == "" {
+		var ss []string
+		for _, c := range claims {
+			if len(ss) == 0 || ss[len(ss)-1] != c.Sentence {
+				ss = append(ss, c.Sentence)
+			}
+		}
+		text = strings.Join(ss, " ")
+	}
 	terms := map[string]bool{}
 	var places []string
 	for _, part := range []string{title, lead(Plain(text))} {
