@@ -69,18 +69,21 @@ func Positions(keys []PositionKey) []int {
 // revision is the more telling note when the same claim also adds evidence
 // to a conflict of its claimant.
 func Judge(c Candidate, cands []Candidate, r Rules) []Decision {
-	j := judgement{c: c, cands: cands, rules: r}
+	j := judgement{c: c, cands: cands, rules: r, party: Party(c.Claimant), parties: make([]string, len(cands))}
+	for i := range cands {
+		j.parties[i] = Party(cands[i].Claimant)
+	}
 	var out []Decision
 	total, isPart := TotalOf(c.Measure)
 	for i := range cands {
 		pos := cands[i]
 		switch {
 		case isPart && pos.Measure == total:
-			out = j.partAgainstTotal(out, pos, total)
+			out = j.partAgainstTotal(out, i, total)
 		case isPart && pos.Measure != c.Measure:
 			// Another part: only meets a total through a sum.
 		case PartsOf(c.Measure) != nil && pos.Measure != c.Measure:
-			out = j.totalAgainstPart(out, pos)
+			out = j.totalAgainstPart(out, i)
 		default:
 			out = j.same(out, &cands[i])
 		}
@@ -109,17 +112,22 @@ type judgement struct {
 	c     Candidate
 	cands []Candidate
 	rules Rules
+	// party is c's claimant's party and parties the candidates', worked
+	// out once: sums look them up for every candidate.
+	party   string
+	parties []string
 }
 
 // partAgainstTotal judges my part (summed with my other parts when I gave
 // them all) against their total.
-func (j judgement) partAgainstTotal(out []Decision, pos Candidate, total string) []Decision {
-	if Party(pos.Claimant) == Party(j.c.Claimant) {
+func (j judgement) partAgainstTotal(out []Decision, i int, total string) []Decision {
+	pos := j.cands[i]
+	if j.parties[i] == j.party {
 		return out
 	}
 	mine := j.c.Claim
 	var used []Candidate
-	if s, u, ok := j.sumOf(total, j.c); ok {
+	if s, u, ok := j.sumOf(total, j.c, j.party); ok {
 		mine, used = s, u
 	}
 	v := Compare(mine, pos.Claim, j.rules)
@@ -133,13 +141,14 @@ func (j judgement) partAgainstTotal(out []Decision, pos Candidate, total string)
 // totalAgainstPart judges their part against my total: summed with their
 // other parts when they gave them all, once per claimant and part set,
 // from the latest part.
-func (j judgement) totalAgainstPart(out []Decision, pos Candidate) []Decision {
-	if Party(pos.Claimant) == Party(j.c.Claimant) {
+func (j judgement) totalAgainstPart(out []Decision, i int) []Decision {
+	pos := j.cands[i]
+	if j.parties[i] == j.party {
 		return out
 	}
 	theirs := pos.Claim
 	used := []Candidate{pos}
-	if s, u, ok := j.sumOf(j.c.Measure, pos); ok {
+	if s, u, ok := j.sumOf(j.c.Measure, pos, j.parties[i]); ok {
 		if !lastOfParts(pos, u) {
 			return out
 		}
@@ -171,27 +180,27 @@ func (j judgement) same(out []Decision, pos *Candidate) []Decision {
 
 // lastPart is a claimant's latest position on a part measure whose place
 // fits place.
-func (j judgement) lastPart(claimant, measure, place string) (Candidate, bool) {
+func (j judgement) lastPart(party, measure, place string) (Candidate, bool) {
 	var best Candidate
 	found := false
-	for _, p := range j.cands {
-		if Party(p.Claimant) == Party(claimant) && p.Measure == measure && PlacesMatch(place, p.Place) && (!found || p.Newer(best)) {
+	for i, p := range j.cands {
+		if j.parties[i] == party && p.Measure == measure && PlacesMatch(place, p.Place) && (!found || p.Newer(best)) {
 			best, found = p, true
 		}
 	}
 	return best, found
 }
 
-// sumOf completes a claimant's parts into a total, with anchor as one of
-// them.
-func (j judgement) sumOf(total string, anchor Candidate) (Claim, []Candidate, bool) {
+// sumOf completes a claimant's parts into a total, with anchor (of party)
+// as one of them.
+func (j judgement) sumOf(total string, anchor Candidate, party string) (Claim, []Candidate, bool) {
 	parts := []Claim{anchor.Claim}
 	var used []Candidate
 	for _, m := range PartsOf(total) {
 		if m == anchor.Measure {
 			continue
 		}
-		p, ok := j.lastPart(anchor.Claimant, m, anchor.Place)
+		p, ok := j.lastPart(party, m, anchor.Place)
 		if !ok {
 			return Claim{}, nil, false
 		}
