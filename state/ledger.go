@@ -524,7 +524,20 @@ func (r *recorder) corroborators(pos claim.Candidate, event uint64, w window) ([
 // apply joins the new claim to the conflict a finding names, or notes a
 // revision on the open conflicts of its claimant, and queues the alerts.
 func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
-	if f.Verdict.Relation == claim.Revision {
+	if f.Verdict.Relation == claim.Update {
+		// A tally that rose is evidence of a dispute its two sides already
+		// have open; otherwise only a note.
+		cf, err := r.conflict(ConflictID(f.Verdict.Topic, c.Claimant, f.Other))
+		if err != nil {
+			return err
+		}
+		if cf != nil && cf.Status == StatusOpen {
+			return r.join(item, c, f, w)
+		}
+	}
+	if f.Verdict.Relation == claim.Revision || f.Verdict.Relation == claim.Update {
+		// Noted on the claimant's open conflicts on the topic, never an alert
+		// of its own: a changed figure or a tally that rose.
 		ids := idsUnder(r.tx.Bucket(bucketConflictsByClaimant), claim.Party(c.Claimant))
 		// Only the claimant's conflicts on this subject and measure are
 		// read: a busy claimant has many, each with its whole history.
@@ -551,6 +564,12 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w win
 		return nil
 	}
 
+	return r.join(item, c, f, w)
+}
+
+// join adds the new claim and the claims it met to the conflict a decision
+// names, opening it if it is new.
+func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
 	id := ConflictID(f.Verdict.Topic, c.Claimant, f.Other)
 	cf, err := r.conflict(id)
 	if err != nil {

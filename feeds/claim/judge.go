@@ -1,6 +1,46 @@
 package claim
 
-import "slices"
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+//go:embed data/tallies.yaml
+var talliesYAML []byte
+
+// measureMotion says, per measure, whether it is a tally or a level.
+type measureMotion struct{ tallies, levels map[string]bool }
+
+var loadMotion = sync.OnceValue(func() measureMotion {
+	var d struct{ Tallies, Levels []string }
+	if err := decodeStrict("data/tallies.yaml", talliesYAML, &d); err != nil {
+		panic(err) // the embedded file is tested; a broken one is a build error
+	}
+	m := measureMotion{tallies: map[string]bool{}, levels: map[string]bool{}}
+	for _, t := range d.Tallies {
+		m.tallies[t] = true
+	}
+	for _, l := range d.Levels {
+		m.levels[l] = true
+	}
+	return m
+})
+
+// IsTally reports whether a measure only grows while its event goes on.
+func IsTally(measure string) bool { return loadMotion().tallies[measure] }
+
+// IsLevel reports whether a measure goes up and down.
+func IsLevel(measure string) bool { return loadMotion().levels[measure] }
+
+// Moments. Two tallies within SameMoment are about the same moment, and
+// disagree if apart; two levels are compared only within SameDay.
+const (
+	SameMoment = 6 * time.Hour
+	SameDay    = 24 * time.Hour
+)
 
 // Candidate is a claim already recorded that a new claim may be judged
 // against, with the sequence number that orders claims of one instant and
@@ -19,8 +59,8 @@ func (a Candidate) Newer(b Candidate) bool {
 }
 
 // Decision is one thing a new claim does: take part in a conflict with
-// another claimant, or revise its own claimant's word (Relation says
-// which). The pair (the new claim and Theirs) is the evidence.
+// another claimant, revise its own claimant's word, or update a developing
+// tally another claimant gave earlier (Relation says which). The pair (the new claim and Theirs) is the evidence.
 type Decision struct {
 	Verdict Verdict
 	Kind    Kind
@@ -168,6 +208,13 @@ func (j judgement) same(out []Decision, pos *Candidate) []Decision {
 	kind := kindOf(j.c.Claim, pos.Claim)
 	switch v.Relation {
 	case Conflict:
+		if m, ok := developing(j.c, *pos); ok {
+			v.Relation, v.Reason = m.rel, m.why
+			if m.rel == Update {
+				return append(out, Decision{Verdict: v, Kind: kind, Other: pos.Claimant, Theirs: []Candidate{*pos}})
+			}
+			return out
+		}
 		return append(out, Decision{Verdict: v, Kind: kind, Other: pos.Claimant, Theirs: []Candidate{*pos}, Position: pos})
 	case Revision:
 		if !j.c.Newer(*pos) {
@@ -176,6 +223,36 @@ func (j judgement) same(out []Decision, pos *Candidate) []Decision {
 		return append(out, Decision{Verdict: v, Kind: kind})
 	}
 	return out
+}
+
+type motion struct {
+	rel Relation
+	why string
+}
+
+// developing tells a disagreement of two figures on one measure that time
+// explains: a tally that rose between two moments (an update), or two
+// levels of different days (nothing). ok is false when the two conflict:
+// tallies of the same moment, a later tally below an earlier one, levels
+// of the same day.
+func developing(a, b Candidate) (motion, bool) {
+	if a.Kind != Figure || b.Kind != Figure || a.Measure != b.Measure {
+		return motion{}, false
+	}
+	// Two figures of one report are of one moment, whatever times they
+	// name: the reporter set them side by side.
+	gap := min(a.AsOf.Sub(b.AsOf).Abs(), a.Published.Sub(b.Published).Abs())
+	switch {
+	case IsTally(a.Measure) && gap > SameMoment && a.AsOf.After(b.AsOf):
+		// Only a new report can bring the story on: an older, lower
+		// figure coming in late is still judged against the newer one.
+		if Gap(b.Value, a.Value) > 0 && a.Value.Low >= b.Value.High {
+			return motion{Update, fmt.Sprintf("the %s rose from %s to %s as the event went on", a.Measure, b.valueWords(), a.valueWords())}, true
+		}
+	case IsLevel(a.Measure) && gap > SameDay:
+		return motion{None, fmt.Sprintf("levels of %s %s apart are not the same moment", a.Measure, days(gap))}, true
+	}
+	return motion{}, false
 }
 
 // lastPart is a claimant's latest position on a part measure whose place

@@ -1,6 +1,7 @@
 package claim
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,12 @@ func TestJudge(t *testing.T) {
 	cand := func(seq uint64, c Claim) Candidate { return Candidate{Claim: c, Seq: seq} }
 	later := func(c Claim, d time.Duration) Claim { c.AsOf = c.AsOf.Add(d); return c }
 	quoted := func(c Claim, outlet string) Claim { c.Outlet = outlet; return c }
+	// reported moves a claim's report and the time it speaks of.
+	reported := func(c Claim, d time.Duration) Claim {
+		c.AsOf, c.Published = c.AsOf.Add(d), c.Published.Add(d)
+		return c
+	}
+	atLeast := func(n float64) Interval { return Interval{Low: n, High: math.Inf(1)} }
 
 	// what a decision says, as a test reads it: relation, other claimant,
 	// the seqs of their claims and of my other claims.
@@ -82,6 +89,46 @@ func TestJudge(t *testing.T) {
 			c:     cand(2, status("Ukrainian intelligence", StatusAtFront, "kursk", Absent)),
 			cands: []Candidate{cand(1, status("Russian MoD", StatusAtFront, "kursk", Present))},
 			want:  []want{{rel: Conflict, other: "Russian MoD", theirs: []uint64{1}, position: true, reason: "opposite statuses"}},
+		},
+		{
+			name:  "a toll that rose by evening, from another source: an update, not a conflict",
+			c:     cand(2, reported(fig("Civil protection", "killed", "kursk", Point(24)), 10*time.Hour)),
+			cands: []Candidate{cand(1, fig("Regional governor", "killed", "kursk", Point(5)))},
+			want:  []want{{rel: Update, other: "Regional governor", theirs: []uint64{1}, reason: "rose from"}},
+		},
+		{
+			name:  "two sources on the same moment: a conflict",
+			c:     cand(2, reported(fig("Civil protection", "killed", "kursk", Point(24)), 2*time.Hour)),
+			cands: []Candidate{cand(1, fig("Regional governor", "killed", "kursk", Point(5)))},
+			want:  []want{{rel: Conflict, other: "Regional governor", theirs: []uint64{1}, position: true}},
+		},
+		{
+			name:  "a later figure below an earlier one from another source: a conflict",
+			c:     cand(2, reported(fig("Civil protection", "killed", "kursk", Point(5)), 48*time.Hour)),
+			cands: []Candidate{cand(1, fig("Regional governor", "killed", "kursk", Point(24)))},
+			want:  []want{{rel: Conflict, other: "Regional governor", theirs: []uint64{1}, position: true}},
+		},
+		{
+			name:  "an older, lower figure arriving late still meets the newer one",
+			c:     cand(2, fig("Regional governor", "killed", "kursk", Point(5))),
+			cands: []Candidate{cand(1, reported(fig("Civil protection", "killed", "kursk", Point(24)), 48*time.Hour))},
+			want:  []want{{rel: Conflict, other: "Civil protection", theirs: []uint64{1}, position: true}},
+		},
+		{
+			name:  "a lower bound below a larger figure of another claimant: nothing",
+			c:     cand(2, fig("Civil protection", "killed", "kursk", atLeast(300))),
+			cands: []Candidate{cand(1, fig("Regional governor", "killed", "kursk", Point(600)))},
+		},
+		{
+			name:  "two crowd counts of one day conflict",
+			c:     cand(2, reported(fig("Union", "protesting", "paris", Point(500000)), 8*time.Hour)),
+			cands: []Candidate{cand(1, fig("Police", "protesting", "paris", Point(87000)))},
+			want:  []want{{rel: Conflict, other: "Police", theirs: []uint64{1}, position: true}},
+		},
+		{
+			name:  "levels of two different days are not compared",
+			c:     cand(2, reported(fig("Union", "protesting", "paris", Point(500000)), 72*time.Hour)),
+			cands: []Candidate{cand(1, fig("Police", "protesting", "paris", Point(87000)))},
 		},
 		{
 			name: "a revision comes before the conflicts the same claim takes part in",
