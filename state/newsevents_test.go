@@ -79,3 +79,33 @@ func TestRecordJudgesWithinEvents(t *testing.T) {
 		})
 	}
 }
+
+// TestRisingTallyIsNoAlert: a toll that rises through the day is an update
+// of the story: it opens no conflict and queues no alert, while two sources
+// disagreeing about the same moment do conflict.
+func TestRisingTallyIsNoAlert(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	toll := func(outlet, claimant string, n float64, at time.Time) PolledItem {
+		url := "https://" + outlet + ".example/"
+		return newArticle(outlet, url, at).figure(claimant, "killed", "kursk", "", claim.Point(n), claimant+" said soldiers were killed in Kursk.").item(false)
+	}
+	steps := []struct {
+		item   PolledItem
+		opened int
+		alerts int
+	}{
+		{toll("morning", nis, 5, published), 0, 0},
+		{toll("noon", budanov, 50, published.Add(time.Hour)), 1, 1},
+		{toll("evening", zelensky, 120, published.Add(12*time.Hour)), 0, 0},
+	}
+	for i, st := range steps {
+		res, err := s.Record(ctx, st.item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Opened) != st.opened || res.Alerts != st.alerts {
+			t.Errorf("step %d: opened %q with %d alerts, want %d conflicts and %d alerts", i, pairs(res.Opened), res.Alerts, st.opened, st.alerts)
+		}
+	}
+}
