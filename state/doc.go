@@ -23,8 +23,10 @@
 //	claims             seq → claim (binary, ledger_codec.go; the claims of
 //	                   one article share its fields and each sentence)
 //	claims_by_topic    subject ‖ 0x00 ‖ measure ‖ 0x00 ‖ place ‖ 0x00 ‖
-//	                   party ‖ 0x00 ‖ asof ‖ seq → empty. party is
-//	                   claim.Party of the claimant. A claim is judged
+//	                   event ‖ party ‖ 0x00 ‖ asof ‖ seq → empty. event
+//	                   is the claim's news event as 16 hex digits and
+//	                   "/" (claims are judged within their event only);
+//	                   party is claim.Party of the claimant. A claim is judged
 //	                   against each place-and-party group's newest claim
 //	                   within the AsOf window, one seek per group. Place
 //	                   comes before party so a claim with a place reads
@@ -42,12 +44,27 @@
 //	                   search: a query word no outlet holds is matched
 //	                   through the topic and claimant indexes alone)
 //
+// News events (newsevents.go; claim.Event decides, the store keeps):
+//
+//	news_events           uint64 event id → {anchors, articles, place,
+//	                      places, first, last}
+//	news_events_by_anchor anchor ‖ 0x00 ‖ uint64 event id → empty: the
+//	                      events holding an anchor; an article reads the
+//	                      newest 16 of its 12 rarest anchors
+//	anchor_freq           anchor → uvarint: articles that named it
+//	item_events           item id → uint64 event id (0: an article that
+//	                      named nothing; its claims meet only each other
+//	                      and other such claims, as before events)
+//	meta "event_articles" → uint64: articles assigned
+//
 // Schema version 2 put place before party in claims_by_topic (version 1
 // had party first, and the first 8 bytes of the identity as value) and
 // added claims_by_ident; migrate.go rebuilds both from the claims. Schema 3
 // added the outbox's lanes and the alert routes: opening an older store
-// indexes its queued alerts (indexOutbox). Claim and conflict records in the
-// earlier JSON form are still read.
+// indexes its queued alerts (indexOutbox). Schema 4 added the event to
+// claims_by_topic: assignEvents puts the items of an older store's claims
+// in events, read from their claims' sentences and places, and rebuilds the
+// index. Claim and conflict records in the earlier JSON form are still read.
 //
 // The same claim from the same article is stored once: its identity, a
 // hash of article, sentence, claimant, topic and value, is looked up in

@@ -56,6 +56,10 @@ type StoredClaim struct {
 	Backfill bool
 	// Recorded is when the store took the claim in.
 	Recorded time.Time
+	// Event is the news event of the claim's item (item_events), 0 for an
+	// item that named nothing to tell its event by. It is not part of the
+	// claim's record: getClaim leaves it 0, eventOf reads it.
+	Event uint64
 }
 
 // JoinedClaims is how many of each side's latest claims Recorded.Joined
@@ -205,6 +209,7 @@ func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recor
 		if err := ctx.Err(); err != nil {
 			return Recorded{}, err
 		}
+		valid := make([]claim.Claim, 0, len(items[i].Claims))
 		for j, c := range items[i].Claims {
 			// One bad claim must not keep a feed's poll from being
 			// committed (it would fail the same way forever): it is
@@ -213,7 +218,17 @@ func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recor
 				r.res.Refused = append(r.res.Refused, fmt.Errorf("item %s claim %d: %w", items[i].Item.ID, j, err))
 				continue
 			}
-			if err := r.add(items[i].Item, c); err != nil {
+			valid = append(valid, c)
+		}
+		// Every article joins its event, claims or not: what it says
+		// helps tell the event's later articles apart.
+		it := items[i].Item
+		event, _, err := assignEvent(b, it.ID, claim.ArticleAnchors(it.Title, items[i].Text, valid, it.Published), s.eventRules)
+		if err != nil {
+			return Recorded{}, err
+		}
+		for _, c := range valid {
+			if err := r.add(it, c, event); err != nil {
 				return Recorded{}, err
 			}
 		}
@@ -228,7 +243,7 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 		conflicts: map[string]*conflictRec{},
 		queued:    map[string]bool{},
 	}
-	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets} {
+	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return nil, err
 		}
@@ -247,7 +262,7 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 }
 
 // add records one claim and acts on what it contradicts, revises or joins.
-func (r *recorder) add(item ItemRecord, c claim.Claim) error {
+func (r *recorder) add(item ItemRecord, c claim.Claim, event uint64) error {
 	// A re-polled or updated article: its unchanged claims are not new.
 	if r.duplicate(c) {
 		r.res.Duplicates++
@@ -255,22 +270,22 @@ func (r *recorder) add(item ItemRecord, c claim.Claim) error {
 	}
 	// The positions are read before the claim joins them.
 	w := r.window(c)
-	cands := r.candidates(c, w)
+	cands := r.candidates(c, c.Place, event, w)
 	seq, err := r.claims.NextSequence()
 	if err != nil {
 		return err
 	}
-	sc := StoredClaim{Claim: c, Seq: seq, ItemID: item.ID, Backfill: item.Backfill, Recorded: r.now}
+	sc := StoredClaim{Claim: c, Seq: seq, ItemID: item.ID, Backfill: item.Backfill, Recorded: r.now, Event: event}
 	if err := r.put(sc); err != nil {
 		return err
 	}
 	r.res.Claims++
-	findings, err := r.judge(sc, cands, w)
+	pos, err := r.positions(cands)
 	if err != nil {
 		return err
 	}
-	for _, f := range findings {
-		if err := r.apply(item, sc, f); err != nil {
+	for _, d := range claim.Judge(candidate(sc), pos, r.rules) {
+		if err := r.apply(item, sc, d, w); err != nil {
 			return err
 		}
 	}
@@ -295,7 +310,7 @@ func (r *recorder) put(sc StoredClaim) error {
 	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
-	r.b.put(bucketClaimsByTopic, topicIndexKey(sc.Claim, sc.Seq), nil)
+	r.b.put(bucketClaimsByTopic, topicIndexKey(sc), nil)
 	r.b.put(bucketClaimsByIdent, claimIdentity(sc.Claim), seq)
 	r.b.put(bucketClaimsByClaimant, claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq), nil)
 	// The topic and claimant lists are written only when a name is new, so
@@ -347,13 +362,14 @@ const maxCandidateGroups = 256
 // place and then party, so a claim with a place reads only its own place's
 // groups and the place-less ones (the only places that match it), one seek
 // per group however many claims each holds; only index keys are read.
-func (r *recorder) candidates(c claim.Claim, w window) []candRef {
+func (r *recorder) candidates(c claim.Claim, place string, event uint64, w window) []candRef {
 	var out []candRef
 	cur := r.b.cursor(bucketClaimsByTopic)
+	tag := eventTag(event)
 	for _, m := range claim.RelatedMeasures(c.Measure) {
 		base := topicPrefix(c.Subject, m)
 		budget := maxCandidateGroups
-		for _, prefix := range matchingPlaces(base, c.Place) {
+		for _, prefix := range matchingPlaces(base, place, event) {
 			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && budget > 0; {
 				group, party, place, ok := splitTopicKey(k, len(base))
 				if !ok {
@@ -361,6 +377,12 @@ func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 					continue
 				}
 				budget--
+				if !bytes.HasPrefix(group[len(base)+len(place)+1:], tag) {
+					// another event's claims, met only by a claim
+					// without a place in an event without one
+					k, _ = cur.Seek(groupEnd(group))
+					continue
+				}
 				if seq, asOf, ok := newestIn(cur, group, w); ok {
 					out = append(out, candRef{seq: seq, asOf: asOf, measure: m, place: place, party: party})
 				}
@@ -381,11 +403,14 @@ func (r *recorder) candidates(c claim.Claim, w window) []candRef {
 // measure's base prefix) whose places match place in claim.PlacesMatch's
 // sense: its own and the place-less group; every place for a claim
 // without one.
-func matchingPlaces(base []byte, place string) [][]byte {
+func matchingPlaces(base []byte, place string, event uint64) [][]byte {
+	tag := eventTag(event)
 	if place == "" {
+		// every place, of this event only: the groups are filtered by
+		// splitTopicKey's event
 		return [][]byte{base}
 	}
-	return [][]byte{topicPlace(base, place), topicPlace(base, "")}
+	return [][]byte{append(topicPlace(base, place), tag...), append(topicPlace(base, ""), tag...)}
 }
 
 // newestIn finds the newest entry of a party-and-place group within w.
@@ -419,10 +444,10 @@ func splitTopicKey(k []byte, prefixLen int) (group []byte, party, place string, 
 	}
 	rest := k[prefixLen : len(k)-16]
 	pl, p, ok := bytes.Cut(rest, []byte{0})
-	if !ok || len(p) == 0 || p[len(p)-1] != 0 {
+	if !ok || len(p) <= eventTagLen || p[len(p)-1] != 0 {
 		return nil, "", "", false
 	}
-	return k[:len(k)-16], string(p[:len(p)-1]), string(pl), true
+	return k[:len(k)-16], string(p[eventTagLen : len(p)-1]), string(pl), true
 }
 
 // duplicate reports whether the ledger holds c already: the same claim
@@ -432,225 +457,95 @@ func (r *recorder) duplicate(c claim.Claim) bool {
 	return r.b.get(bucketClaimsByIdent, claimIdentity(c)) != nil
 }
 
-// finding is one conflict or revision a new claim takes part in.
-type finding struct {
-	verdict claim.Verdict
-	kind    claim.Kind
-	// other is the opposing claimant and its claims that state the
-	// position the new claim contradicts; mine are the new claimant's other
-	// claims that took part (the other part of a sum).
-	otherClaimant string
-	other, mine   []StoredClaim
-	// corroborating, when set, finds the other claimant's claims that say
-	// the same as its position; read only when a conflict is opened, as
-	// later ones join by themselves.
-	corroborating func() ([]StoredClaim, error)
-}
-
-// judge compares a new claim with each other claimant's latest position on
-// each related topic (an older figure its claimant has since revised is no
-// longer that claimant's word), with the claimant's parts summed before
-// they meet a total.
-func (r *recorder) judge(c StoredClaim, cands []candRef, w window) ([]finding, error) {
-	// A claimant's positions on a measure: its newest claim, and older
-	// ones only where no newer claim speaks for their place (a claim
-	// without a place speaks for every place). Only positions are read.
-	type posKey struct{ claimant, measure, place string }
-	latest := map[posKey]StoredClaim{}
-	var order []posKey
-	for _, ref := range cands {
-		party := ref.party
-		superseded := false
-		for _, k := range order {
-			if k.claimant == party && k.measure == ref.measure && claim.PlacesMatch(k.place, ref.place) {
-				superseded = true
-				break
-			}
-		}
-		if superseded {
-			continue
-		}
-		p, err := getClaim(r.claims, ref.seq)
+// positions reads the claims of the candidates that still speak for their
+// claimant (claim.Positions decides which, from the index keys alone, so
+// superseded claims are never decoded).
+func (r *recorder) positions(cands []candRef) ([]claim.Candidate, error) {
+	keys := make([]claim.PositionKey, len(cands))
+	for i, ref := range cands {
+		keys[i] = claim.PositionKey{Party: ref.party, Measure: ref.measure, Place: ref.place}
+	}
+	kept := claim.Positions(keys)
+	out := make([]claim.Candidate, 0, len(kept))
+	for _, i := range kept {
+		p, err := getClaim(r.claims, cands[i].seq)
 		if err != nil {
 			return nil, err
 		}
-		k := posKey{party, ref.measure, ref.place}
-		latest[k] = p
-		order = append(order, k)
+		out = append(out, candidate(p))
 	}
-	// corroborating returns the claimant's recent claims that say what pos
-	// says (other outlets quoting it), to stand with it in a new conflict.
-	const maxCorroborating, maxCorroboratingRead = 20, 64
-	corroborating := func(pos StoredClaim) func() ([]StoredClaim, error) {
-		return func() ([]StoredClaim, error) {
-			var out []StoredClaim
-			group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place)
-			cur := r.b.cursor(bucketClaimsByTopic)
-			k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
-			if k == nil {
-				k, _ = cur.Last()
-			} else {
-				k, _ = cur.Prev()
-			}
-			// At most maxCorroboratingRead claims are read, so a group of
-			// thousands saying other things is not read whole.
-			for read := 0; k != nil && len(out) < maxCorroborating && read < maxCorroboratingRead; k, _ = cur.Prev() {
-				if len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
-					break
-				}
-				if bytes.Equal(k[len(group)+8:], u64(pos.Seq)) {
-					continue
-				}
-				read++
-				p, err := getClaim(r.claims, k[len(group)+8:])
-				if err != nil {
-					return nil, err
-				}
-				if claim.Compare(pos.Claim, p.Claim, r.rules).Relation == claim.Corroboration {
-					out = append(out, p)
-				}
-			}
-			return out, nil
-		}
-	}
-	// lastPart is a claimant's latest claim on a part measure whose place
-	// fits place.
-	lastPart := func(claimant, measure, place string) (StoredClaim, bool) {
-		var best StoredClaim
-		found := false
-		for _, k := range order {
-			p := latest[k]
-			if k.claimant == claim.Party(claimant) && k.measure == measure && claim.PlacesMatch(place, p.Place) && (!found || newer(p, best)) {
-				best, found = p, true
-			}
-		}
-		return best, found
-	}
-	// sumOf completes a claimant's parts into a total, with anchor as one
-	// of them.
-	sumOf := func(total string, anchor StoredClaim) (claim.Claim, []StoredClaim, bool) {
-		parts := []claim.Claim{anchor.Claim}
-		var used []StoredClaim
-		for _, m := range claim.PartsOf(total) {
-			if m == anchor.Measure {
-				continue
-			}
-			p, ok := lastPart(anchor.Claimant, m, anchor.Place)
-			if !ok {
-				return claim.Claim{}, nil, false
-			}
-			parts = append(parts, p.Claim)
-			used = append(used, p)
-		}
-		s, ok := claim.Sum(total, parts...)
-		return s, used, ok
-	}
-	kindOf := func(a, b claim.Claim) claim.Kind {
-		if a.Kind == claim.Status || b.Kind == claim.Status {
-			return claim.Status
-		}
-		return claim.Figure
-	}
-
-	var out []finding
-	total, isPart := claim.TotalOf(c.Measure)
-	for _, k := range order {
-		pos := latest[k]
-		switch {
-		case isPart && pos.Measure == total:
-			// My part (summed with my other parts when I gave them all)
-			// against their total.
-			if claim.Party(pos.Claimant) == claim.Party(c.Claimant) {
-				continue
-			}
-			mine := c.Claim
-			var used []StoredClaim
-			if s, u, ok := sumOf(total, c); ok {
-				mine, used = s, u
-			}
-			v := claim.Compare(mine, pos.Claim, r.rules)
-			if v.Relation == claim.Conflict {
-				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: []StoredClaim{pos}, corroborating: corroborating(pos), mine: used})
-			}
-		case isPart && pos.Measure != c.Measure:
-			// Another part: only meets a total through a sum.
-		case claim.PartsOf(c.Measure) != nil && pos.Measure != c.Measure:
-			// Their part against my total: summed with their other parts
-			// when they gave them all. Judged once per claimant and part
-			// set, from the latest part.
-			if claim.Party(pos.Claimant) == claim.Party(c.Claimant) {
-				continue
-			}
-			theirs := pos.Claim
-			used := []StoredClaim{pos}
-			if s, u, ok := sumOf(c.Measure, pos); ok {
-				if !lastOfParts(pos, u) {
-					continue
-				}
-				theirs, used = s, append(used, u...)
-			}
-			v := claim.Compare(c.Claim, theirs, r.rules)
-			if v.Relation == claim.Conflict {
-				out = append(out, finding{verdict: v, kind: claim.Figure, otherClaimant: pos.Claimant, other: used})
-			}
-		default:
-			v := claim.Compare(c.Claim, pos.Claim, r.rules)
-			switch v.Relation {
-			case claim.Conflict:
-				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim), otherClaimant: pos.Claimant, other: []StoredClaim{pos}, corroborating: corroborating(pos)})
-			case claim.Revision:
-				if !newer(c, pos) {
-					continue // an older statement coming in late revises nothing
-				}
-				out = append(out, finding{verdict: v, kind: kindOf(c.Claim, pos.Claim)})
-			}
-		}
-	}
-	// A revision is the more telling note when the same claim also adds
-	// evidence to a conflict of its claimant.
-	slices.SortStableFunc(out, func(a, b finding) int {
-		return cmpBool(a.verdict.Relation != claim.Revision, b.verdict.Relation != claim.Revision)
-	})
 	return out, nil
 }
 
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
-}
+func candidate(sc StoredClaim) claim.Candidate { return claim.Candidate{Claim: sc.Claim, Seq: sc.Seq} }
 
-// lastOfParts reports whether pos is the newest of the parts of its sum, so
-// a sum is judged once, not once per part.
-func lastOfParts(pos StoredClaim, others []StoredClaim) bool {
-	for _, o := range others {
-		if newer(o, pos) {
-			return false
+// Bounds on the claims read for the corroborators of a new conflict's
+// position, so a group of thousands saying other things is not read whole.
+const maxCorroborating, maxCorroboratingRead = 20, 64
+
+// group returns the claims of pos's party on pos's topic within w, newest
+// first, pos excepted: where claim.Corroborating finds the outlets
+// quoting it.
+func (r *recorder) group(pos claim.Candidate, event uint64, w window) ([]claim.Candidate, error) {
+	var out []claim.Candidate
+	group := topicGroup(pos.Subject, pos.Measure, claim.Party(pos.Claimant), pos.Place, event)
+	cur := r.b.cursor(bucketClaimsByTopic)
+	k, _ := cur.Seek(append(append(slices.Clip(group), w.hi...), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	if k == nil {
+		k, _ = cur.Last()
+	} else {
+		k, _ = cur.Prev()
+	}
+	for ; k != nil && len(out) < maxCorroboratingRead; k, _ = cur.Prev() {
+		if len(k) != len(group)+16 || !bytes.HasPrefix(k, group) || bytes.Compare(k[len(group):len(group)+8], w.lo) < 0 {
+			break
 		}
+		if bytes.Equal(k[len(group)+8:], u64(pos.Seq)) {
+			continue
+		}
+		p, err := getClaim(r.claims, k[len(group)+8:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, candidate(p))
 	}
-	return true
+	return out, nil
 }
 
-// newer orders claims by AsOf, then by the order they were recorded.
-func newer(a, b StoredClaim) bool {
-	if !a.AsOf.Equal(b.AsOf) {
-		return a.AsOf.After(b.AsOf)
+// corroborators are the claims that stand with a new conflict's position.
+func (r *recorder) corroborators(pos claim.Candidate, event uint64, w window) ([]claim.Candidate, error) {
+	g, err := r.group(pos, event, w)
+	if err != nil {
+		return nil, err
 	}
-	return a.Seq > b.Seq
+	c := claim.Corroborating(pos, g, r.rules)
+	if len(c) > maxCorroborating {
+		c = c[:maxCorroborating]
+	}
+	return c, nil
 }
 
 // apply joins the new claim to the conflict a finding names, or notes a
 // revision on the open conflicts of its claimant, and queues the alerts.
-func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
-	if f.verdict.Relation == claim.Revision {
+func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
+	if f.Verdict.Relation == claim.Update {
+		// A tally that rose is evidence of a dispute its two sides already
+		// have open; otherwise only a note.
+		cf, err := r.conflict(ConflictID(f.Verdict.Topic, c.Claimant, f.Other))
+		if err != nil {
+			return err
+		}
+		if cf != nil && cf.Status == StatusOpen {
+			return r.join(item, c, f, w)
+		}
+	}
+	if f.Verdict.Relation == claim.Revision || f.Verdict.Relation == claim.Update {
+		// Noted on the claimant's open conflicts on the topic, never an alert
+		// of its own: a changed figure or a tally that rose.
 		ids := idsUnder(r.tx.Bucket(bucketConflictsByClaimant), claim.Party(c.Claimant))
 		// Only the claimant's conflicts on this subject and measure are
 		// read: a busy claimant has many, each with its whole history.
-		onTopic := conflictIDsOnTopicAnyPlace(r.tx, f.verdict.Topic)
+		onTopic := conflictIDsOnTopicAnyPlace(r.tx, f.Verdict.Topic)
 		for _, id := range ids {
 			if !onTopic[id] {
 				continue
@@ -659,7 +554,7 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 			if err != nil {
 				return err
 			}
-			if cf == nil || !sameTopicModuloPlace(cf.Topic, f.verdict.Topic) {
+			if cf == nil || !sameTopicModuloPlace(cf.Topic, f.Verdict.Topic) {
 				continue
 			}
 			if cf.addClaim(c.Claimant, c.Seq) {
@@ -673,17 +568,23 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 		return nil
 	}
 
-	id := ConflictID(f.verdict.Topic, c.Claimant, f.otherClaimant)
+	return r.join(item, c, f, w)
+}
+
+// join adds the new claim and the claims it met to the conflict a decision
+// names, opening it if it is new.
+func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
+	id := ConflictID(f.Verdict.Topic, c.Claimant, f.Other)
 	cf, err := r.conflict(id)
 	if err != nil {
 		return err
 	}
 	if cf == nil {
-		a, b := sortedPair(c.Claimant, f.otherClaimant)
+		a, b := sortedPair(c.Claimant, f.Other)
 		cf = &conflictRec{
 			Conflict: Conflict{
-				ID: id, Kind: f.kind, Topic: f.verdict.Topic,
-				Severity: f.verdict.Severity, Reason: f.verdict.Reason,
+				ID: id, Kind: f.Kind, Topic: f.Verdict.Topic,
+				Severity: f.Verdict.Severity, Reason: f.Verdict.Reason,
 				Status: StatusOpen, Opened: r.now, Updated: r.now,
 				Backfill: item.Backfill,
 			},
@@ -692,25 +593,25 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f finding) error {
 		}
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)
-		if f.corroborating != nil {
-			more, err := f.corroborating()
+		if f.Position != nil {
+			more, err := r.corroborators(*f.Position, c.Event, w)
 			if err != nil {
 				return err
 			}
-			f.other = append(f.other, more...)
+			f.Theirs = append(f.Theirs, more...)
 		}
 	} else {
 		r.markJoined(id)
 	}
 	added := cf.addClaim(c.Claimant, c.Seq)
-	for _, m := range f.mine {
+	for _, m := range f.Mine {
 		added = cf.addClaim(c.Claimant, m.Seq) || added
 	}
-	for _, o := range f.other {
-		added = cf.addClaim(f.otherClaimant, o.Seq) || added
+	for _, o := range f.Theirs {
+		added = cf.addClaim(f.Other, o.Seq) || added
 	}
-	if f.verdict.Severity >= cf.Severity {
-		cf.Severity, cf.Reason = f.verdict.Severity, f.verdict.Reason
+	if f.Verdict.Severity >= cf.Severity {
+		cf.Severity, cf.Reason = f.Verdict.Severity, f.Verdict.Reason
 		cf.dirty = true
 	}
 	if !added {
@@ -882,17 +783,19 @@ func topicPlace(base []byte, place string) []byte {
 }
 
 // topicGroup is the topic index prefix of one party's claims on one
-// subject, measure and place.
-func topicGroup(subject, measure, party, place string) []byte {
+// subject, measure and place in one event.
+func topicGroup(subject, measure, party, place string, event uint64) []byte {
 	k := topicPlace(topicPrefix(subject, measure), place)
+	k = append(k, eventTag(event)...)
 	k = append(k, party...)
 	return append(k, 0)
 }
 
-func topicIndexKey(c claim.Claim, seq uint64) []byte {
-	k := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place)
+func topicIndexKey(sc StoredClaim) []byte {
+	c := sc.Claim
+	k := topicGroup(c.Subject, c.Measure, claim.Party(c.Claimant), c.Place, sc.Event)
 	k = append(k, timeKey(c.AsOf)...)
-	return append(k, u64(seq)...)
+	return append(k, u64(sc.Seq)...)
 }
 
 func claimantIndexKey(claimant string, asOf time.Time, seq uint64) []byte {

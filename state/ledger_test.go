@@ -47,6 +47,9 @@ const (
 	zelensky = "Volodymyr Zelensky"
 	ukrintel = "Ukrainian intelligence"
 	nkSoldie = "north korean soldiers"
+	// story is the title of every fixture article: they all report one
+	// event, the North Korean troops in Kursk, so events keep none apart.
+	story = "North Korean troops fight in Kursk"
 )
 
 // article builds claims as Extract reports them for one article.
@@ -89,7 +92,7 @@ func (a *article) subject(s string) *article {
 }
 
 func (a *article) item(backfill bool) PolledItem {
-	return PolledItem{Item: ItemRecord{ID: a.url, Outlet: a.outlet, URL: a.url, Published: a.published, Backfill: backfill}, Claims: a.claims}
+	return PolledItem{Item: ItemRecord{ID: a.url, Outlet: a.outlet, URL: a.url, Title: story, Published: a.published, Backfill: backfill}, Claims: a.claims}
 }
 
 func about(n float64) claim.Interval  { return claim.Interval{Low: 0.9 * n, High: 1.1 * n} }

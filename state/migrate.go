@@ -30,7 +30,8 @@ func reindexClaims(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		b.put(bucketClaimsByTopic, topicIndexKey(sc.Claim, sc.Seq), nil)
+		sc.Event = eventOf(b, sc)
+		b.put(bucketClaimsByTopic, topicIndexKey(sc), nil)
 		b.put(bucketClaimsByIdent, claimIdentity(sc.Claim), k)
 	}
 	return b.flush()

@@ -240,7 +240,8 @@ func (s *Store) pruneClaimBatch(after uint64, cutoff time.Time, cited map[uint64
 // still carry them.
 func deleteClaim(b *batch, sc StoredClaim) {
 	b.del(bucketClaims, u64(sc.Seq))
-	b.del(bucketClaimsByTopic, topicIndexKey(sc.Claim, sc.Seq))
+	sc.Event = eventOf(b, sc)
+	b.del(bucketClaimsByTopic, topicIndexKey(sc))
 	b.del(bucketClaimsByIdent, claimIdentity(sc.Claim))
 	b.del(bucketClaimsByClaimant, claimantIndexKey(sc.Claimant, sc.AsOf, sc.Seq))
 }

@@ -18,7 +18,7 @@ import (
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -71,6 +71,8 @@ type Store struct {
 	path  string
 	now   func() time.Time
 	rules claim.Rules
+	// eventRules tell which event an article joins.
+	eventRules claim.EventRules
 	// pollLocked, when set (by tests), is called inside CommitPoll once
 	// it holds the write lock.
 	pollLocked func()
@@ -105,6 +107,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	0: createBuckets,
 	1: reindexClaims,
 	2: indexOutbox,
+	3: assignEvents,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.
@@ -123,7 +126,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults(), router: opts.Router}
+	s := &Store{db: db, path: path, now: opts.Now, rules: opts.Rules.WithDefaults(), router: opts.Router, eventRules: claim.DefaultEventRules()}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -21,6 +21,9 @@ const (
 	// Corroboration: the same claimant says the same thing again, usually
 	// quoted by another outlet.
 	Corroboration
+	// Update: a tally of a developing event rose as time passed; noted in
+	// the thread of an open conflict, never an alert of its own (Judge).
+	Update
 )
 
 func (r Relation) String() string {
@@ -33,6 +36,8 @@ func (r Relation) String() string {
 		return "revision"
 	case Corroboration:
 		return "corroboration"
+	case Update:
+		return "update"
 	}
 	return fmt.Sprintf("relation(%d)", uint8(r))
 }

@@ -1,7 +1,10 @@
 // Package claim owns the claim model: what one checkable statement in a news
 // article is (subject, measure, place, value or polarity, claimant, evidence),
-// Extract, which turns article text into claims, and Compare, which judges
-// whether two claims contradict each other.
+// Extract, which turns article text into claims, events (event.go: which
+// happening an article reports, so claims are compared only within one),
+// Compare, which judges whether two claims contradict each other, and Judge
+// (judge.go), which decides what a new claim does among the candidates the
+// store hands it: conflicts, with the pairs as evidence, and revisions.
 //
 // Everything here is pure: no network, no disk, no clocks. The same input
 // always gives the same claims, so the ledger can be replayed and tested.
