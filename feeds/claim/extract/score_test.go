@@ -14,7 +14,7 @@ import (
 // today's figures: raised as the engine improves, never lowered.
 const (
 	devsetMinFound       = 44 // of 126 (the token engine: 30)
-	devsetMaxUnexpected  = 57
+	devsetMaxUnexpected  = 55
 	storiesMinFound      = 34 // of 153 (the token engine: 24)
 	storiesMaxUnexpected = 16
 )

@@ -276,6 +276,13 @@ func (ar *article) claimantName(st *sent, s int) string {
 				return ar.canon(ar.persons[n-1])
 			}
 		case "it", "they":
+			// "it said": the organisation that spoke last, else the last
+			// one named as a subject.
+			for i := len(ar.said) - 1; i >= 0; i-- {
+				if ar.person(ar.said[i].name) == "" && !strings.Contains(ar.said[i].name, " (") {
+					return ar.said[i].name
+				}
+			}
 			if n := len(ar.orgs); n > 0 {
 				return ar.canon(ar.orgs[n-1])
 			}
