@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +20,6 @@ import (
 	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/bot/ops"
 	"github.com/crosscheck-news/crosscheck/feeds"
-	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -99,7 +97,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	schedRef := &schedulerRef{metrics: metrics}
 	b, err := bot.New(bot.Options{
 		Store:      store,
-		Checker:    &urlChecker{fetcher: fetcher, desk: dk, extractor: extractor},
+		Checker:    bot.ArticleChecker{Fetch: fetcher.FullText, Desk: dk},
 		Scheduler:  schedRef,
 		Config:     cfg,
 		Secrets:    secrets,
@@ -376,32 +374,6 @@ func (r *schedulerRef) do(name string, f func(*feeds.Scheduler, string) error) e
 		return errors.New("run: scheduler not started")
 	}
 	return f(s, name)
-}
-
-// urlChecker answers `/crosscheck check URL`: the article's text through
-// the same fetcher as the feeds (so private addresses stay refused), its
-// claims judged against the ledger without being stored.
-type urlChecker struct {
-	fetcher   *feeds.Fetcher
-	desk      *desk.Desk
-	extractor desk.Extractor
-}
-
-func (c *urlChecker) Check(ctx context.Context, link string) (bot.CheckResult, error) {
-	text, err := c.fetcher.FullText(ctx, link)
-	if err != nil {
-		return bot.CheckResult{}, err
-	}
-	outlet := link
-	if u, err := url.Parse(link); err == nil && u.Host != "" {
-		outlet = u.Hostname()
-	}
-	a := claim.Article{Outlet: outlet, URL: link, Published: time.Now(), Text: text}
-	conflicts, err := c.desk.Check(ctx, a)
-	if err != nil {
-		return bot.CheckResult{}, err
-	}
-	return bot.CheckResult{Claims: c.extractor.Extract(a), Conflicts: conflicts}, nil
 }
 
 // retention is the store's retention as crosscheck.yaml sets it.
