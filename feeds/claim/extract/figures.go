@@ -171,7 +171,7 @@ func (ar *article) nounFrame(st *sent, i int) *nounFrame {
 		if len(fr.With) == 0 {
 			continue
 		}
-		if st.childLemma(i, setOf(fr.With)) {
+		if st.childLemma(i, fr.with) {
 			return fr
 		}
 	}

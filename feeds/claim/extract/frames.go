@@ -35,6 +35,7 @@ type nounFrame struct {
 	Percent       bool
 	SubjectIsNoun bool `yaml:"subject_is_noun"`
 	beat          string
+	with          set // With, indexed once at load: nounFrame reads it per word
 }
 
 // statusFrame: a predicate that asserts a state of its subject.
@@ -47,6 +48,7 @@ type statusFrame struct {
 	Needs        []string
 	PlaceFrom    []string `yaml:"place_from"`
 	beat         string
+	needs        set // Needs, indexed once at load: status reads it per predicate
 }
 
 type beatFile struct {
@@ -269,7 +271,7 @@ func (k *knowledge) addBeat(name string, b []byte) error {
 	}
 	for i := range f.Nouns {
 		fr := &f.Nouns[i]
-		fr.beat = beat
+		fr.beat, fr.with = beat, setOf(fr.With)
 		if _, ok := k.measures[fr.Measure]; !ok {
 			return bad("noun", fr.Measure, "not a measure of measures.yaml")
 		}
@@ -279,7 +281,7 @@ func (k *knowledge) addBeat(name string, b []byte) error {
 	}
 	for i := range f.Statuses {
 		fr := &f.Statuses[i]
-		fr.beat = beat
+		fr.beat, fr.needs = beat, setOf(fr.Needs)
 		if !k.status[fr.Measure] {
 			return bad("status", fr.Measure, "not a status of measures.yaml")
 		}

@@ -19,7 +19,7 @@ func (ar *article) status(st *sent, i int, frs []*statusFrame) {
 		if s < 0 {
 			continue
 		}
-		if len(fr.Needs) > 0 && !hasBelow(st, i, setOf(fr.Needs), 2) {
+		if len(fr.Needs) > 0 && !hasBelow(st, i, fr.needs, 2) {
 			continue
 		}
 		subject, ok := ar.statusSubject(st, s, fr.SubjectNeeds)
