@@ -266,33 +266,13 @@ func (ar *article) valueFrame(st *sent, n int) (reading, bool) {
 // possible, planned, conditional, or inside a relative clause that only
 // describes a noun.
 func (ar *article) notAClaim(st *sent, p int) bool {
-	k := ar.x.k
 	if p < 0 {
 		return false
 	}
 	for _, c := range st.kids[p] {
-		switch st.rel(c) {
-		case "aux":
-			if k.modals[st.lemmas[c]] {
-				return true
-			}
-		case "advmod", "det":
-			if k.negations[st.lemmas[c]] {
-				return true
-			}
-		case "mark":
-			if k.conditions[st.lemmas[c]] {
-				return true
-			}
-		}
-	}
-	switch st.rel(p) {
-	case "acl:relcl":
-		return true
-	case "xcomp", "ccomp", "advcl":
-		if h := st.head(p); h >= 0 && k.plans[st.lemmas[h]] {
+		if r := st.rel(c); (r == "advmod" || r == "det") && ar.x.k.negations[st.lemmas[c]] {
 			return true
 		}
 	}
-	return false
+	return ar.unasserted(st, p, "acl:relcl")
 }

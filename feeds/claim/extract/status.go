@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
@@ -132,9 +133,17 @@ func (ar *article) negated(st *sent, i int) bool {
 	return false
 }
 
-// notAClaimStatus is notAClaim without the negation test: a negated status
-// is a claim of the opposite polarity.
+// notAClaimStatus is notAClaim without the negation test (a negated status
+// is a claim of the opposite polarity), and a status in any clause that
+// describes a noun (acl, amod as well as acl:relcl) asserts nothing.
 func (ar *article) notAClaimStatus(st *sent, p int) bool {
+	return ar.unasserted(st, p, "acl:relcl", "acl", "amod")
+}
+
+// unasserted reports a predicate that is possible, conditional, planned, or
+// in a clause (one of describing) that only describes a noun: the tests
+// figures and statuses share.
+func (ar *article) unasserted(st *sent, p int, describing ...string) bool {
 	k := ar.x.k
 	for _, c := range st.kids[p] {
 		switch st.rel(c) {
@@ -148,10 +157,10 @@ func (ar *article) notAClaimStatus(st *sent, p int) bool {
 			}
 		}
 	}
-	switch st.rel(p) {
-	case "acl:relcl", "acl", "amod":
+	switch r := st.rel(p); {
+	case slices.Contains(describing, r):
 		return true
-	case "xcomp", "ccomp", "advcl":
+	case r == "xcomp" || r == "ccomp" || r == "advcl":
 		if h := st.head(p); h >= 0 && k.plans[st.lemmas[h]] {
 			return true
 		}
