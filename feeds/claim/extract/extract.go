@@ -254,6 +254,15 @@ func (ar *article) remember(st *sent) {
 	}
 }
 
+// lastPerson is the person a personal pronoun ("she") stands for: the one
+// named last; ok is false for any other word, or before anyone is named.
+func (ar *article) lastPerson(pronoun string) (string, bool) {
+	if n := len(ar.persons); n > 0 && ar.x.k.personPronouns[pronoun] {
+		return ar.persons[n-1], true
+	}
+	return "", false
+}
+
 // person returns the full name of a person named before whose first or
 // last name n is, or "".
 func (ar *article) person(n string) string {

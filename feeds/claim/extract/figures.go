@@ -187,11 +187,8 @@ func (ar *article) nounFrame(st *sent, i int) *nounFrame {
 // "the toll of migrants"; -1 when it does not say.
 func (ar *article) nounSubject(st *sent, i int) int {
 	for _, c := range st.kids[i] {
-		if st.rel(c) == "nmod" {
-			switch st.caseOf(c) {
-			case "among", "of", "including":
-				return c
-			}
+		if st.rel(c) == "nmod" && ar.x.k.counted[st.caseOf(c)] {
+			return c
 		}
 	}
 	for _, fr := range ar.x.k.nouns[st.lemmas[i]] {

@@ -69,6 +69,8 @@ type measuresFile struct {
 
 type attributionFile struct {
 	Verbs, Denials, Nouns, According, Values, Speech []string
+	PersonPronouns                                   []string `yaml:"person_pronouns"`
+	GroupPronouns                                    []string `yaml:"group_pronouns"`
 }
 
 type modalityFile struct {
@@ -76,12 +78,13 @@ type modalityFile struct {
 }
 
 type subjectsFile struct {
-	Subjects   map[string][]string
-	Classes    map[string][]string
-	Things     map[string][]string
-	PlaceCases []string `yaml:"place_cases"`
-	PlaceNouns []string `yaml:"place_nouns"`
-	EventNouns []string `yaml:"event_nouns"`
+	Subjects     map[string][]string
+	Classes      map[string][]string
+	Things       map[string][]string
+	PlaceCases   []string `yaml:"place_cases"`
+	CountedCases []string `yaml:"counted_cases"`
+	PlaceNouns   []string `yaml:"place_nouns"`
+	EventNouns   []string `yaml:"event_nouns"`
 }
 
 type calendarFile struct {
@@ -104,12 +107,14 @@ type knowledge struct {
 	status   map[string]bool
 
 	reporting, denials, reportNouns, according, values, speech set
+	personPronouns, groupPronouns                              set
 	modals, plans, negations, stops, conditions                set
 
 	subjectOf  map[string]string // noun lemma → canonical subject
 	classOf    map[string]set    // class → canonical subjects in it
 	thingOf    map[string]string // noun lemma → thing class (vessel, facility)
 	placeCases set
+	counted    set // cases of who a measure noun counts
 	placeNouns set
 
 	weekday    map[string]int // lemma → time.Weekday
@@ -182,6 +187,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	}
 	k.reporting, k.denials, k.reportNouns = setOf(a.Verbs), setOf(a.Denials), setOf(a.Nouns)
 	k.according, k.values, k.speech = setOf(a.According), setOf(a.Values), setOf(a.Speech)
+	k.personPronouns, k.groupPronouns = setOf(a.PersonPronouns), setOf(a.GroupPronouns)
 	k.modals, k.plans, k.negations = setOf(mo.Modals), setOf(mo.Plans), setOf(mo.Negations)
 	k.stops, k.conditions = setOf(mo.Stops), setOf(mo.Conditions)
 	for canon, lemmas := range su.Subjects {
@@ -197,7 +203,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 			k.thingOf[l] = c
 		}
 	}
-	k.placeCases, k.placeNouns = setOf(su.PlaceCases), setOf(su.PlaceNouns)
+	k.placeCases, k.placeNouns, k.counted = setOf(su.PlaceCases), setOf(su.PlaceNouns), setOf(su.CountedCases)
 	if len(ca.Weekdays) != 7 || len(ca.Months) != 12 {
 		return nil, fmt.Errorf("extract: frames/calendar.yaml: want 7 weekdays and 12 months")
 	}

@@ -66,13 +66,8 @@ func (ar *article) statusSubject(st *sent, s int, needs string) (string, bool) {
 		if needs != "name" {
 			return "", false
 		}
-		switch st.lemmas[s] {
-		case "he", "she":
-			if n := len(ar.persons); n > 0 {
-				return strings.ToLower(ar.persons[n-1]), true
-			}
-		}
-		return "", false
+		p, ok := ar.lastPerson(st.lemmas[s])
+		return strings.ToLower(p), ok
 	}
 	switch needs {
 	case "name":

@@ -270,12 +270,10 @@ func subjectOf(k *knowledge, st *sent, v int) int {
 // a person's name, or the description ("fire service").
 func (ar *article) claimantName(st *sent, s int) string {
 	if st.upos(s) == "PRON" {
-		switch st.lemmas[s] {
-		case "he", "she":
-			if n := len(ar.persons); n > 0 {
-				return ar.canon(ar.persons[n-1])
-			}
-		case "it", "they":
+		if p, ok := ar.lastPerson(st.lemmas[s]); ok {
+			return ar.canon(p)
+		}
+		if ar.x.k.groupPronouns[st.lemmas[s]] {
 			// "it said": the organisation that spoke last, else the last
 			// one named as a subject.
 			for i := len(ar.said) - 1; i >= 0; i-- {
