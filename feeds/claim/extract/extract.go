@@ -97,7 +97,7 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	if ar.place == "" && a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {
-			if p := placeIn(newSent(&title.Sentences[i], title.Text), x.k, -1); p != "" {
+			if p := placeInSentence(newSent(&title.Sentences[i], title.Text), x.k); p != "" {
 				ar.place = p
 				break
 			}

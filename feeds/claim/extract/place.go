@@ -13,17 +13,17 @@ func (ar *article) placeOf(st *sent, p, counted int) string {
 		if i < 0 {
 			continue
 		}
-		if pl := placeIn(st, ar.x.k, i); pl != "" {
+		if pl := placeUnder(st, ar.x.k, i); pl != "" {
 			return pl
 		}
 	}
-	return placeIn(st, ar.x.k, -1)
+	return placeInSentence(st, ar.x.k)
 }
 
-// placeIn finds a place named under word i (two levels down), or in the
-// whole sentence when i is -1: a proper noun after a place preposition ("in
-// Kursk", "near Sittwe"), or before a place noun ("the Kursk region").
-func placeIn(st *sent, k *knowledge, i int) string {
+// placeUnder finds a place named under word i (two levels down): a proper
+// noun after a place preposition ("in Kursk", "near Sittwe"), or before a
+// place noun ("the Kursk region").
+func placeUnder(st *sent, k *knowledge, i int) string {
 	var found string
 	var look func(j, depth int)
 	look = func(j, depth int) {
@@ -45,10 +45,13 @@ func placeIn(st *sent, k *knowledge, i int) string {
 			}
 		}
 	}
-	if i >= 0 {
-		look(i, 0)
-		return found
-	}
+	look(i, 0)
+	return found
+}
+
+// placeInSentence finds a place anywhere in the sentence, named after "in":
+// the fallback when no word of the claim names one.
+func placeInSentence(st *sent, k *knowledge) string {
 	for j := range st.s.Words {
 		if st.caseOf(j) != "in" {
 			continue

@@ -74,7 +74,7 @@ func (ar *article) statusSubject(st *sent, s int, needs string) (string, bool) {
 		// One person by name: not a group ("Palestinians"), an organisation
 		// or outlet the registry knows, or a place.
 		n := st.nameNear(s)
-		if n == "" || st.w(s).XPOS == "NNPS" || placeIn(st, k, st.head(s)) == strings.ToLower(n) {
+		if n == "" || st.w(s).XPOS == "NNPS" || placeUnder(st, k, st.head(s)) == strings.ToLower(n) {
 			return "", false
 		}
 		if e, ok := ar.x.reg.Lookup(n); ok && e.Kind != "person" {
