@@ -78,13 +78,14 @@ type modalityFile struct {
 }
 
 type subjectsFile struct {
-	Subjects     map[string][]string
-	Classes      map[string][]string
-	Things       map[string][]string
-	PlaceCases   []string `yaml:"place_cases"`
-	CountedCases []string `yaml:"counted_cases"`
-	PlaceNouns   []string `yaml:"place_nouns"`
-	EventNouns   []string `yaml:"event_nouns"`
+	Subjects           map[string][]string
+	Classes            map[string][]string
+	Things             map[string][]string
+	PlaceCases         []string `yaml:"place_cases"`
+	SentencePlaceCases []string `yaml:"sentence_place_cases"`
+	CountedCases       []string `yaml:"counted_cases"`
+	PlaceNouns         []string `yaml:"place_nouns"`
+	EventNouns         []string `yaml:"event_nouns"`
 }
 
 type calendarFile struct {
@@ -114,8 +115,11 @@ type knowledge struct {
 	classOf    map[string]set    // class → canonical subjects in it
 	thingOf    map[string]string // noun lemma → thing class (vessel, facility)
 	placeCases set
-	counted    set // cases of who a measure noun counts
-	placeNouns set
+	// sentencePlaceCases name a place anywhere in a sentence, for a claim
+	// whose own words name none.
+	sentencePlaceCases set
+	counted            set // cases of who a measure noun counts
+	placeNouns         set
 
 	weekday    map[string]int // lemma → time.Weekday
 	month      map[string]int // lemma → time.Month
@@ -204,6 +208,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 		}
 	}
 	k.placeCases, k.placeNouns, k.counted = setOf(su.PlaceCases), setOf(su.PlaceNouns), setOf(su.CountedCases)
+	k.sentencePlaceCases = setOf(su.SentencePlaceCases)
 	if len(ca.Weekdays) != 7 || len(ca.Months) != 12 {
 		return nil, fmt.Errorf("extract: frames/calendar.yaml: want 7 weekdays and 12 months")
 	}

@@ -49,11 +49,12 @@ func placeUnder(st *sent, k *knowledge, i int) string {
 	return found
 }
 
-// placeInSentence finds a place anywhere in the sentence, named after "in":
-// the fallback when no word of the claim names one.
+// placeInSentence finds a place anywhere in the sentence, named after one
+// of the stricter sentence_place_cases ("in"): the fallback when no word of
+// the claim names one.
 func placeInSentence(st *sent, k *knowledge) string {
 	for j := range st.s.Words {
-		if st.caseOf(j) != "in" {
+		if !k.sentencePlaceCases[st.caseOf(j)] {
 			continue
 		}
 		if pl := placeWord(st, k, j); pl != "" {
