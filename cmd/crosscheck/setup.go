@@ -92,6 +92,16 @@ func loadConfig(path string) (*config.Config, error) {
 	return cfg, nil
 }
 
+// requireStore fails with a usage error naming cmd when the configured
+// store does not exist: the commands that copy or rewrite the file
+// (backup, compact) must not create an empty one.
+func requireStore(cmd string, cfg *config.Config) error {
+	if _, err := os.Stat(cfg.Store); err != nil {
+		return usagef("%s: no store at %s (%v)", cmd, cfg.Store, errors.Unwrap(err))
+	}
+	return nil
+}
+
 // openStore opens the configured store. Failing to open it (another
 // process holds it, a read-only folder, a file from a newer version) is a
 // setup problem, so a usage error: nothing has started yet.
