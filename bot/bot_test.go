@@ -116,17 +116,23 @@ func (h *harness) eventually(what string, cond func() bool) {
 	}
 }
 
+// waitAck waits (10 s at most) for the bot to ack Socket Mode envelope
+// id, and fails t if it does not.
+func (h *harness) waitAck(t testing.TB, id string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := h.fake.WaitAck(ctx, id); err != nil {
+		t.Fatalf("envelope %s not acked: %v", id, err)
+	}
+}
+
 // command sends /crosscheck text from user over Socket Mode and returns
 // the private answer.
 func (h *harness) command(user, text string) string {
 	h.t.Helper()
 	before := len(h.fake.Ephemerals())
-	id := h.fake.SlashCommand(slack.SlashCommand{UserID: user, ChannelID: deskChannel, Text: text})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := h.fake.WaitAck(ctx, id); err != nil {
-		h.t.Fatal(err)
-	}
+	h.waitAck(h.t, h.fake.SlashCommand(slack.SlashCommand{UserID: user, ChannelID: deskChannel, Text: text}))
 	var got []slacktest.Message
 	h.eventually("answer to "+truncate(text, 40), func() bool {
 		got = h.fake.Ephemerals()
@@ -217,12 +223,7 @@ func TestSocketCommands(t *testing.T) {
 
 func TestSocketShare(t *testing.T) {
 	h := newHarness(t, config.ModeSocket)
-	id := h.fake.SlashCommand(slack.SlashCommand{UserID: editor, ChannelID: alerts, Text: "conflicts --share"})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := h.fake.WaitAck(ctx, id); err != nil {
-		t.Fatal(err)
-	}
+	h.waitAck(t, h.fake.SlashCommand(slack.SlashCommand{UserID: editor, ChannelID: alerts, Text: "conflicts --share"}))
 	h.eventually("shared answer", func() bool {
 		for _, m := range h.fake.Messages() {
 			if m.Channel == alerts && strings.Contains(m.Text, "No open conflicts") {
@@ -363,11 +364,7 @@ func TestThreadFollowUps(t *testing.T) {
 	ask := func(user, text string) (answer string, answered bool) {
 		t.Helper()
 		id, qts := h.fake.SendUserMessage(parent.Channel, user, text, parent.TS)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := h.fake.WaitAck(ctx, id); err != nil {
-			t.Fatal(err)
-		}
+		h.waitAck(t, id)
 		deadline := time.Now().Add(2 * time.Second)
 		for time.Now().Before(deadline) {
 			// The bot's first text reply after the question (a chart

@@ -13,14 +13,6 @@ import (
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
-// runNotifier runs n until the returned stop is called.
-func runNotifier(n *Notifier) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); n.Run(ctx) }()
-	return func() { cancel(); <-done }
-}
-
 // TestNotifierOutage: Slack answers 503 for ten minutes, then 429 with
 // Retry-After, then 500s; every queued alert still arrives exactly once,
 // in order, and the retry waits what Slack asked.

@@ -47,6 +47,14 @@ func newNotifier(t testing.TB, st *state.Store, fake *slacktest.Server, opts Not
 	return n
 }
 
+// runNotifier runs n until the returned stop is called.
+func runNotifier(n *Notifier) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); n.Run(ctx) }()
+	return func() { cancel(); <-done }
+}
+
 // waitEmpty sleeps (virtual time inside a bubble) until the outbox is empty.
 func waitEmpty(t testing.TB, st *state.Store, limit time.Duration) time.Duration {
 	t.Helper()
@@ -125,11 +133,9 @@ func TestNotifierPacing(t *testing.T) {
 				}
 				n := newNotifier(t, st, fake, NotifierOptions{GroupInterval: -1})
 				start := time.Now()
-				done := make(chan struct{})
-				go func() { defer close(done); n.Run(ctx) }()
+				stop := runNotifier(n)
 				took := waitEmpty(t, st, time.Hour)
-				cancel()
-				<-done
+				stop()
 
 				msgs := fake.Messages()
 				if len(msgs) != 1000 {

@@ -104,8 +104,7 @@ func TestRoutesEndToEnd(t *testing.T) {
 		}
 
 		start := time.Now()
-		done := make(chan struct{})
-		go func() { defer close(done); b.Notifier().Run(ctx) }()
+		stop := runNotifier(b.Notifier())
 		waitEmpty(t, st, time.Hour)
 
 		msgs := fake.Messages()
@@ -160,7 +159,6 @@ func TestRoutesEndToEnd(t *testing.T) {
 				t.Errorf("status lacks %q:\n%s", want, status)
 			}
 		}
-		cancel()
-		<-done
+		stop()
 	})
 }

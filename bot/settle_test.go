@@ -1,11 +1,6 @@
 package bot
 
-import (
-	"context"
-	"time"
-
-	"github.com/crosscheck-news/crosscheck/bot/config"
-)
+import "github.com/crosscheck-news/crosscheck/bot/config"
 
 // settle returns once the bot has finished all the work Slack has given it
 // so far, so that a test can count answers knowing that no late double is
@@ -23,11 +18,7 @@ func (h *harness) settle() {
 			"type": "message", "channel": deskChannel, "bot_id": "BSETTLE", "subtype": "bot_message",
 			"text": "settle", "ts": "9.000001",
 		}))
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := h.fake.WaitAck(ctx, id); err != nil {
-			h.t.Fatalf("settle: the sentinel envelope was not acked: %v", err)
-		}
+		h.waitAck(h.t, id)
 	}
 	h.eventually("the bot idle", func() bool { return len(h.bot.sem) == 0 })
 }

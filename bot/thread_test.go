@@ -80,12 +80,7 @@ func TestThreadEtiquette(t *testing.T) {
 	before := len(h.fake.Thread(parent.Channel, parent.TS))
 	send := func(payload map[string]any) {
 		t.Helper()
-		id := h.fake.Send("events_api", payload)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := h.fake.WaitAck(ctx, id); err != nil {
-			t.Fatal(err)
-		}
+		h.waitAck(t, h.fake.Send("events_api", payload))
 	}
 	var people int
 	for _, text := range []string{"thanks all", "ok", "Thanks, I'll call the desk", "is this real?"} {
@@ -135,11 +130,7 @@ func TestTimelineChart(t *testing.T) {
 	}
 	t.Run("timeline", func(t *testing.T) {
 		id, _ := h.fake.SendUserMessage(parent.Channel, editor, "timeline", parent.TS)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := h.fake.WaitAck(ctx, id); err != nil {
-			t.Fatal(err)
-		}
+		h.waitAck(t, id)
 		check(t, waitFile(1))
 		var methods []string
 		for _, call := range h.fake.Calls() {
@@ -243,12 +234,7 @@ func TestButtonRule(t *testing.T) {
 	ctx := context.Background()
 	click := func(user string, parent slacktest.Message, action, id string) {
 		t.Helper()
-		eid := h.fake.SendBlockAction(user, parent.Channel, parent.TS, action, id)
-		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if _, err := h.fake.WaitAck(wctx, eid); err != nil {
-			t.Fatal(err)
-		}
+		h.waitAck(t, h.fake.SendBlockAction(user, parent.Channel, parent.TS, action, id))
 	}
 	status := func(parent slacktest.Message) string {
 		m, _ := h.fake.Message(parent.Channel, parent.TS)

@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
@@ -42,8 +43,8 @@ const (
 	// DefaultMaxItemsPerPoll keeps a poll's commit, which holds the
 	// store's write lock, to a fraction of a second.
 	DefaultMaxItemsPerPoll = feeds.DefaultMaxItemsPerPoll
-	// DefaultMaxClaimsPerPoll is desk.DefaultMaxClaimsPerPoll.
-	DefaultMaxClaimsPerPoll = 2000
+	// DefaultMaxClaimsPerPoll is the desk's own, where the cap is enforced.
+	DefaultMaxClaimsPerPoll = desk.DefaultMaxClaimsPerPoll
 	// The store forgets what editors no longer look up: claims after half
 	// a year (unless a kept conflict cites them), closed conflicts after a
 	// year, alerts that could not be delivered after a month, feed items

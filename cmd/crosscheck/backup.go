@@ -73,8 +73,8 @@ func runBackup(ctx context.Context, e env, args []string) error {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	if _, err := os.Stat(cfg.Store); err != nil {
-		return usagef("backup: no store at %s (%v)", cfg.Store, errors.Unwrap(err))
+	if err := requireStore("backup", cfg); err != nil {
+		return err
 	}
 	store, err := state.Open(cfg.Store, state.Options{ReadOnly: true, LockTimeout: 200 * time.Millisecond})
 	switch {

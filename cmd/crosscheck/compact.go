@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -32,8 +31,8 @@ func runCompact(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(cfg.Store); err != nil {
-		return usagef("compact: no store at %s (%v)", cfg.Store, errors.Unwrap(err))
+	if err := requireStore("compact", cfg); err != nil {
+		return err
 	}
 	before, after, err := state.Compact(ctx, cfg.Store)
 	switch {

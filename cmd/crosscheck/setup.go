@@ -92,17 +92,21 @@ func loadConfig(path string) (*config.Config, error) {
 	return cfg, nil
 }
 
+// requireStore fails with a usage error naming cmd when the configured
+// store does not exist: the commands that copy or rewrite the file
+// (backup, compact) must not create an empty one.
+func requireStore(cmd string, cfg *config.Config) error {
+	if _, err := os.Stat(cfg.Store); err != nil {
+		return usagef("%s: no store at %s (%v)", cmd, cfg.Store, errors.Unwrap(err))
+	}
+	return nil
+}
+
 // openStore opens the configured store. Failing to open it (another
 // process holds it, a read-only folder, a file from a newer version) is a
 // setup problem, so a usage error: nothing has started yet.
 func openStore(cfg *config.Config, opts state.Options) (*state.Store, error) {
-	if opts.LockTimeout == 0 {
-		// A second process on the store fails at once, not in 5s.
-		opts.LockTimeout = 500 * time.Millisecond
-	}
-	// Whoever queues alerts (run, poll) routes them by slack.routes.
-	opts.Router = bot.NewRouter(cfg.Slack)
-	s, err := state.Open(cfg.Store, opts)
+	s, err := openConfigured(cfg, opts)
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			return nil, usageError{fmt.Errorf("%w; stop it, or change feeds from Slack with /crosscheck feeds", err)}
@@ -110,6 +114,18 @@ func openStore(cfg *config.Config, opts state.Options) (*state.Store, error) {
 		return nil, usageError{err}
 	}
 	return s, nil
+}
+
+// openConfigured is state.Open on the configured store with the options
+// every command wants; its error is state's own.
+func openConfigured(cfg *config.Config, opts state.Options) (*state.Store, error) {
+	if opts.LockTimeout == 0 {
+		// A second process on the store fails at once, not in 5s.
+		opts.LockTimeout = 500 * time.Millisecond
+	}
+	// Whoever queues alerts (run, poll) routes them by slack.routes.
+	opts.Router = bot.NewRouter(cfg.Slack)
+	return state.Open(cfg.Store, opts)
 }
 
 // openWithFeeds opens the store and lists every feed, configured or
@@ -122,12 +138,14 @@ func openWithFeeds(ctx context.Context, e env, cmd string, cfg *config.Config, o
 	if e.held != nil {
 		store = e.held.store
 	} else {
-		store, err = openStore(cfg, opts)
+		// Not openStore: its advice for a locked store is run's, and
+		// botHoldsError gives this command's own.
+		store, err = openConfigured(cfg, opts)
 		if errors.Is(err, state.ErrLocked) {
 			return nil, nil, nil, usageError{&botHoldsError{cmd: cmd, cfg: cfg, err: err}}
 		}
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, usageError{err}
 		}
 		release = func() { store.Close() }
 	}
