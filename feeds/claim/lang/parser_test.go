@@ -172,3 +172,15 @@ func TestBeamOfOneIsGreedy(t *testing.T) {
 		}
 	}
 }
+
+// TestFeaturesUseEveryTemplate: features emits one feature per template
+// seed, so nTemplates neither falls short (a panic at parse time) nor
+// computes seeds no template reads.
+func TestFeaturesUseEveryTemplate(t *testing.T) {
+	var st parseState
+	st.reset(wordsOf("The cat saw birds today .").Words, 1)
+	st.features()
+	if len(st.feats) != nTemplates {
+		t.Errorf("features emitted %d features, nTemplates is %d", len(st.feats), nTemplates)
+	}
+}
