@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -153,6 +154,13 @@ func TestReadParserRejectsGarbage(t *testing.T) {
 	for _, in := range []string{"", "XCDP", parserMagic, parserMagic + "\x01\x04root", "\x1f\x8bnot gzip"} {
 		if _, err := ReadParser(bytes.NewReader([]byte(in))); err == nil {
 			t.Errorf("ReadParser(%q) succeeded", in)
+		}
+	}
+	// A number read whole but impossible is named as such, not as a nil error.
+	for _, in := range []string{parserMagic + "\x00", parserMagic + "\x01\x01", parserMagic + "\x01\x02\x7f"} {
+		_, err := ReadParser(bytes.NewReader([]byte(in)))
+		if err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("ReadParser(%q): %v, want an out-of-range error", in, err)
 		}
 	}
 }
