@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,10 +83,18 @@ func TestAnnotateKeepsWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	given := slices.Clone(doc.Sentences[0].Words)
 	embedded(t).Annotate(doc)
 	s := doc.Sentences[0]
 	if len(s.Words) != 3 || s.Words[1].Lemma != "withdraw" || s.Words[1].UPOS != "VERB" || s.Root() != 1 || s.Words[0].Rel != "nsubj" {
 		t.Errorf("annotated %+v", s.Words)
+	}
+	for i, w := range s.Words[:min(len(s.Words), len(given))] {
+		g := given[i]
+		if w.Form != g.Form || w.Start != g.Start || w.End != g.End || w.MWT != g.MWT || w.SpaceAfter != g.SpaceAfter {
+			t.Errorf("word %d became %q [%d,%d) MWT %d SpaceAfter %v, was %q [%d,%d) MWT %d SpaceAfter %v",
+				i, w.Form, w.Start, w.End, w.MWT, w.SpaceAfter, g.Form, g.Start, g.End, g.MWT, g.SpaceAfter)
+		}
 	}
 }
 
