@@ -78,12 +78,7 @@ func readTokGold(t *testing.T, rel string, runOn bool) *tokGold {
 		delta := text.Len() - s.Start
 		text.WriteString(doc.Text[s.Start:s.End])
 		g.sentences = append(g.sentences, goldSpan{s.Start + delta, s.End + delta})
-		if s.Tokens == nil {
-			for _, w := range s.Words {
-				g.tokens = append(g.tokens, goldSpan{w.Start + delta, w.End + delta})
-			}
-		}
-		for _, tk := range s.Tokens {
+		for _, tk := range surfaceTokens(s) {
 			g.tokens = append(g.tokens, goldSpan{tk.Start + delta, tk.End + delta})
 		}
 		for _, w := range s.Words {
