@@ -12,16 +12,20 @@
 //
 // Analyze is the whole pipeline:
 //
-//	doc := lang.Analyze(text)
+//	doc, err := lang.Analyze(text)
+//	if err != nil {
+//		return err // an embedded model is missing or damaged
+//	}
 //	for _, s := range doc.Sentences {
-//		for i, w := range s.Words {
-//			fmt.Println(w.Form, w.UPOS, w.Lemma, w.Rel, s.Head(i))
+//		for _, w := range s.Words {
+//			fmt.Println(w.Form, w.UPOS, w.Lemma, w.Rel, w.Head)
 //		}
 //	}
 //
-// Tokenize splits and tokenizes without tagging or parsing, and Annotate
-// fills in tags, lemmas and trees for sentences whose words were given by
-// someone else (a CoNLL-U file), the way UD tools are scored.
+// Tokenize splits and tokenizes without tagging or parsing, and
+// Pipeline.Annotate (a Pipeline comes from Load) fills in tags, lemmas and
+// trees for sentences whose words were given by someone else (a CoNLL-U
+// file), the way UD tools are scored.
 //
 // # Words, tokens and offsets
 //

@@ -115,26 +115,17 @@ func ScoreSegmentation(gold, sys *Doc) (Segmentation, error) {
 	}
 	gt, gw, gs := collect(gold)
 	st, sw, ss := collect(sys)
-	count := func(g, s int, hit func() int) F1 { return F1{Gold: g, System: s, Correct: hit()} }
-	seg.Tokens = count(len(gt), len(st), func() (k int) {
-		for x := range st {
-			k += b2i(gt[x])
-		}
-		return
-	})
-	seg.Words = count(len(gw), len(sw), func() (k int) {
-		for x := range sw {
-			k += b2i(gw[x])
-		}
-		return
-	})
-	seg.Sentences = count(len(gs), len(ss), func() (k int) {
-		for x := range ss {
-			k += b2i(gs[x])
-		}
-		return
-	})
+	seg.Tokens, seg.Words, seg.Sentences = setF1(gt, st), setF1(gw, sw), setF1(gs, ss)
 	return seg, nil
+}
+
+// setF1 counts the units of gold and sys and those in both.
+func setF1[K comparable](gold, sys map[K]bool) F1 {
+	f := F1{Gold: len(gold), System: len(sys)}
+	for k := range sys {
+		f.Correct += b2i(gold[k])
+	}
+	return f
 }
 
 // surfaceTokens returns the sentence's tokens, making one per word when the

@@ -3,6 +3,7 @@ package lang
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
@@ -399,17 +400,17 @@ func ReadParser(r io.Reader) (*Parser, error) {
 	}
 	beam, err := binary.ReadUvarint(br)
 	if err != nil || beam == 0 || beam > 64 {
-		return nil, fmt.Errorf("lang: read parser: beam width: %v", err)
+		return nil, fmt.Errorf("lang: read parser: beam width: %w", cmp.Or(err, errOutOfRange))
 	}
 	nl, err := binary.ReadUvarint(br)
 	if err != nil || nl < 2 || nl > 1<<12 { // root and at least one other, or words could not attach
-		return nil, fmt.Errorf("lang: read parser: relation count: %v", err)
+		return nil, fmt.Errorf("lang: read parser: relation count: %w", cmp.Or(err, errOutOfRange))
 	}
 	p := &Parser{labels: make([]string, nl), rootL: -1, beam: int(beam)}
 	for i := range p.labels {
 		k, err := binary.ReadUvarint(br)
 		if err != nil || k > 64 {
-			return nil, fmt.Errorf("lang: read parser: relation %d: %v", i, err)
+			return nil, fmt.Errorf("lang: read parser: relation %d: %w", i, cmp.Or(err, errOutOfRange))
 		}
 		b := make([]byte, k)
 		if _, err := io.ReadFull(br, b); err != nil {

@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"compress/gzip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,25 +17,12 @@ var (
 // when either is absent.
 func committedModels(tb testing.TB) (*Tagger, *Parser) {
 	tb.Helper()
-	open := func(path string) *os.File {
-		f, err := os.Open(path)
-		if err != nil {
-			tb.Skipf("model absent (%v): train it with go run ./cmd/langtrain", err)
-		}
-		return f
+	tg := committedTagger(tb)
+	pf, err := os.Open(parserModelPath)
+	if err != nil {
+		tb.Skipf("model absent (%v): train it with go run ./cmd/langtrain", err)
 	}
-	tf := open(taggerModelPath)
-	defer tf.Close()
-	pf := open(parserModelPath)
 	defer pf.Close()
-	zr, err := gzip.NewReader(tf)
-	if err != nil {
-		tb.Fatalf("%s: %v", taggerModelPath, err)
-	}
-	tg, err := ReadTagger(zr)
-	if err != nil {
-		tb.Fatalf("%s: %v", taggerModelPath, err)
-	}
 	p, err := ReadParser(pf)
 	if err != nil {
 		tb.Fatalf("%s: %v", parserModelPath, err)

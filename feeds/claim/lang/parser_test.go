@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -155,6 +156,13 @@ func TestReadParserRejectsGarbage(t *testing.T) {
 			t.Errorf("ReadParser(%q) succeeded", in)
 		}
 	}
+	// A number read whole but impossible is named as such, not as a nil error.
+	for _, in := range []string{parserMagic + "\x00", parserMagic + "\x01\x01", parserMagic + "\x01\x02\x7f"} {
+		_, err := ReadParser(bytes.NewReader([]byte(in)))
+		if err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("ReadParser(%q): %v, want an out-of-range error", in, err)
+		}
+	}
 }
 
 // TestBeamOfOneIsGreedy checks the beam search against the greedy decoder:
@@ -170,5 +178,17 @@ func TestBeamOfOneIsGreedy(t *testing.T) {
 		if !slices.Equal(st.head, bs.cur[0].head) || !slices.Equal(st.rel, bs.cur[0].rel) {
 			t.Fatalf("sentence %s: beam of one disagrees with greedy", dev.Sentences[i].ID)
 		}
+	}
+}
+
+// TestFeaturesUseEveryTemplate: features emits one feature per template
+// seed, so nTemplates neither falls short (a panic at parse time) nor
+// computes seeds no template reads.
+func TestFeaturesUseEveryTemplate(t *testing.T) {
+	var st parseState
+	st.reset(wordsOf("The cat saw birds today .").Words, 1)
+	st.features()
+	if len(st.feats) != nTemplates {
+		t.Errorf("features emitted %d features, nTemplates is %d", len(st.feats), nTemplates)
 	}
 }

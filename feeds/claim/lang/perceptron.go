@@ -221,10 +221,17 @@ func (m *model) WriteTo(w io.Writer) (int64, error) {
 	return n, nil
 }
 
+// errOutOfRange reports a number in a model file that was read whole but
+// is not one the model can hold.
+var errOutOfRange = errors.New("out of range")
+
 // readModel reads a model written by WriteTo.
 func readModel(r io.ByteReader) (*model, error) {
 	bad := func(what string, err error) (*model, error) {
-		if errors.Is(err, io.EOF) {
+		switch {
+		case err == nil: // the value was read but is not one a model can hold
+			err = errOutOfRange
+		case errors.Is(err, io.EOF):
 			err = io.ErrUnexpectedEOF
 		}
 		return nil, fmt.Errorf("lang: read model: %s: %w", what, err)
@@ -276,7 +283,7 @@ func readModel(r io.ByteReader) (*model, error) {
 			}
 			c += dc
 			if c >= classes || (j > 0 && dc == 0) {
-				return bad("class", errors.New("out of range"))
+				return bad("class", nil)
 			}
 			for b := range w {
 				if w[b], err = r.ReadByte(); err != nil {

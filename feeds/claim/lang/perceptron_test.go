@@ -3,6 +3,7 @@ package lang
 import (
 	"bufio"
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +50,13 @@ func TestReadModelRejectsGarbage(t *testing.T) {
 	for _, in := range []string{"", "nope", modelMagic, modelMagic + "\x03\xff\xff\xff\xff\xff"} {
 		if _, err := readModel(bufio.NewReader(bytes.NewReader([]byte(in)))); err == nil {
 			t.Errorf("readModel(%q) succeeded", in)
+		}
+	}
+	// A number read whole but impossible is named as such, not as a nil error.
+	for _, in := range []string{modelMagic + "\x00", modelMagic + "\x02\x02"} {
+		_, err := readModel(bufio.NewReader(bytes.NewReader([]byte(in))))
+		if err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("readModel(%q): %v, want an out-of-range error", in, err)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 // committedTagger reads model/tagger.bin.gz, the model the package ships.
 func committedTagger(t testing.TB) *Tagger {
 	t.Helper()
-	f, err := os.Open(filepath.Join("model", "tagger.bin.gz"))
+	f, err := os.Open(taggerModelPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("lang: %v (train it: see TestTrainTaggerFull)", err)
 	}
@@ -22,11 +22,11 @@ func committedTagger(t testing.TB) *Tagger {
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", taggerModelPath, err)
 	}
 	tg, err := ReadTagger(zr)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", taggerModelPath, err)
 	}
 	return tg
 }

@@ -211,12 +211,19 @@ func FuzzReadTagger(f *testing.F) {
 				t.Fatalf("%q tagged %s/%s, not one of the tagger's classes", w.Form, w.UPOS, w.XPOS)
 			}
 		}
-		var out bytes.Buffer
+		var out, again bytes.Buffer
 		if _, err := tg.WriteTo(&out); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadTagger(&out); err != nil {
+		back, err := ReadTagger(bytes.NewReader(out.Bytes()))
+		if err != nil {
 			t.Fatalf("a tagger read from a file does not read back: %v", err)
+		}
+		if _, err := back.WriteTo(&again); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), again.Bytes()) {
+			t.Fatalf("a tagger read back writes %d bytes, %d before", again.Len(), out.Len())
 		}
 	})
 }

@@ -14,20 +14,10 @@ type tagScores struct {
 	Words                              int
 }
 
-// scoreTagger tags a copy of every sentence of gold and scores it with
-// Score, in percent.
+// scoreTagger tags a copy of every sentence of gold (see retagged) and
+// scores it with Score, in percent.
 func scoreTagger(tg *Tagger, gold *Doc) tagScores {
-	sys := &Doc{Text: gold.Text, Sentences: make([]Sentence, len(gold.Sentences))}
-	for si := range gold.Sentences {
-		g := gold.Sentences[si].Words
-		s := Sentence{Words: make([]Word, len(g))}
-		for i := range g {
-			s.Words[i] = Word{Form: g[i].Form, Start: g[i].Start, End: g[i].End, MWT: g[i].MWT, Head: g[i].Head, Rel: g[i].Rel}
-		}
-		tg.Tag(&s)
-		sys.Sentences[si] = s
-	}
-	sc, err := Score(gold, sys)
+	sc, err := Score(gold, retagged(gold, tg))
 	if err != nil {
 		return tagScores{}
 	}

@@ -9,9 +9,6 @@ import (
 	"testing"
 )
 
-// tokCorpusDir is where the shared UD treebanks are, relative to this package.
-const tokCorpusDir = "../../../../shared/corpora"
-
 // tokGold is a treebank laid out as raw text: the documents' sentences
 // joined as their paragraphs suggest, with the gold sentences, surface
 // tokens and words as spans of that text.
@@ -32,26 +29,16 @@ type goldWord struct {
 	form string
 }
 
-// readGold rebuilds the raw text of a CoNLL-U treebank. Sentences of one
-// paragraph are joined by a space, paragraphs and documents by a blank
-// line; a treebank without paragraph marks (PUD) has one paragraph per
-// document. With runOn, every sentence is joined by a space, so only
-// punctuation can tell where one ends.
-func readTokGold(t *testing.T, path string, runOn bool) *tokGold {
+// readTokGold rebuilds the raw text of a CoNLL-U treebank under the shared
+// corpora. Sentences of one paragraph are joined by a space, paragraphs and
+// documents by a blank line; a treebank without paragraph marks (PUD) has
+// one paragraph per document. With runOn, every sentence is joined by a
+// space, so only punctuation can tell where one ends.
+func readTokGold(t *testing.T, rel string, runOn bool) *tokGold {
 	t.Helper()
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		t.Skipf("treebank %s is absent (shared corpora not laid out beside the repository)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := ReadCoNLLU(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := readCorpus(t, rel)
 	// ReadCoNLLU keeps no document or paragraph marks: read them again.
+	path := corpus(t, rel)
 	f2, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -91,12 +78,7 @@ func readTokGold(t *testing.T, path string, runOn bool) *tokGold {
 		delta := text.Len() - s.Start
 		text.WriteString(doc.Text[s.Start:s.End])
 		g.sentences = append(g.sentences, goldSpan{s.Start + delta, s.End + delta})
-		if s.Tokens == nil {
-			for _, w := range s.Words {
-				g.tokens = append(g.tokens, goldSpan{w.Start + delta, w.End + delta})
-			}
-		}
-		for _, tk := range s.Tokens {
+		for _, tk := range surfaceTokens(s) {
 			g.tokens = append(g.tokens, goldSpan{tk.Start + delta, tk.End + delta})
 		}
 		for _, w := range s.Words {
@@ -123,7 +105,7 @@ func matchUnits[K comparable](gold, system []K) F1 {
 	return s
 }
 
-// systemUnits returns Tokenize's sentences, tokens and words as spans.
+// tokenizedUnits returns Tokenize's sentences, tokens and words as spans.
 func tokenizedUnits(doc *Doc) (sents, toks []goldSpan, words []goldWord) {
 	for _, s := range doc.Sentences {
 		sents = append(sents, goldSpan{s.Start, s.End})
@@ -163,7 +145,7 @@ func TestTokenizeTreebanks(t *testing.T) {
 		{"EWT dev", "ud-english-ewt/en_ewt-ud-dev.conllu", false, 99.3, 99.0, 85.5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := readTokGold(t, filepath.Join(tokCorpusDir, tc.path), tc.runOn)
+			g := readTokGold(t, tc.path, tc.runOn)
 			doc := Tokenize(g.text)
 			checkTokenized(t, doc)
 			sents, toks, words := tokenizedUnits(doc)

@@ -14,13 +14,7 @@ func renderTokens(doc *Doc) []string {
 	var out []string
 	for _, s := range doc.Sentences {
 		var parts []string
-		tokens := s.Tokens
-		if tokens == nil { // read from CoNLL-U without multiword tokens
-			for i, w := range s.Words {
-				tokens = append(tokens, Token{Form: w.Form, First: i, Last: i})
-			}
-		}
-		for _, tk := range tokens {
+		for _, tk := range surfaceTokens(&s) {
 			var ws []string
 			for i := tk.First; i <= tk.Last; i++ {
 				ws = append(ws, s.Words[i].Form)

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"embed"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -58,12 +59,12 @@ var tokLexiconOnce = sync.OnceValue(loadTokLexicon)
 func loadTokLexicon() *tokLexicon {
 	lx := &tokLexicon{
 		abbrevs:      map[string]abbrEntry{},
-		numSuffixes:  map[string]bool{},
 		contractions: map[string][]int{},
-		prefixes:     map[string]bool{},
-		starters:     map[string]bool{},
-		dateWords:    map[string]bool{},
-		tlds:         map[string]bool{},
+		prefixes:     tokDataSet("hyphen_prefixes.txt"),
+		starters:     tokDataSet("sentence_starters.txt"),
+		dateWords:    tokDataSet("date_words.txt"),
+		tlds:         tokDataSet("tlds.txt"),
+		numSuffixes:  tokDataSet("number_suffixes.txt"),
 	}
 	classes := map[string]abbrClass{"abbr": abbrPlain, "title": abbrTitle, "num": abbrNum, "time": abbrTime}
 	for _, f := range tokDataLines("abbreviations.txt") {
@@ -91,30 +92,11 @@ func loadTokLexicon() *tokLexicon {
 	for _, f := range tokDataLines("clitics.txt") {
 		lx.clitics = append(lx.clitics, f[0])
 	}
-	for _, f := range tokDataLines("hyphen_prefixes.txt") {
-		lx.prefixes[f[0]] = true
-	}
-	for _, f := range tokDataLines("sentence_starters.txt") {
-		lx.starters[f[0]] = true
-	}
-	for _, f := range tokDataLines("date_words.txt") {
-		lx.dateWords[f[0]] = true
-	}
 	for _, f := range tokDataLines("emoticons.txt") {
 		lx.emoticons = append(lx.emoticons, f[0])
 	}
 	// Longest first, so ":-)" is tried before ":-".
-	for i := 1; i < len(lx.emoticons); i++ {
-		for j := i; j > 0 && len(lx.emoticons[j]) > len(lx.emoticons[j-1]); j-- {
-			lx.emoticons[j], lx.emoticons[j-1] = lx.emoticons[j-1], lx.emoticons[j]
-		}
-	}
-	for _, f := range tokDataLines("number_suffixes.txt") {
-		lx.numSuffixes[f[0]] = true
-	}
-	for _, f := range tokDataLines("tlds.txt") {
-		lx.tlds[f[0]] = true
-	}
+	slices.SortStableFunc(lx.emoticons, func(a, b string) int { return len(b) - len(a) })
 	return lx
 }
 
@@ -130,6 +112,16 @@ func endingIndex(w string) (int, bool) {
 		return 0, false
 	}
 	return int(a-'a')*26 + int(b-'a'), true
+}
+
+// tokDataSet returns the first field of every line of an embedded list, as
+// a set.
+func tokDataSet(name string) map[string]bool {
+	set := map[string]bool{}
+	for _, f := range tokDataLines(name) {
+		set[f[0]] = true
+	}
+	return set
 }
 
 // tokDataLines returns the fields of every non-comment, non-blank line of an

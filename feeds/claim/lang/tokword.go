@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -236,7 +237,7 @@ func (l *lexer) abbrevClass(s, e int) abbrClass {
 	w := text[s:e]
 	first, _ := utf8.DecodeRuneInString(w)
 	switch {
-	case containsByte(w, '.'):
+	case strings.IndexByte(w, '.') >= 0:
 		if isDigitByte(w[0]) || longestStopFreeRun(w) > 3 {
 			return abbrNone // a number, a domain or a dotted name before its stop
 		}
@@ -428,18 +429,7 @@ func onlyLowerASCII(s string) bool {
 
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
 
-func containsByte(s string, c byte) bool { return lastIndexByte(s, c) >= 0 }
-
-func lastIndexByte(s string, c byte) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-// longestRun returns the length of the longest stop-free stretch of s.
+// longestStopFreeRun returns the length of the longest stop-free stretch of s.
 func longestStopFreeRun(s string) int {
 	best, cur := 0, 0
 	for i := 0; i < len(s); i++ {

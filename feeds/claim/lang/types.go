@@ -1,5 +1,7 @@
 package lang
 
+import "strings"
+
 // MaxWords is the longest sentence the tagger and parser see. Longer
 // sentences are cut into pieces of at most MaxWords words (at a comma or
 // semicolon near the limit when there is one), so a run-on text costs linear
@@ -55,7 +57,7 @@ func (w *Word) Feat(name string) string {
 	f := w.Feats
 	for f != "" {
 		var kv string
-		if i := indexByte(f, '|'); i >= 0 {
+		if i := strings.IndexByte(f, '|'); i >= 0 {
 			kv, f = f[:i], f[i+1:]
 		} else {
 			kv, f = f, ""
@@ -91,12 +93,3 @@ func (s *Sentence) Root() int {
 
 // Text returns the sentence's text.
 func (s *Sentence) Text(doc *Doc) string { return doc.Text[s.Start:s.End] }
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
