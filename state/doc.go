@@ -84,7 +84,8 @@
 //
 // Housekeeping (housekeeping.go, prune.go) prunes by age in batches of
 // pruneBatch records, each its own short transaction: closed conflicts
-// (with their index entries and thread mapping; feedback stays), then
+// (with their index entries, alert route and thread mapping; feedback
+// stays), then
 // claims no remaining conflict cites (an article's claims go or stay
 // together: later claims of an article point to its first), then
 // undelivered alerts. The topic, claimant and outlet name lists are not
@@ -123,8 +124,8 @@
 //	alert_routes          conflict id → channel (raw; "" for the default):
 //	                      decided by Options.Router when the conflict's
 //	                      first alert is queued, then kept, so its later
-//	                      alerts follow the parent's lane. Pruning a
-//	                      conflict should delete its route
+//	                      alerts follow the parent's lane; pruning a
+//	                      conflict deletes its route
 //	threads               conflict id → Thread{channel, ts}
 //	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)
 //	mutes                 normalised target (conflict id, topic key, or its

@@ -18,7 +18,8 @@ import (
 const pruneBatch = 500
 
 // pruneConflicts removes conflicts that are no longer open and were last
-// changed before cutoff, with their index entries and thread mapping,
+// changed before cutoff, with their index entries, alert route and thread
+// mapping,
 // oldest first in batches. Open conflicts stay however old; editors'
 // feedback stays too (it is small, self-contained, and what the bot's
 // precision is measured by).
@@ -92,6 +93,7 @@ func deleteConflict(tx *bolt.Tx, b *batch, cf *conflictRec) error {
 	for _, side := range cf.Sides {
 		b.del(bucketConflictsByClaimant, pairKey(claim.Party(side.Claimant), cf.ID))
 	}
+	b.del(bucketAlertRoutes, []byte(cf.ID))
 	th, ok, err := threadTx(tx, cf.ID)
 	if err != nil || !ok {
 		return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	bolt "go.etcd.io/bbolt"
 )
 
 // oldLedger records, on clk, an open conflict (NIS against Zelensky on
@@ -85,6 +86,15 @@ func TestHousekeepPrunesWhatIsOldAndKeepsWhatIsOpen(t *testing.T) {
 		}
 		if _, ok, _ := s.ThreadOf(ctx, resolved.ID); ok {
 			t.Error("resolved conflict's thread mapping survived pruning")
+		}
+		for id, want := range map[string]bool{open.ID: true, resolved.ID: false} {
+			var ok bool
+			if err := s.db.View(func(tx *bolt.Tx) error { _, ok = routeOfTx(tx, id); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if ok != want {
+				t.Errorf("alert route of conflict %s kept = %v after pruning, want %v (the open conflict's stays, the pruned one's goes)", id, ok, want)
+			}
 		}
 		if _, ok, _ := s.ConflictInThread(ctx, Thread{Channel: "C1", TS: "1700000000.000001"}); ok {
 			if _, ok0, _ := s.ConflictInThread(ctx, Thread{Channel: "C1", TS: "1700000000.000000"}); ok0 {
