@@ -411,10 +411,10 @@ func decodeAlert(k, v []byte) (Alert, error) {
 	return a, nil
 }
 
-// indexOutbox migrates schema 1 to 2: it creates the lane buckets and puts
-// every queued alert in its channel's lane, in queue order. Each queued
-// alert's conflict keeps the lane it was queued in as its route, so its
-// later replies queue behind it.
+// indexOutbox brings a version 2 store to version 3: it creates the lane
+// buckets and puts every queued alert in its channel's lane, in queue
+// order. Each queued alert's conflict keeps the lane it was queued in as
+// its route, so its later replies queue behind it.
 func indexOutbox(tx *bolt.Tx) error {
 	if err := createBuckets(tx); err != nil {
 		return err
