@@ -72,11 +72,12 @@
 //
 // One poll is one transaction, all there or absent, written in key order.
 // CommitPoll and Record put every write but those whose keys only grow
-// (claim records, the outbox) and the feed's state into a batch (batch.go)
-// that reads see through, and flush it bucket by bucket in key order at
-// the end of the same transaction: bbolt moves every later key of a node for each insert and
-// splits nodes only at commit, so hash-ordered keys into one large
-// transaction were quadratic. Nothing is committed before the flush, and
+// (claim records, the outbox and its lanes) and the feed's state into a
+// batch (batch.go) that reads see through, and flush it bucket by bucket
+// in key order at the end of the same transaction (flushAndRoute, which
+// then routes the new alerts): bbolt moves every later key of a node for
+// each insert and splits nodes only at commit, so hash-ordered keys into
+// one large transaction were quadratic. Nothing is committed before the flush, and
 // a failed flush rolls the whole transaction back. Before the commit the
 // pipeline caps a poll at limits.max_items_per_poll items and
 // limits.max_claims_per_poll claims, which bounds how long it holds the
