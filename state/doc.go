@@ -72,11 +72,12 @@
 //
 // One poll is one transaction, all there or absent, written in key order.
 // CommitPoll and Record put every write but those whose keys only grow
-// (claim records, the outbox) and the feed's state into a batch (batch.go)
-// that reads see through, and flush it bucket by bucket in key order at
-// the end of the same transaction: bbolt moves every later key of a node for each insert and
-// splits nodes only at commit, so hash-ordered keys into one large
-// transaction were quadratic. Nothing is committed before the flush, and
+// (claim records, the outbox and its lanes) and the feed's state into a
+// batch (batch.go) that reads see through, and flush it bucket by bucket
+// in key order at the end of the same transaction (flushAndRoute, which
+// then routes the new alerts): bbolt moves every later key of a node for
+// each insert and splits nodes only at commit, so hash-ordered keys into
+// one large transaction were quadratic. Nothing is committed before the flush, and
 // a failed flush rolls the whole transaction back. Before the commit the
 // pipeline caps a poll at limits.max_items_per_poll items and
 // limits.max_claims_per_poll claims, which bounds how long it holds the
@@ -84,7 +85,8 @@
 //
 // Housekeeping (housekeeping.go, prune.go) prunes by age in batches of
 // pruneBatch records, each its own short transaction: closed conflicts
-// (with their index entries and thread mapping; feedback stays), then
+// (with their index entries, alert route and thread mapping; feedback
+// stays), then
 // claims no remaining conflict cites (an article's claims go or stay
 // together: later claims of an article point to its first), then
 // undelivered alerts. The topic, claimant and outlet name lists are not
@@ -123,8 +125,8 @@
 //	alert_routes          conflict id → channel (raw; "" for the default):
 //	                      decided by Options.Router when the conflict's
 //	                      first alert is queued, then kept, so its later
-//	                      alerts follow the parent's lane. Pruning a
-//	                      conflict should delete its route
+//	                      alerts follow the parent's lane; pruning a
+//	                      conflict deletes its route
 //	threads               conflict id → Thread{channel, ts}
 //	thread_conflicts      channel ‖ 0x00 ‖ ts → conflict id (raw)
 //	mutes                 normalised target (conflict id, topic key, or its

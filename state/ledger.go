@@ -100,11 +100,7 @@ func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, erro
 		if res, err = s.record(ctx, b, items); err != nil {
 			return err
 		}
-		if err := b.flush(); err != nil {
-			return err
-		}
-		// The conflicts are written: their new alerts can be routed.
-		return s.routeAlertsTx(tx)
+		return s.flushAndRoute(b)
 	})
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: record: %w", err)

@@ -138,15 +138,10 @@ func assignEvent(b *batch, itemID string, a claim.Anchors, rules claim.EventRule
 // and places; the article text is not kept), in the order they were
 // recorded, and the topic index is rebuilt with the event in its keys.
 func assignEvents(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return err
-		}
-	}
-	claims, err := tx.CreateBucketIfNotExists(bucketClaims)
-	if err != nil {
+	if err := createBuckets(tx); err != nil {
 		return err
 	}
+	claims := tx.Bucket(bucketClaims)
 	b := newBatch(tx)
 	var item []claim.Claim
 	var itemID string

@@ -249,18 +249,8 @@ func (s *Store) MarkAlertSent(ctx context.Context, seq uint64, th Thread) error 
 		return fmt.Errorf("state: mark alert %d sent: %w", seq, err)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b, key, v, err := queuedAlertTx(tx, seq)
+		a, err := removeAlertTx(tx, seq)
 		if err != nil {
-			return err
-		}
-		a, err := decodeAlert(key, v)
-		if err != nil {
-			return err
-		}
-		if err := b.Delete(key); err != nil {
-			return err
-		}
-		if err := leaveLaneTx(tx, a.Channel, a.Seq); err != nil {
 			return err
 		}
 		if th.Channel == "" || th.TS == "" {
@@ -275,6 +265,22 @@ func (s *Store) MarkAlertSent(ctx context.Context, seq uint64, th Thread) error 
 		return fmt.Errorf("state: mark alert %d sent: %w", seq, err)
 	}
 	return nil
+}
+
+// removeAlertTx takes a queued alert out of the outbox and its lane.
+func removeAlertTx(tx *bolt.Tx, seq uint64) (Alert, error) {
+	b, key, v, err := queuedAlertTx(tx, seq)
+	if err != nil {
+		return Alert{}, err
+	}
+	a, err := decodeAlert(key, v)
+	if err != nil {
+		return Alert{}, err
+	}
+	if err := b.Delete(key); err != nil {
+		return Alert{}, err
+	}
+	return a, leaveLaneTx(tx, a.Channel, a.Seq)
 }
 
 // DropAlert removes an alert that must not be posted (its conflict was
@@ -411,10 +417,10 @@ func decodeAlert(k, v []byte) (Alert, error) {
 	return a, nil
 }
 
-// indexOutbox migrates schema 1 to 2: it creates the lane buckets and puts
-// every queued alert in its channel's lane, in queue order. Each queued
-// alert's conflict keeps the lane it was queued in as its route, so its
-// later replies queue behind it.
+// indexOutbox brings a version 2 store to version 3: it creates the lane
+// buckets and puts every queued alert in its channel's lane, in queue
+// order. Each queued alert's conflict keeps the lane it was queued in as
+// its route, so its later replies queue behind it.
 func indexOutbox(tx *bolt.Tx) error {
 	if err := createBuckets(tx); err != nil {
 		return err

@@ -143,11 +143,7 @@ func (s *Store) CommitPoll(ctx context.Context, p Poll) (PollResult, error) {
 		if err != nil {
 			return err
 		}
-		if err := b.flush(); err != nil {
-			return err
-		}
-		// The conflicts are written: their new alerts can be routed.
-		if err := s.routeAlertsTx(tx); err != nil {
+		if err := s.flushAndRoute(b); err != nil {
 			return err
 		}
 		return putFeedStateTx(tx, st)

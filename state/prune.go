@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
@@ -18,7 +17,8 @@ import (
 const pruneBatch = 500
 
 // pruneConflicts removes conflicts that are no longer open and were last
-// changed before cutoff, with their index entries and thread mapping,
+// changed before cutoff, with their index entries, alert route and thread
+// mapping,
 // oldest first in batches. Open conflicts stay however old; editors'
 // feedback stays too (it is small, self-contained, and what the bot's
 // precision is measured by).
@@ -92,6 +92,7 @@ func deleteConflict(tx *bolt.Tx, b *batch, cf *conflictRec) error {
 	for _, side := range cf.Sides {
 		b.del(bucketConflictsByClaimant, pairKey(claim.Party(side.Claimant), cf.ID))
 	}
+	b.del(bucketAlertRoutes, []byte(cf.ID))
 	th, ok, err := threadTx(tx, cf.ID)
 	if err != nil || !ok {
 		return err
@@ -248,48 +249,48 @@ func deleteClaim(b *batch, sc StoredClaim) {
 
 // pruneAlerts drops alerts queued before cutoff and still undelivered (a
 // delivered alert leaves the outbox at once): after that long, the post
-// would be news to no one. It drops them one by one through DropAlert,
-// which keeps the outbox's own bookkeeping.
+// would be news to no one. Each batch of pruneBatch alerts is one
+// transaction, which removes them as MarkAlertSent does (removeAlertTx),
+// lanes and counts included.
 func (s *Store) pruneAlerts(ctx context.Context, cutoff time.Time) (int, error) {
 	total := 0
 	for {
-		seqs, err := s.alertsQueuedBefore(cutoff, pruneBatch)
-		if err != nil || len(seqs) == 0 {
+		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		for _, seq := range seqs {
-			// The notifier may have delivered it since it was listed.
-			switch err := s.DropAlert(ctx, seq); {
-			case err == nil:
-				total++
-			case !errors.Is(err, ErrNotFound):
-				return total, err
-			}
+		n, err := s.pruneAlertBatch(cutoff)
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
 		}
 	}
 }
 
-// alertsQueuedBefore lists up to limit alerts queued before cutoff, in
+// pruneAlertBatch drops up to pruneBatch alerts queued before cutoff, in
 // queue order (the outbox's key order), stopping at the first younger one.
-func (s *Store) alertsQueuedBefore(cutoff time.Time, limit int) ([]uint64, error) {
+func (s *Store) pruneAlertBatch(cutoff time.Time) (int, error) {
 	var seqs []uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.First(); k != nil && len(seqs) < limit; k, v = c.Next() {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.First(); k != nil && len(seqs) < pruneBatch; k, v = c.Next() {
 			a, err := decodeAlert(k, v)
 			if err != nil {
 				return err
 			}
 			if !a.Queued.Before(cutoff) {
-				return nil
+				break
 			}
 			seqs = append(seqs, a.Seq)
 		}
+		for _, seq := range seqs {
+			if _, err := removeAlertTx(tx, seq); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
-	return seqs, err
+	if err != nil {
+		return 0, err
+	}
+	return len(seqs), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	bolt "go.etcd.io/bbolt"
 )
 
 // oldLedger records, on clk, an open conflict (NIS against Zelensky on
@@ -85,6 +86,15 @@ func TestHousekeepPrunesWhatIsOldAndKeepsWhatIsOpen(t *testing.T) {
 		}
 		if _, ok, _ := s.ThreadOf(ctx, resolved.ID); ok {
 			t.Error("resolved conflict's thread mapping survived pruning")
+		}
+		for id, want := range map[string]bool{open.ID: true, resolved.ID: false} {
+			var ok bool
+			if err := s.db.View(func(tx *bolt.Tx) error { _, ok = routeOfTx(tx, id); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if ok != want {
+				t.Errorf("alert route of conflict %s kept = %v after pruning, want %v (the open conflict's stays, the pruned one's goes)", id, ok, want)
+			}
 		}
 		if _, ok, _ := s.ConflictInThread(ctx, Thread{Channel: "C1", TS: "1700000000.000001"}); ok {
 			if _, ok0, _ := s.ConflictInThread(ctx, Thread{Channel: "C1", TS: "1700000000.000000"}); ok0 {
@@ -171,5 +181,56 @@ func TestPruneClaimsInBatchesKeepsArticlesWhole(t *testing.T) {
 	}
 	if err := s.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPruneAlertsInBatches drops more old alerts than one batch holds and
+// keeps the one queued after the cutoff, with the lane counts in step.
+func TestPruneAlertsInBatches(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTestStore(t)
+	res, err := s.Record(ctx,
+		newArticle("Yonhap", "https://yonhap.example/1", clk.t).figure(nis, "killed", "", "300", claim.Point(300), "NIS said 300 were killed.").item(false),
+		newArticle("Kyiv Post", "https://kyivpost.example/1", clk.t).figure(zelensky, "killed", "", "3 000", claim.Point(3000), "Zelensky said 3 000 were killed.").item(false),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Opened) != 1 || res.Alerts != 1 {
+		t.Fatalf("seed opened %v with %d alerts, want NIS against Zelensky with one", pairs(res.Opened), res.Alerts)
+	}
+	id := res.Opened[0].ID
+	old := 2*pruneBatch + 1
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for i := range old + 1 {
+			queued := clk.t
+			if i == old {
+				queued = clk.t.Add(2 * time.Hour)
+			}
+			if err := queueAlertTx(tx, Alert{ConflictID: id, Kind: AlertRevision, Queued: queued}); err != nil {
+				return err
+			}
+		}
+		return s.routeAlertsTx(tx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.pruneAlerts(ctx, clk.t.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := old + res.Alerts; n != want {
+		t.Errorf("pruned %d alerts, want the %d queued before the cutoff", n, want)
+	}
+	pending, err := s.PendingAlerts(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || !pending[0].Queued.Equal(clk.t.Add(2*time.Hour)) {
+		t.Errorf("outbox after pruning holds %d alerts, want only the one queued after the cutoff", len(pending))
+	}
+	if d, err := s.OutboxDepth(ctx); err != nil || d != 1 {
+		t.Errorf("outbox depth after pruning = %d (%v), want 1: the lane counts follow the drops", d, err)
 	}
 }

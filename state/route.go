@@ -37,6 +37,16 @@ func routeOfTx(tx *bolt.Tx, conflictID string) (string, bool) {
 	return string(v), v != nil
 }
 
+// flushAndRoute ends a transaction's batch of claims and conflicts: it
+// writes the batch, then routes the alerts queued with it, which needs the
+// conflicts they announce written.
+func (s *Store) flushAndRoute(b *batch) error {
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return s.routeAlertsTx(b.tx)
+}
+
 // routeAlertsTx routes the alerts queued in this transaction whose
 // conflict had no route yet: it decides the conflict's route, keeps it,
 // and puts each alert in its lane. It runs at the end of every
