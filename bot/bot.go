@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )

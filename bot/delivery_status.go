@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 )
 
 // writeDelivery is status's outbox part: how many alerts wait, each

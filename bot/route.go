@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crosscheck-news/crosscheck/bot/config"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 

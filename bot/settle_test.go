@@ -1,6 +1,6 @@
 package bot
 
-import "github.com/crosscheck-news/crosscheck/bot/config"
+import "github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 
 // settle returns once the bot has finished all the work Slack has given it
 // so far, so that a test can count answers knowing that no late double is

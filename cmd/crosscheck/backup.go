@@ -37,8 +37,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crosscheck-news/crosscheck/bot/config"
-	"github.com/crosscheck-news/crosscheck/bot/ops"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/ops"
 	"github.com/crosscheck-news/crosscheck/state"
 	"github.com/crosscheck-news/crosscheck/state/safefile"
 )

@@ -7,8 +7,8 @@ import (
 	"os"
 
 	"github.com/crosscheck-news/crosscheck/bot"
-	"github.com/crosscheck-news/crosscheck/bot/config"
-	"github.com/crosscheck-news/crosscheck/bot/demo"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/demo"
 )
 
 // runDemo is `crosscheck demo`: the whole pipeline on built-in sample

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crosscheck-news/crosscheck/bot/ops"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/ops"
 )
 
 func runCrosscheck(t *testing.T, ctx context.Context, getenv func(string) string, args ...string) (code int, stdout, stderr string) {

@@ -12,8 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/crosscheck-news/crosscheck/bot/config"
-	"github.com/crosscheck-news/crosscheck/bot/ops"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
+	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/ops"
 )
 
 // Exit codes are part of the command-line contract.

@@ -18,7 +18,7 @@ import (
 // The example configuration at the repository root must always load: it is
 // what newcomers copy.
 func TestExampleFileLoads(t *testing.T) {
-	cfg, err := Load("../../crosscheck.example.yaml")
+	cfg, err := Load("../../../crosscheck.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestExampleFileLoads(t *testing.T) {
 // The README's Configuration section shows the same complete example; it
 // must stay loadable and identical to crosscheck.example.yaml.
 func TestREADMEExampleMatchesExampleFile(t *testing.T) {
-	readme, err := os.Open("../../README.md")
+	readme, err := os.Open("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestREADMEExampleMatchesExampleFile(t *testing.T) {
 	if block.Len() == 0 {
 		t.Fatal("README.md has no ```yaml block in its ## Configuration section")
 	}
-	example, err := os.ReadFile("../../crosscheck.example.yaml")
+	example, err := os.ReadFile("../../../crosscheck.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestSecretsNeverPrint(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	example, err := os.ReadFile("../../crosscheck.example.yaml")
+	example, err := os.ReadFile("../../../crosscheck.example.yaml")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 // a newcomer compares what they see with it, so it must be what the demo
 // prints, but for the port and the run time.
 func TestREADMEShowsTheDemoAsItRuns(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
