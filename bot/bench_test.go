@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -52,7 +51,7 @@ func BenchmarkCommand(b *testing.B) {
 		b.Fatalf("ledger holds %d claims (error %v), want %d", n, err, claims)
 	}
 	fake := slacktest.New()
-	bot, err := New(Options{Store: st, Config: testConfig(fake, config.ModeSocket), Secrets: testSecrets(fake)})
+	bot, err := New(Options{Store: st, Settings: testSettings(fake, ModeSocket), Secrets: testSecrets(fake)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -42,7 +41,7 @@ func IsAuthCode(code string) bool {
 	return false
 }
 
-// Options are what New needs. Store, Config and Secrets are required.
+// Options are what New needs. Store, Settings and Secrets are required.
 type Options struct {
 	Store Store
 	// Checker reads an article for `check URL`; without one, the command
@@ -51,9 +50,11 @@ type Options struct {
 	// Scheduler hears of feeds added, removed, paused or resumed from
 	// Slack; nil when nothing polls (the store is still changed).
 	Scheduler Scheduler
-	Config    *config.Config
-	Secrets   config.Secrets
-	Log       *slog.Logger
+	// Settings are the configuration's part the bot acts on
+	// (cmd/crosscheck/config's Config.Bot builds them).
+	Settings Settings
+	Secrets  Secrets
+	Log      *slog.Logger
 	// HTTPClient calls Slack's Web API (default: a client with a 30 s
 	// timeout).
 	HTTPClient *http.Client
@@ -69,7 +70,7 @@ type Options struct {
 // Bot is Crosscheck in Slack.
 type Bot struct {
 	opts     Options
-	cfg      *config.Config
+	cfg      Settings
 	log      *slog.Logger
 	api      *slack.Client
 	notifier *Notifier
@@ -98,12 +99,10 @@ func New(opts Options) (*Bot, error) {
 	switch {
 	case opts.Store == nil:
 		return nil, errors.New("bot: no store")
-	case opts.Config == nil:
-		return nil, errors.New("bot: no configuration")
 	}
-	cfg := opts.Config
+	cfg := opts.Settings
 	if err := opts.Secrets.Check(cfg.Slack.Mode); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bot: %w", err)
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -119,7 +118,7 @@ func New(opts Options) (*Bot, error) {
 	}
 	apiURL := cfg.Slack.APIURL
 	if apiURL == "" {
-		apiURL = config.DefaultSlackAPIURL
+		apiURL = DefaultAPIURL
 	}
 	api := slack.New(opts.Secrets.BotToken,
 		slack.OptionAPIURL(apiURL),
@@ -160,7 +159,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	defer b.work.Wait()
-	if b.cfg.Slack.Mode == config.ModeHTTP {
+	if b.cfg.Slack.Mode == ModeHTTP {
 		<-ctx.Done()
 		return nil
 	}
@@ -173,7 +172,7 @@ func (b *Bot) start(ctx context.Context) error {
 	if err != nil {
 		var se slack.SlackErrorResponse
 		if errors.As(err, &se) && IsAuthCode(se.Err) {
-			return &authError{variable: config.EnvBotToken, code: se.Err}
+			return &authError{variable: EnvBotToken, code: se.Err}
 		}
 		return fmt.Errorf("bot: reach Slack at %s: %w", b.cfg.Slack.APIURL, err)
 	}
@@ -234,7 +233,7 @@ func (b *Bot) runSocket(ctx context.Context) error {
 				return nil
 			}
 			if err != nil && IsAuthCode(err.Error()) {
-				return &authError{variable: config.EnvAppToken, code: err.Error()}
+				return &authError{variable: EnvAppToken, code: err.Error()}
 			}
 			return fmt.Errorf("bot: socket mode: %w", err)
 		case ev := <-client.Events:
@@ -250,7 +249,7 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, ev s
 	case socketmode.EventTypeConnectionError:
 		b.log.Warn("socket mode connection failed; retrying", "error", fmt.Sprint(ev.Data))
 	case socketmode.EventTypeInvalidAuth:
-		b.log.Error("socket mode refused " + config.EnvAppToken)
+		b.log.Error("socket mode refused " + EnvAppToken)
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if ev.Request == nil {
 			return

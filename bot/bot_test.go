@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/state"
 	"github.com/slack-go/slack"
@@ -51,19 +50,15 @@ func (p *pollCounter) poll(ctx context.Context, src feeds.Source) (time.Time, er
 	return time.Time{}, nil
 }
 
-func testConfig(fake *slacktest.Server, mode string) *config.Config {
-	cfg := config.Default()
-	cfg.Slack.Mode = mode
-	cfg.Slack.Channel = alerts
-	cfg.Slack.Admins = []string{admin}
-	cfg.Slack.APIURL = fake.APIURL()
-	cfg.Slack.GroupInterval = -1
-	cfg.Feeds = []feeds.Source{{Name: "kyiv-independent", URL: "https://kyivindependent.example/rss", Outlet: "The Kyiv Independent", Schedule: "@every 10m"}}
-	return cfg
+func testSettings(fake *slacktest.Server, mode string) Settings {
+	return Settings{
+		Slack: Slack{Mode: mode, Channel: alerts, Admins: []string{admin}, APIURL: fake.APIURL(), GroupInterval: -1},
+		Feeds: []feeds.Source{{Name: "kyiv-independent", URL: "https://kyivindependent.example/rss", Outlet: "The Kyiv Independent", Schedule: "@every 10m"}},
+	}
 }
 
-func testSecrets(fake *slacktest.Server) config.Secrets {
-	return config.Secrets{BotToken: fake.BotToken, AppToken: fake.AppToken, SigningSecret: "8f742231b10e8888abcd99yyyzzz85a5"}
+func testSecrets(fake *slacktest.Server) Secrets {
+	return Secrets{BotToken: fake.BotToken, AppToken: fake.AppToken, SigningSecret: "8f742231b10e8888abcd99yyyzzz85a5"}
 }
 
 // newHarness starts a fake Slack, a real store and the bot in mode; the
@@ -75,7 +70,7 @@ func newHarness(t *testing.T, mode string) *harness {
 	h := &harness{t: t, fake: fake, store: openStore(t), polls: &pollCounter{}}
 	h.sched = feeds.NewScheduler(h.polls.poll, feeds.SchedulerOptions{MaxJitter: -1})
 	b, err := New(Options{
-		Store: h.store, Scheduler: h.sched, Config: testConfig(fake, mode), Secrets: testSecrets(fake),
+		Store: h.store, Scheduler: h.sched, Settings: testSettings(fake, mode), Secrets: testSecrets(fake),
 		Log: testLog(t),
 	})
 	if err != nil {
@@ -100,7 +95,7 @@ func newHarness(t *testing.T, mode string) *harness {
 	// Wait until the bot knows itself (auth.test done).
 	h.eventually("bot connected", func() bool {
 		u, _ := b.self()
-		return u != "" && (mode == config.ModeHTTP || fake.Connections() > 0)
+		return u != "" && (mode == ModeHTTP || fake.Connections() > 0)
 	})
 	return h
 }
@@ -165,7 +160,7 @@ func (h *harness) postAlert(topic int) (state.Conflict, slacktest.Message) {
 }
 
 func TestSocketCommands(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	tests := []struct {
 		name, user, text string
 		want             []string
@@ -222,7 +217,7 @@ func TestSocketCommands(t *testing.T) {
 }
 
 func TestSocketShare(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	h.waitAck(t, h.fake.SlashCommand(slack.SlashCommand{UserID: editor, ChannelID: alerts, Text: "conflicts --share"}))
 	h.eventually("shared answer", func() bool {
 		for _, m := range h.fake.Messages() {
@@ -240,7 +235,7 @@ func TestSocketShare(t *testing.T) {
 // TestSocketDropped: an envelope torn mid-frame, and one whose ack is
 // lost, are each answered exactly once after the reconnect.
 func TestSocketDropped(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for _, tt := range []struct {
@@ -275,13 +270,13 @@ func TestInvalidAuthAtStart(t *testing.T) {
 	defer fake.Close()
 	for _, tt := range []struct {
 		name, variable string
-		secrets        func(config.Secrets) config.Secrets
+		secrets        func(Secrets) Secrets
 	}{
-		{"bot token", "SLACK_BOT_TOKEN", func(s config.Secrets) config.Secrets { s.BotToken = "xoxb-revoked"; return s }},
-		{"app token", "SLACK_APP_TOKEN", func(s config.Secrets) config.Secrets { s.AppToken = "xapp-revoked"; return s }},
+		{"bot token", "SLACK_BOT_TOKEN", func(s Secrets) Secrets { s.BotToken = "xoxb-revoked"; return s }},
+		{"app token", "SLACK_APP_TOKEN", func(s Secrets) Secrets { s.AppToken = "xapp-revoked"; return s }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := New(Options{Store: openStore(t), Config: testConfig(fake, config.ModeSocket), Secrets: tt.secrets(testSecrets(fake))})
+			b, err := New(Options{Store: openStore(t), Settings: testSettings(fake, ModeSocket), Secrets: tt.secrets(testSecrets(fake))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -306,7 +301,7 @@ func blocksText(m slacktest.Message) string {
 }
 
 func TestAlertButtons(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	ctx := context.Background()
 	tests := []struct {
 		action     string
@@ -359,7 +354,7 @@ func TestAlertButtons(t *testing.T) {
 }
 
 func TestThreadFollowUps(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	c, parent := h.postAlert(7)
 	ask := func(user, text string) (answer string, answered bool) {
 		t.Helper()

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 )
 
 // writeDelivery is status's outbox part: how many alerts wait, each
@@ -73,7 +71,7 @@ func (b *Bot) writeDelivery(ctx context.Context, sb *strings.Builder, now time.T
 }
 
 // writeRoutes lists slack.routes in the order they are tried.
-func writeRoutes(sb *strings.Builder, s config.Slack) {
+func writeRoutes(sb *strings.Builder, s Slack) {
 	if len(s.Routes) == 0 {
 		return
 	}

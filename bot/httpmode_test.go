@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/state"
 	"github.com/slack-go/slack"
 )
@@ -53,7 +52,7 @@ func TestSlackSigningExample(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				// The bubble's clock starts in 2000; move it to the example.
 				time.Sleep(time.Until(time.Unix(exampleTimestamp, 0).Add(tt.at)))
-				b, err := New(Options{Store: openStore(t), Config: testConfig(fake, config.ModeHTTP), Secrets: testSecrets(fake)})
+				b, err := New(Options{Store: openStore(t), Settings: testSettings(fake, ModeHTTP), Secrets: testSecrets(fake)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -90,7 +89,7 @@ type httpHarness struct {
 }
 
 func newHTTPHarness(t *testing.T) *httpHarness {
-	h := newHarness(t, config.ModeHTTP)
+	h := newHarness(t, ModeHTTP)
 	srv := httptest.NewServer(h.bot.Handler())
 	t.Cleanup(srv.Close)
 	return &httpHarness{harness: h, srv: srv}
@@ -257,7 +256,7 @@ func FuzzHTTPBodies(f *testing.F) {
 	f.Add("/slack/interactivity", `payload={"type":"block_actions","actions":[{"action_id":"crosscheck_resolve","block_id":"a","value":"c1"}]}`)
 	f.Add("/slack/interactivity", "payload=%7B")
 	fake := slacktest.New()
-	b, err := New(Options{Store: openStore(f), Config: testConfig(fake, config.ModeHTTP), Secrets: testSecrets(fake)})
+	b, err := New(Options{Store: openStore(f), Settings: testSettings(fake, ModeHTTP), Secrets: testSecrets(fake)})
 	if err != nil {
 		f.Fatal(err)
 	}

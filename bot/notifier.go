@@ -27,8 +27,8 @@ type NotifierOptions struct {
 	// GroupInterval holds each alert back this long after it was queued,
 	// so the alerts of one poll arrive together. Zero (or negative) means
 	// no wait, as slack.group_interval: 0s says; the configuration's
-	// default (config.DefaultGroupInterval) is filled in by config, not here,
-	// so that an explicit 0s is never mistaken for "unset".
+	// default is filled in by cmd/crosscheck/config, not here, so that an
+	// explicit 0s is never mistaken for "unset".
 	GroupInterval time.Duration
 	// Pace is the least time between two messages to one channel
 	// (default 1 s).

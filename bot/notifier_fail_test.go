@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -182,24 +181,20 @@ func TestNotifierSkipsClosed(t *testing.T) {
 	}
 }
 
-// TestNotifierGroupInterval: alerts wait out slack.group_interval as the
-// configuration file says it: the default when unset, and no wait at all
-// for an explicit 0s.
+// TestNotifierGroupInterval: alerts wait out slack.group_interval (the
+// configuration's default 30s, 10s), and not at all for an explicit 0s;
+// cmd/crosscheck/config's tests check that the file gives these values.
 func TestNotifierGroupInterval(t *testing.T) {
 	tests := []struct {
-		name, yaml string
-		wait       time.Duration
+		name string
+		wait time.Duration
 	}{
-		{"unset", "slack:\n  channel: C0123456789\n", config.DefaultGroupInterval},
-		{"10s", "slack:\n  group_interval: 10s\n", 10 * time.Second},
-		{"0s", "slack:\n  group_interval: 0s\n", 0},
+		{"30s", 30 * time.Second},
+		{"10s", 10 * time.Second},
+		{"0s", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := config.Parse("crosscheck.yaml", []byte(tt.yaml))
-			if err != nil {
-				t.Fatal(err)
-			}
 			st := openStore(t)
 			c := recordConflict(t, st, 1, true)
 			synctest.Test(t, func(t *testing.T) {
@@ -211,7 +206,7 @@ func TestNotifierGroupInterval(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				n := newNotifier(t, st, fake, NotifierOptions{GroupInterval: cfg.Slack.GroupInterval})
+				n := newNotifier(t, st, fake, NotifierOptions{GroupInterval: tt.wait})
 				stop := runNotifier(n)
 				defer stop()
 				if tt.wait > 0 {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -12,7 +11,7 @@ import (
 // matches a dispute names its channel, slack.channel (the default lane)
 // takes the rest. The store asks it once per dispute, when its first
 // alert is queued.
-func NewRouter(s config.Slack) state.Router {
+func NewRouter(s Slack) state.Router {
 	if len(s.Routes) == 0 {
 		return state.Router{}
 	}
@@ -33,7 +32,7 @@ func NewRouter(s config.Slack) state.Router {
 // RouteOf is the channel of the first route matching d, or "" (the
 // default channel) when none does or the one that does is the default
 // itself, so that one Slack channel is one lane and one rate limit.
-func RouteOf(routes []config.Route, defaultChannel string, d state.Dispute) string {
+func RouteOf(routes []Route, defaultChannel string, d state.Dispute) string {
 	for _, r := range routes {
 		if matches(r, d) {
 			if r.Channel == defaultChannel {
@@ -47,7 +46,7 @@ func RouteOf(routes []config.Route, defaultChannel string, d state.Dispute) stri
 
 // matches: every list the route sets has a value of the dispute in it
 // (names compared without regard to case).
-func matches(r config.Route, d state.Dispute) bool {
+func matches(r Route, d state.Dispute) bool {
 	var outlets, places []string
 	for _, s := range d.Sides {
 		for _, c := range s.Claims {

@@ -10,28 +10,25 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
-// routesYAML routes disputes with a claim from kyiv-independent to the
+// routedSettings route disputes with a claim from kyiv-independent to the
 // world desk and disasters to theirs.
-const routesYAML = `
-slack:
-  channel: C0ALERTS01
-  group_interval: 30s
-  routes:
-    - channel: C0WORLD0001
-      feeds: [kyiv-independent]
-    - channel: C0DISASTER1
-      beats: [disasters]
-feeds:
-  - name: kyiv-independent
-    url: https://kyivindependent.example/rss
-  - name: wire
-    url: https://wire.example/rss
-`
+func routedSettings() Settings {
+	return Settings{
+		Slack: Slack{Mode: ModeSocket, Channel: "C0ALERTS01", GroupInterval: 30 * time.Second, Routes: []Route{
+			{Channel: "C0WORLD0001", Feeds: []string{"kyiv-independent"}},
+			{Channel: "C0DISASTER1", Beats: []string{"disasters"}},
+		}},
+		Feeds: []feeds.Source{
+			{Name: "kyiv-independent", URL: "https://kyivindependent.example/rss", Outlet: "kyiv-independent", Schedule: feeds.DefaultSchedule},
+			{Name: "wire", URL: "https://wire.example/rss", Outlet: "wire", Schedule: feeds.DefaultSchedule},
+		},
+	}
+}
 
 // livePoll is one poll of feed bringing one article with one claim.
 func livePoll(feed string, c claim.Claim) state.Poll {
@@ -51,10 +48,7 @@ func TestRoutesEndToEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		cfg, err := config.Parse("crosscheck.yaml", []byte(routesYAML))
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := routedSettings()
 		st, err := state.Open(filepath.Join(t.TempDir(), "crosscheck.db"), state.Options{Router: NewRouter(cfg.Slack)})
 		if err != nil {
 			t.Fatal(err)
@@ -63,7 +57,7 @@ func TestRoutesEndToEnd(t *testing.T) {
 		fake := slacktest.New()
 		fake.Now = time.Now
 		cfg.Slack.APIURL = fake.APIURL()
-		b, err := New(Options{Store: st, Config: cfg, Secrets: testSecrets(fake), HTTPClient: fake.Client(), Log: testLog(t)})
+		b, err := New(Options{Store: st, Settings: cfg, Secrets: testSecrets(fake), HTTPClient: fake.Client(), Log: testLog(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,13 +3,12 @@ package bot
 import (
 	"testing"
 
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
 func TestRouteOf(t *testing.T) {
-	routes := []config.Route{
+	routes := []Route{
 		{Channel: "C0WORLD0001", Feeds: []string{"kyiv-independent"}},
 		{Channel: "C0DISASTER1", Beats: []string{"disasters"}},
 		{Channel: "C0METRO0001", Outlets: []string{"City Paper"}, Places: []string{"Springfield"}},
@@ -43,10 +42,10 @@ func TestRouteOf(t *testing.T) {
 			}
 		})
 	}
-	if r := NewRouter(config.Slack{Channel: "C0DEFAULT01"}); r.Route != nil {
+	if r := NewRouter(Slack{Channel: "C0DEFAULT01"}); r.Route != nil {
 		t.Error("a config without routes made a router")
 	}
-	if r := NewRouter(config.Slack{Channel: "C0DEFAULT01", Routes: routes}); len(r.Feeds) != 1 || r.Feeds[0] != "kyiv-independent" {
+	if r := NewRouter(Slack{Channel: "C0DEFAULT01", Routes: routes}); len(r.Feeds) != 1 || r.Feeds[0] != "kyiv-independent" {
 		t.Errorf("router feeds = %q, want the one feed a route names", r.Feeds)
 	}
 }

@@ -1,7 +1,5 @@
 package bot
 
-import "github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
-
 // settle returns once the bot has finished all the work Slack has given it
 // so far, so that a test can count answers knowing that no late double is
 // still on its way. Over Socket Mode the bot acks and dispatches envelopes
@@ -11,7 +9,7 @@ import "github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 // it is done, so no slot held means nothing left to do.
 func (h *harness) settle() {
 	h.t.Helper()
-	if h.bot.cfg.Slack.Mode != config.ModeHTTP {
+	if h.bot.cfg.Slack.Mode != ModeHTTP {
 		// A message from another bot: dispatched like any event, and
 		// ignored.
 		id := h.fake.Send("events_api", h.fake.EventCallback(map[string]any{

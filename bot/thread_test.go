@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -75,7 +74,7 @@ func TestThreadPhrasesRefuseBadData(t *testing.T) {
 // alone; so are bots and the bot itself. The bot is stopped, which waits
 // for every request it took, before the thread is read.
 func TestThreadEtiquette(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	_, parent := h.postAlert(8)
 	before := len(h.fake.Thread(parent.Channel, parent.TS))
 	send := func(payload map[string]any) {
@@ -111,7 +110,7 @@ func TestThreadEtiquette(t *testing.T) {
 // upload a PNG into the thread, through Slack's external upload flow,
 // that shows both sides.
 func TestTimelineChart(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	c, parent := h.postAlert(9)
 	waitFile := func(n int) slacktest.File {
 		t.Helper()
@@ -230,7 +229,7 @@ func TestChartPNG(t *testing.T) {
 // click, which is told why; an admin may change anyone's, and the parent
 // shows who did what.
 func TestButtonRule(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	ctx := context.Background()
 	click := func(user string, parent slacktest.Message, action, id string) {
 		t.Helper()
@@ -338,7 +337,7 @@ func BenchmarkChartPNG(b *testing.B) {
 // TestTimelineOfAStatusDispute: no figures, no empty chart: the bot says
 // so in the thread.
 func TestTimelineOfAStatusDispute(t *testing.T) {
-	h := newHarness(t, config.ModeSocket)
+	h := newHarness(t, ModeSocket)
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)
 	status := func(id, claimant, outlet string, p claim.Polarity) state.PolledItem {
 		u := "https://" + id + ".example/front"

@@ -29,7 +29,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}
 	token := config.SecretsFromEnv(e.getenv).BotToken
 	if *channel != "" && token == "" {
-		return usagef("demo: --channel %s needs %s in the environment to post to Slack", *channel, config.EnvBotToken)
+		return usagef("demo: --channel %s needs %s in the environment to post to Slack", *channel, bot.EnvBotToken)
 	}
 	opts := demo.Options{
 		SlackToken:   token,

@@ -58,7 +58,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		return usageError{err}
 	}
 	secrets := config.SecretsFromEnv(e.getenv)
-	if err := secrets.Check(cfg.Slack.Mode); err != nil {
+	if err := config.CheckSecrets(secrets, cfg.Slack.Mode); err != nil {
 		return err
 	}
 	log := newLogger(e.stderr, slog.LevelInfo, *verbose)
@@ -99,7 +99,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		Store:      store,
 		Checker:    bot.ArticleChecker{Fetch: fetcher.FullText, Desk: dk},
 		Scheduler:  schedRef,
-		Config:     cfg,
+		Settings:   cfg.Bot(),
 		Secrets:    secrets,
 		Log:        log.With("component", "bot"),
 		HTTPClient: slackHTTP,
@@ -159,7 +159,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	mux.Handle("POST "+adminPath, &adminEndpoint{
 		auth: backup, held: &heldStore{store: store, cfg: cfg, sched: schedRef}, log: log.With("component", "admin"),
 	})
-	if cfg.Slack.Mode == config.ModeHTTP {
+	if cfg.Slack.Mode == bot.ModeHTTP {
 		mux.Handle("/slack/", b.Handler())
 	}
 
@@ -278,7 +278,7 @@ func slackTransport() *http.Transport {
 // authenticate asks Slack whether the bot token is good before anything
 // is opened or started, so a refused token is exit 2 with nothing
 // half-started.
-func authenticate(ctx context.Context, secrets config.Secrets, client *http.Client, cfg *config.Config) error {
+func authenticate(ctx context.Context, secrets bot.Secrets, client *http.Client, cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	api := slack.New(secrets.BotToken, slack.OptionAPIURL(cfg.Slack.APIURL), slack.OptionHTTPClient(client),
@@ -289,7 +289,7 @@ func authenticate(ctx context.Context, secrets config.Secrets, client *http.Clie
 	}
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) {
-		return usageError{&config.Error{Field: config.EnvBotToken, Err: fmt.Errorf("refused by Slack (%s); check the token, and that the app is installed in the workspace", se.Err)}}
+		return usageError{&config.Error{Field: bot.EnvBotToken, Err: fmt.Errorf("refused by Slack (%s); check the token, and that the app is installed in the workspace", se.Err)}}
 	}
 	return usagef("run: cannot reach Slack at %s (slack.api_url in %s): %v", cfg.Slack.APIURL, cfg.File, err)
 }

@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/crosscheck-news/crosscheck/bot"
 	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
@@ -27,8 +28,8 @@ import (
 const (
 	DefaultStore          = "./crosscheck.db"
 	DefaultListen         = "127.0.0.1:8080"
-	DefaultSlackMode      = ModeSocket
-	DefaultSlackAPIURL    = "https://slack.com/api/"
+	DefaultSlackMode      = bot.ModeSocket
+	DefaultSlackAPIURL    = bot.DefaultAPIURL
 	DefaultGroupInterval  = 30 * time.Second
 	DefaultWorkers        = 8
 	DefaultPerHost        = 2
@@ -60,12 +61,6 @@ const (
 	DefaultHedgeNearly     = 0.10
 )
 
-// Slack connection modes.
-const (
-	ModeSocket = "socket"
-	ModeHTTP   = "http"
-)
-
 // maxFileSize bounds what Load reads: a configuration is a few kilobytes,
 // and a huge file is a mistake (or an attack on the YAML parser).
 const maxFileSize = 4 << 20
@@ -86,12 +81,19 @@ type Config struct {
 	Listen string `yaml:"listen"`
 	// AllowPrivateNetworks lets feeds live on private, loopback and
 	// link-local addresses; off, such addresses are refused at dial time.
-	AllowPrivateNetworks bool           `yaml:"allow_private_networks"`
-	Slack                Slack          `yaml:"slack"`
-	Feeds                []feeds.Source `yaml:"feeds"`
-	Limits               Limits         `yaml:"limits"`
-	Claims               Claims         `yaml:"claims"`
-	Retention            Retention      `yaml:"retention"`
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
+	// Slack is the bot's own type: the bot defines what it needs, this
+	// package reads and checks it.
+	Slack     bot.Slack      `yaml:"slack"`
+	Feeds     []feeds.Source `yaml:"feeds"`
+	Limits    Limits         `yaml:"limits"`
+	Claims    Claims         `yaml:"claims"`
+	Retention Retention      `yaml:"retention"`
+}
+
+// Bot is what the bot takes from the configuration.
+func (c *Config) Bot() bot.Settings {
+	return bot.Settings{File: c.File, Slack: c.Slack, Feeds: c.Feeds, AllowPrivateNetworks: c.AllowPrivateNetworks}
 }
 
 // Retention is how long the store keeps what it only needs for a while;
@@ -119,39 +121,6 @@ func (c *Config) RequireChannel() error {
 	}
 	return &Error{File: c.File, Line: keyLine(c.File, "slack"), Field: "slack.channel",
 		Err: errors.New("required by crosscheck run: the channel alerts go to, an ID such as C0123456789 or #name (invite the bot to it)")}
-}
-
-// Slack is where and how alerts are delivered. The tokens are not here:
-// see Secrets.
-type Slack struct {
-	// Mode is "socket" (no public URL needed) or "http" (Events API).
-	Mode string `yaml:"mode"`
-	// Channel receives alerts: an ID (C0123456789) or "#name".
-	Channel string `yaml:"channel"`
-	// Admins are the Slack user IDs allowed to change feeds.
-	Admins []string `yaml:"admins"`
-	// APIURL is Slack's Web API base, always ending in "/".
-	APIURL string `yaml:"api_url"`
-	// GroupInterval holds the alerts of one poll back this long so related
-	// ones arrive together. 0s means no wait: the default is filled in by
-	// Default before the file is read, so an explicit 0s stays 0.
-	GroupInterval time.Duration `yaml:"group_interval"`
-	// Routes send disputes to other channels than Channel, by feed,
-	// outlet, beat or place: the first route that matches takes a
-	// dispute, Channel the rest.
-	Routes []Route `yaml:"routes"`
-}
-
-// Route sends the disputes it matches to Channel. A dispute matches when,
-// for each list the route sets, one of its claims is in that list: from
-// one of Feeds, read at one of Outlets, on one of Places; and its beat
-// (claim.Beat) is one of Beats.
-type Route struct {
-	Channel string   `yaml:"channel"`
-	Feeds   []string `yaml:"feeds"`
-	Outlets []string `yaml:"outlets"`
-	Beats   []string `yaml:"beats"`
-	Places  []string `yaml:"places"`
 }
 
 // Limits bound what polling, and clients of the listen address, may cost.
@@ -247,7 +216,7 @@ func Default() *Config {
 	return &Config{
 		Store:  DefaultStore,
 		Listen: DefaultListen,
-		Slack: Slack{
+		Slack: bot.Slack{
 			Mode:          DefaultSlackMode,
 			APIURL:        DefaultSlackAPIURL,
 			GroupInterval: DefaultGroupInterval,
@@ -802,9 +771,9 @@ func checkListen(addr string) error {
 	return nil
 }
 
-func (d *decoder) checkSlack(s *Slack) error {
+func (d *decoder) checkSlack(s *bot.Slack) error {
 	switch s.Mode {
-	case ModeSocket, ModeHTTP:
+	case bot.ModeSocket, bot.ModeHTTP:
 	default:
 		return d.errAt("slack.mode", fmt.Errorf("%q: want socket or http", s.Mode))
 	}
@@ -838,7 +807,7 @@ func (d *decoder) checkSlack(s *Slack) error {
 
 // checkRoute refuses a route that could never match or names a beat the
 // beat table does not know; names are matched without regard to case.
-func (d *decoder) checkRoute(path string, r Route) error {
+func (d *decoder) checkRoute(path string, r bot.Route) error {
 	if !validChannel(r.Channel) {
 		return d.errAt(path+".channel", fmt.Errorf("%q: want a channel ID such as C0123456789, or #name", r.Channel))
 	}

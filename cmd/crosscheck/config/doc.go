@@ -13,5 +13,11 @@
 // unknown keys as yaml.v3's KnownFields would.
 //
 // Secrets never come from the file: SecretsFromEnv reads SLACK_BOT_TOKEN,
-// SLACK_APP_TOKEN and SLACK_SIGNING_SECRET, and Secrets never prints them.
+// SLACK_APP_TOKEN and SLACK_SIGNING_SECRET into bot.Secrets, which never
+// prints them.
+//
+// The slack: section decodes into the bot's own type (bot.Slack) and
+// Config.Bot hands the bot what it acts on (bot.Settings): the bot
+// defines what it needs and imports no configuration; this package
+// imports the bot, never the reverse.
 package config

@@ -18,7 +18,6 @@ import (
 
 	"github.com/crosscheck-news/crosscheck/bot"
 	"github.com/crosscheck-news/crosscheck/bot/desk"
-	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
@@ -68,7 +67,7 @@ type SlackError struct {
 func (e *SlackError) Error() string {
 	switch {
 	case bot.IsAuthCode(e.Code):
-		return fmt.Sprintf("slack refused the token (%s): check %s", e.Code, config.EnvBotToken)
+		return fmt.Sprintf("slack refused the token (%s): check %s", e.Code, bot.EnvBotToken)
 	case e.Code == "not_in_channel":
 		return fmt.Sprintf("slack refused to post in %s (not_in_channel): invite the bot to %s (/invite @Crosscheck)", e.Channel, e.Channel)
 	case e.Code == "channel_not_found":
@@ -304,7 +303,7 @@ func newPoster(ctx context.Context, store *state.Store, opts Options) (*poster, 
 	}
 	apiURL := opts.SlackAPIURL
 	if apiURL == "" {
-		apiURL = config.DefaultSlackAPIURL
+		apiURL = bot.DefaultAPIURL
 	}
 	api := slack.New(opts.SlackToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(client),
 		slack.OptionLog(log.New(io.Discard, "", 0)))
