@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/net/html"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
 // ItemID is an item's identity: a hash of its normalised GUID, else of its
@@ -21,7 +21,7 @@ func ItemID(it Item) string {
 	case strings.TrimSpace(it.Link) != "":
 		return hashParts("link", normalizeURL(it.Link))
 	case strings.TrimSpace(it.Title) != "" || strings.TrimSpace(it.Content) != "":
-		return hashParts("text", collapseSpace(it.Title), collapseSpace(PlainText(it.Content)))
+		return hashParts("text", collapseSpace(it.Title), PlainText(it.Content))
 	}
 	return ""
 }
@@ -54,7 +54,7 @@ func LinkKey(link string) string {
 // title or its text. Markup, whitespace and tracking pixels do not count,
 // so a feed that re-renders its HTML does not make every item an update.
 func ContentHash(it Item) string {
-	return hashParts("content", collapseSpace(it.Title), collapseSpace(PlainText(it.Content)))
+	return hashParts("content", collapseSpace(it.Title), PlainText(it.Content))
 }
 
 func hashParts(kind string, parts ...string) string {
@@ -124,45 +124,11 @@ func cleanQuery(q url.Values) string {
 }
 
 // PlainText is the readable text of an HTML fragment (or of plain text,
-// which passes through with entities decoded): tags, scripts and styles
-// removed, block boundaries kept as spaces.
+// with entities decoded) on one line: claim.Plain, the one HTML-to-text
+// walk, with its line and paragraph breaks and runs of space folded into
+// single spaces. Item identity and content hashes are taken over it.
 func PlainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style", "noscript", "template":
-				skip++
-			default:
-				b.WriteByte(' ')
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style", "noscript", "template":
-				if skip > 0 {
-					skip--
-				}
-			default:
-				b.WriteByte(' ')
-			}
-		case html.SelfClosingTagToken:
-			b.WriteByte(' ')
-		}
-	}
+	return collapseSpace(claim.Plain(s))
 }
 
 func collapseSpace(s string) string {
@@ -171,5 +137,5 @@ func collapseSpace(s string) string {
 
 // WordCount counts the words of an HTML fragment's text.
 func WordCount(s string) int {
-	return len(strings.Fields(PlainText(s)))
+	return len(strings.Fields(claim.Plain(s)))
 }

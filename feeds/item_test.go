@@ -85,6 +85,10 @@ func TestContentHash(t *testing.T) {
 		{GUID: "k1", Title: "Kursk ", Content: "<div><p>About 8,000 North Korean soldiers   are still fighting.</p></div>"},
 		{GUID: "k1", Title: "Kursk", Content: `<p>About 8,000 North Korean soldiers are still fighting.</p><img src="https://pixel.example/t.gif?r=2">`},
 		{GUID: "k1", Title: "Kursk", Content: `<p>About 8,000 North Korean soldiers are still fighting.</p><script>track()</script>`},
+		// Inline markup joins what it wraps: a link before a full stop, or
+		// emphasis, is not a change of text.
+		{GUID: "k1", Title: "Kursk", Content: `<p>About 8,000 North Korean <em>soldiers</em> are still <a href="https://x.example/">fighting</a>.</p>`},
+		{GUID: "k1", Title: "Kursk", Content: "About 8,000 North Korean soldiers are still fighting."},
 	}
 	changed := []Item{
 		{GUID: "k1", Title: "Kursk", Content: "<p>About 11,000 North Korean soldiers are still fighting.</p>"},
