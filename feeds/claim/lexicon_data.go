@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim/registry"
@@ -37,6 +38,7 @@ type lexiconData struct {
 	Months               []string
 	MonthAbbreviations   []string `yaml:"month_abbreviations"`
 	SeptemberAbbrevation string   `yaml:"september_abbreviation"`
+	MonthHomographs      []string `yaml:"month_homographs"`
 	Weekdays             []string
 	Classes              map[string][]string
 }
@@ -69,10 +71,20 @@ func decodeStrict(name string, b []byte, v any) error {
 	return nil
 }
 
-// addData fills the lexicon from the embedded data files.
-func addData(lx *lexicon) error {
+// lexiconFile is data/lexicon.yaml decoded once: the lexicon and the
+// calendar names (calendar.go) read it.
+var lexiconFile = sync.OnceValues(func() (*lexiconData, error) {
 	var words lexiconData
 	if err := decodeStrict("data/lexicon.yaml", lexiconYAML, &words); err != nil {
+		return nil, err
+	}
+	return &words, nil
+})
+
+// addData fills the lexicon from the embedded data files.
+func addData(lx *lexicon) error {
+	words, err := lexiconFile()
+	if err != nil {
 		return err
 	}
 	// The order matters where phrases take several roles ("fighting" is a
@@ -84,14 +96,14 @@ func addData(lx *lexicon) error {
 		}
 		lx.class(bit, ws...)
 	}
-	if err := addSubjects(lx, &words); err != nil {
+	if err := addSubjects(lx, words); err != nil {
 		return err
 	}
 	addClaimants(lx, registry.Default())
-	if err := addStatusCues(lx, &words); err != nil {
+	if err := addStatusCues(lx, words); err != nil {
 		return err
 	}
-	return addCalendar(lx, &words)
+	return addCalendar(lx, words)
 }
 
 func addSubjects(lx *lexicon, d *lexiconData) error {

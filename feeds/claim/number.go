@@ -2130,16 +2130,20 @@ func monthWord(w string, dot bool) bool {
 		return false
 	}
 	var buf [9]byte
-	switch string(lowerASCII(buf[:], w)) {
-	case "january", "february", "april", "june", "july", "august", "september", "october", "november", "december":
-		return true
-	case "march", "may":
-		// Verbs too: only "March 5", "May 4" with a capital.
-		return w[0] == 'M'
-	case "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec":
-		return dot || w[0] >= 'A' && w[0] <= 'Z'
+	lw := lowerASCII(buf[:], w)
+	c := calendar()
+	if _, ok := c.months[string(lw)]; !ok {
+		return false
 	}
-	return false
+	capital := w[0] >= 'A' && w[0] <= 'Z'
+	switch {
+	case c.homographs[string(lw)]:
+		// Words too: only "March 5", "May 4" with a capital.
+		return capital
+	case c.abbrevs[string(lw)]:
+		return dot || capital
+	}
+	return true
 }
 
 func clockWord(s string, w nearWord) bool {

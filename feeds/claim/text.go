@@ -180,7 +180,8 @@ type quotation struct {
 }
 
 // Abbreviation classes: a title never ends a sentence ("Lt. Gen. Budanov"),
-// a numbered one does not before a digit ("No. 10", "Feb. 4"), and an ending
+// a numbered one does not before a digit ("No. 10", "Feb. 4": the months'
+// abbreviations are numbered ones, from the calendar), and an ending
 // one ("U.S.", "etc.") ends a sentence only before a word that usually starts
 // one.
 const (
@@ -196,9 +197,6 @@ var abbreviations = map[string]int{
 	"sen": abbrTitle, "rep": abbrTitle, "rev": abbrTitle, "st": abbrTitle, "mt": abbrTitle,
 	"ft": abbrTitle, "pres": abbrTitle, "supt": abbrTitle, "brig": abbrTitle, "pvt": abbrTitle,
 	"cpl": abbrTitle, "messrs": abbrTitle, "hon": abbrTitle, "vs": abbrTitle, "v": abbrTitle,
-	"jan": abbrNumbered, "feb": abbrNumbered, "mar": abbrNumbered, "apr": abbrNumbered,
-	"jun": abbrNumbered, "jul": abbrNumbered, "aug": abbrNumbered, "sep": abbrNumbered,
-	"sept": abbrNumbered, "oct": abbrNumbered, "nov": abbrNumbered, "dec": abbrNumbered,
 	"no": abbrNumbered, "nos": abbrNumbered, "vol": abbrNumbered, "art": abbrNumbered,
 	"fig": abbrNumbered, "p": abbrNumbered, "pp": abbrNumbered, "sec": abbrNumbered,
 	"approx": abbrNumbered, "est": abbrNumbered, "ca": abbrNumbered,
@@ -426,6 +424,9 @@ func sentenceEnd(p string, i int) (int, bool) {
 	var buf [16]byte
 	lw := lowerInto(buf[:0], word)
 	class := abbreviations[string(lw)]
+	if class == 0 && calendar().abbrevs[string(lw)] {
+		class = abbrNumbered // the months' abbreviations: "Feb. 4"
+	}
 	if class == 0 && strings.Contains(word, ".") {
 		class = abbrEnding // "U.S", "N.Y"
 	}

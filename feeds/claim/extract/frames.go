@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
 //go:embed frames/*.yaml
@@ -89,8 +91,6 @@ type subjectsFile struct {
 }
 
 type calendarFile struct {
-	Weekdays     []string
-	Months       [][]string
 	RelativeDays map[string]int `yaml:"relative_days"`
 	Last         map[string]int
 	Since        []string
@@ -209,17 +209,16 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	}
 	k.placeCases, k.placeNouns, k.counted = setOf(su.PlaceCases), setOf(su.PlaceNouns), setOf(su.CountedCases)
 	k.sentencePlaceCases = setOf(su.SentencePlaceCases)
-	if len(ca.Weekdays) != 7 || len(ca.Months) != 12 {
-		return nil, fmt.Errorf("extract: frames/calendar.yaml: want 7 weekdays and 12 months")
+	months, weekdays := claim.CalendarNames()
+	if len(weekdays) != 7 || len(months) < 12 {
+		return nil, fmt.Errorf("extract: claim.CalendarNames: want 7 weekdays and 12 months, have %d and %d names", len(weekdays), len(months))
 	}
 	k.weekday, k.month = map[string]int{}, map[string]int{}
-	for i, d := range ca.Weekdays {
-		k.weekday[d] = i
+	for d, i := range weekdays {
+		k.weekday[d] = int(i)
 	}
-	for i, names := range ca.Months {
-		for _, n := range names {
-			k.month[n] = i + 1
-		}
+	for n, m := range months {
+		k.month[n] = int(m)
 	}
 	k.relDays, k.lastDays, k.since, k.background = ca.RelativeDays, ca.Last, setOf(ca.Since), setOf(ca.Background)
 	k.timeNouns, k.events = setOf(ca.TimeNouns), setOf(su.EventNouns)
