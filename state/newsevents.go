@@ -33,12 +33,12 @@ const maxEventLookups, maxEventsPerAnchor = 12, 16
 
 // eventRec is an event as stored.
 type eventRec struct {
-	Anchors  map[string]int `json:"anchors"`
-	Articles int            `json:"articles"`
-	Place    string         `json:"place,omitempty"`
-	Places   map[string]int `json:"places,omitempty"`
-	First    time.Time      `json:"first"`
-	Last     time.Time      `json:"last"`
+	Anchors  map[string]float64 `json:"anchors"`
+	Articles int                `json:"articles"`
+	Place    string             `json:"place,omitempty"`
+	Places   map[string]int     `json:"places,omitempty"`
+	First    time.Time          `json:"first"`
+	Last     time.Time          `json:"last"`
 }
 
 // eventTag is how an event appears in index keys: 16 hex digits and a
@@ -96,7 +96,7 @@ func assignEvent(b *batch, itemID string, a claim.Anchors, rules claim.EventRule
 		}
 		return f
 	}
-	cands, err := eventCandidates(b, claim.Strongest(a, freq, maxEventLookups))
+	cands, err := eventCandidates(b, claim.Strongest(a, freq, n, maxEventLookups))
 	if err != nil {
 		return 0, "", err
 	}

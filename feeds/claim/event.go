@@ -1,9 +1,11 @@
 package claim
 
 import (
+	"cmp"
 	_ "embed"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,9 +24,12 @@ import (
 var eventsYAML []byte
 
 type eventVocab struct {
-	nouns    map[string]string // word → kind of event
-	notNames map[string]bool
-	preps    map[string]bool
+	nouns     map[string]string // word → kind of event
+	notNames  map[string]bool
+	preps     map[string]bool
+	yearPreps map[string]bool // words a year follows
+	months    map[string]bool
+	countries map[string]string // demonym → country
 }
 
 var loadEventVocab = sync.OnceValue(func() eventVocab {
@@ -32,11 +37,26 @@ var loadEventVocab = sync.OnceValue(func() eventVocab {
 		EventNouns map[string][]string `yaml:"event_nouns"`
 		NotNames   []string            `yaml:"not_names"`
 		PlacePreps []string            `yaml:"place_preps"`
+		YearPreps  []string            `yaml:"year_preps"`
+		Months     []string            `yaml:"months"`
+		Demonyms   map[string][]string `yaml:"demonyms"`
 	}
 	if err := decodeStrict("data/events.yaml", eventsYAML, &d); err != nil {
 		panic(err) // the embedded file is tested; a broken one is a build error
 	}
-	v := eventVocab{nouns: map[string]string{}, notNames: map[string]bool{}, preps: map[string]bool{}}
+	v := eventVocab{nouns: map[string]string{}, notNames: map[string]bool{}, preps: map[string]bool{}, yearPreps: map[string]bool{}, months: map[string]bool{}}
+	for _, w := range d.YearPreps {
+		v.yearPreps[w] = true
+	}
+	for _, w := range d.Months {
+		v.months[w] = true
+	}
+	v.countries = map[string]string{}
+	for country, ds := range d.Demonyms {
+		for _, w := range ds {
+			v.countries[w] = country
+		}
+	}
 	for kind, ws := range d.EventNouns {
 		for _, w := range ws {
 			v.nouns[w] = kind
@@ -90,18 +110,46 @@ type Anchors struct {
 	// Terms are the anchors ("p:lisbon", "e:lohan", "n:earthquake"),
 	// sorted, each once.
 	Terms []string
+	// Weights, one per term, are how much the article says each: its
+	// mentions, a title's counted above a lead's and a lead's above the
+	// body's, dampened (1+log), before rarity.
+	Weights []float64
 	// Place is the article's main place: the most frequent place of its
 	// claims, else the first place of its title and lead.
 	Place     string
 	Published time.Time
 }
 
+// weight is the article's weight of its i-th term; Anchors built by hand
+// without weights weigh each term 1.
+func (a Anchors) weight(i int) float64 {
+	if i < len(a.Weights) {
+		return a.Weights[i]
+	}
+	return 1
+}
+
+// How much a mention weighs by where it stands: a title names the
+// happening, a lead tells it, the body also gives background. A claim's
+// place counts as a lead's mention.
+const (
+	titleMention = 3.0
+	leadMention  = 2.0
+	bodyMention  = 1.0
+	claimPlace   = 2.0
+	// bodySentences bounds how much of a long article is read for
+	// anchors: past it, an article is background and cost.
+	bodySentences = 60
+)
+
 // leadSentences is how much of the text the lead is, past the title.
 const leadSentences = 3
 
 // ArticleAnchors reads the anchors of an article from its title, its lead
-// (the first paragraph, at most leadSentences sentences) and its claims'
-// places; without a text, from its claims' sentences.
+// (the first paragraph, at most leadSentences sentences), its body and its
+// claims' places; without a text, from its claims' sentences. Event nouns
+// count only in the title and lead (a body's "heart attack" is no attack),
+// years everywhere, the body's at half weight (biography, background).
 func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anchors {
 	v := loadEventVocab()
 	if strings.TrimSpace(text) == "" {
@@ -113,15 +161,49 @@ func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anc
 		}
 		text = strings.Join(ss, " ")
 	}
-	terms := map[string]bool{}
-	var places []string
-	for _, part := range []string{title, lead(Plain(text))} {
-		for _, s := range splitSentences(part) {
-			places = append(places, sentenceAnchors(v, s, terms)...)
+	plain := Plain(text)
+	leadText, body := splitLead(plain)
+	bodySS := splitSentences(body)
+	if len(bodySS) > bodySentences {
+		bodySS = bodySS[:bodySentences]
+	}
+	leadSS := splitSentences(leadText)
+	// A capitalised word is a name when the text capitalises it where no
+	// sentence begins; at a sentence's start, or anywhere in a title in
+	// headline case, it must be one of those.
+	known := map[string]bool{}
+	for _, ss := range [][]string{leadSS, bodySS} {
+		for _, s := range ss {
+			midNames(v, s, known)
 		}
 	}
-	for _, y := range years(Plain(text) + " " + title) {
-		terms[string(AnchorYear)+":"+y] = true
+	raw := map[string]float64{}
+	var places []string
+	zones := []struct {
+		ss      []string
+		w       float64
+		nouns   bool
+		headCap bool
+	}{
+		{splitSentences(title), titleMention, true, headlineCase(title)},
+		{leadSS, leadMention, true, false},
+		{bodySS, bodyMention, false, false},
+	}
+	for zi, z := range zones {
+		for _, s := range z.ss {
+			ps := sentenceAnchors(v, s, known, z.headCap, z.nouns, z.w, raw)
+			if zi < 2 {
+				places = append(places, ps...)
+			}
+		}
+	}
+	for _, y := range years(v, title+" "+leadText) {
+		raw[string(AnchorYear)+":"+y] += leadMention
+	}
+	for _, s := range bodySS {
+		for _, y := range years(v, s) {
+			raw[string(AnchorYear)+":"+y] += bodyMention / 2
+		}
 	}
 	counts := map[string]int{}
 	best := ""
@@ -129,7 +211,7 @@ func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anc
 		if c.Place == "" {
 			continue
 		}
-		terms[string(AnchorPlace)+":"+c.Place] = true
+		raw[string(AnchorPlace)+":"+c.Place] += claimPlace
 		counts[c.Place]++
 		if counts[c.Place] > counts[best] || (counts[c.Place] == counts[best] && c.Place < best) {
 			best = c.Place
@@ -138,25 +220,34 @@ func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anc
 	if best == "" && len(places) > 0 {
 		best = places[0]
 	}
+	// An article that names no year of its own is about the year it was
+	// published: two events of one kind years apart stay apart even when
+	// only one of them says its year.
+	if !published.IsZero() && !namesItsYear(raw) {
+		raw[string(AnchorYear)+":"+strconv.Itoa(published.Year())] += leadMention
+	}
 	a := Anchors{Place: best, Published: published}
-	for t := range terms {
+	for t := range raw {
 		a.Terms = append(a.Terms, t)
 	}
 	slices.Sort(a.Terms)
+	a.Weights = make([]float64, len(a.Terms))
+	for i, t := range a.Terms {
+		a.Weights[i] = 1 + math.Log(raw[t])
+	}
 	return a
 }
 
-// lead is the first paragraph of plain text, cut to leadSentences.
-func lead(plain string) string {
+// splitLead cuts plain text into its lead (the first paragraph, at most
+// leadSentences sentences) and the rest.
+func splitLead(plain string) (lead, rest string) {
 	plain = strings.TrimSpace(plain)
-	if i := strings.Index(plain, "\n"); i > 0 {
-		plain = plain[:i]
-	}
-	ss := splitSentences(plain)
+	first, after, _ := strings.Cut(plain, "\n")
+	ss := splitSentences(first)
 	if len(ss) > leadSentences {
-		ss = ss[:leadSentences]
+		return strings.Join(ss[:leadSentences], " "), strings.Join(ss[leadSentences:], " ") + "\n" + after
 	}
-	return strings.Join(ss, " ")
+	return strings.Join(ss, " "), after
 }
 
 // splitSentences cuts at a full stop, question or exclamation mark
@@ -165,11 +256,13 @@ func splitSentences(s string) []string {
 	var out []string
 	start := 0
 	for i := 0; i+2 < len(s); i++ {
-		if (s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i+1] == ' ' {
+		if s[i] == '\n' || (s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i+1] == ' ' {
 			r, _ := utf8.DecodeRuneInString(s[i+2:])
-			if unicode.IsUpper(r) {
-				out = append(out, s[start:i+1])
-				start = i + 2
+			if s[i] == '\n' || unicode.IsUpper(r) {
+				if strings.TrimSpace(s[start:i+1]) != "" {
+					out = append(out, s[start:i+1])
+				}
+				start = i + 1
 			}
 		}
 	}
@@ -179,45 +272,100 @@ func splitSentences(s string) []string {
 	return out
 }
 
-// sentenceAnchors adds a sentence's names, places and event nouns to terms
-// and returns its places in order. A name is a capitalised word that is not
-// a sentence opener or a calendar word; a run of them after a place
-// preposition is a place.
-func sentenceAnchors(v eventVocab, s string, terms map[string]bool) []string {
-	words := strings.FieldsFunc(s, func(r rune) bool {
+func anchorWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\''
 	})
+}
+
+// nameWord is a word's anchor form and whether it is capitalised and may
+// name something at all.
+func nameWord(v eventVocab, word string) (lw string, capital bool) {
+	w := strings.Trim(word, "-'")
+	lw = strings.ToLower(strings.TrimSuffix(w, "'s"))
+	if lw == "" {
+		return "", false
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	return lw, unicode.IsUpper(r) && !v.notNames[lw] && !(isAllCaps(w) && len(w) > 5)
+}
+
+// midNames adds to known the capitalised words of a sentence past its
+// first word: words the text itself treats as names.
+func midNames(v eventVocab, s string, known map[string]bool) {
+	for i, w := range anchorWords(s) {
+		if i == 0 {
+			continue
+		}
+		if lw, ok := nameWord(v, w); ok {
+			known[lw] = true
+		}
+	}
+}
+
+// headlineCase reports whether a title capitalises most of its words
+// ("Lohan Checks Into Rehab"), so its capitals say nothing of names.
+func headlineCase(title string) bool {
+	words, caps := 0, 0
+	for _, w := range anchorWords(title) {
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		words++
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	return words >= 3 && caps*4 >= words*3
+}
+
+// sentenceAnchors adds a sentence's names, places and (if nouns) event
+// nouns to raw, each mention weighing w, and returns its places in order.
+// A name is a capitalised word that is no calendar word or the like; at
+// the sentence's start or in a headline-case title it must be known (the
+// text capitalises it elsewhere). A run of names after a place
+// preposition is a place.
+func sentenceAnchors(v eventVocab, s string, known map[string]bool, headCap, nouns bool, w float64, raw map[string]float64) []string {
+	words := anchorWords(s)
+	isName := func(i int) (string, bool) {
+		lw, ok := nameWord(v, words[i])
+		if ok && (i == 0 || headCap) && !known[lw] {
+			ok = false
+		}
+		return lw, ok
+	}
 	var places []string
 	for i := 0; i < len(words); i++ {
-		w := strings.Trim(words[i], "-'")
-		lw := strings.ToLower(strings.TrimSuffix(w, "'s"))
+		lw, ok := isName(i)
 		if lw == "" {
 			continue
 		}
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsUpper(r) || v.notNames[lw] {
-			if kind, ok := v.nouns[lw]; ok && !unicode.IsUpper(r) {
-				terms[string(AnchorNoun)+":"+kind] = true
+		if !ok {
+			if r, _ := utf8.DecodeRuneInString(words[i]); unicode.IsUpper(r) && v.notNames[lw] {
+				continue // "March" is a month, not a protest
+			}
+			if kind, isNoun := v.nouns[lw]; isNoun && nouns {
+				raw[string(AnchorNoun)+":"+kind] += w
 			}
 			continue
 		}
-		// a run of names
 		j := i
 		var run []string
 		for ; j < len(words); j++ {
-			x := strings.Trim(words[j], "-'")
-			lx := strings.ToLower(strings.TrimSuffix(x, "'s"))
-			rx, _ := utf8.DecodeRuneInString(x)
-			if x == "" || !unicode.IsUpper(rx) || v.notNames[lx] || isAllCaps(x) && len(x) > 5 {
+			lx, ok := isName(j)
+			if !ok {
 				break
 			}
 			run = append(run, lx)
-			terms[string(AnchorName)+":"+lx] = true
+			if c, ok := v.countries[lx]; ok {
+				lx = c // "French" tells of France
+			}
+			raw[string(AnchorName)+":"+lx] += w
 		}
 		if len(run) > 0 && i > 0 && v.preps[strings.ToLower(words[i-1])] {
 			p := strings.Join(run, " ")
 			places = append(places, p)
-			terms[string(AnchorPlace)+":"+p] = true
+			raw[string(AnchorPlace)+":"+p] += w
 		}
 		if j > i {
 			i = j - 1
@@ -226,12 +374,29 @@ func sentenceAnchors(v eventVocab, s string, terms map[string]bool) []string {
 	return places
 }
 
-// years are the years a text names (1900 to 2099), which tell apart two
-// events of one kind years apart, whenever the articles are read.
-func years(s string) []string {
+// years are the years a text names (1900 to 2099, after a year's word or
+// in a date: "in 2013", "May 14, 2013", "2/3/2009", "the 2014 Oscars"; a
+// bare "2000 are missing" is a count), which tell apart two events of one kind years apart, whenever
+// the articles are read.
+func years(v eventVocab, s string) []string {
 	var out []string
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
-		if len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) && !slices.Contains(out, w) {
+	words := anchorWords(s)
+	for i, w := range words {
+		if len(w) != 4 || !(strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) || strings.Trim(w, "0123456789") != "" || i == 0 {
+			continue
+		}
+		prev := strings.ToLower(words[i-1])
+		isYear := v.yearPreps[prev] || v.months[prev]
+		day := func(w string) bool { return len(w) <= 2 && strings.Trim(w, "0123456789") == "" }
+		if !isYear && i >= 2 && day(prev) {
+			before := strings.ToLower(words[i-2])
+			isYear = v.months[before] || day(before) // May 14, 2013; 2/3/2009
+		}
+		if !isYear && i+1 < len(words) {
+			r, _ := utf8.DecodeRuneInString(words[i+1])
+			isYear = unicode.IsUpper(r) // the 2014 Oscars
+		}
+		if isYear && !slices.Contains(out, w) {
 			out = append(out, w)
 		}
 	}
@@ -242,16 +407,17 @@ func isAllCaps(s string) bool {
 	return strings.ToUpper(s) == s
 }
 
-// Event is what the store keeps of an event: its anchors with how many of
-// its articles named them, its main place and its span.
+// Event is what the store keeps of an event: its anchors with how much its
+// articles said them, its main place and its span.
 type Event struct {
 	ID uint64
-	// Anchors counts, per anchor, the articles that named it, at most
-	// MaxEventAnchors of them (the most named).
-	Anchors  map[string]int
+	// Anchors sums, per anchor, its share of each article's anchors (each
+	// article's weights scaled to length one), at most MaxEventAnchors of
+	// them (the heaviest): the event's centroid times its articles.
+	Anchors  map[string]float64
 	Articles int
 	Place    string
-	// places counts the main places of its articles, so the event's place
+	// Places counts the main places of its articles, so the event's place
 	// is the most reported one.
 	Places      map[string]int
 	First, Last time.Time
@@ -259,7 +425,7 @@ type Event struct {
 
 // MaxEventAnchors bounds what one event keeps, so an event of thousands of
 // articles is as cheap to read as one of ten.
-const MaxEventAnchors = 96
+const MaxEventAnchors = 128
 
 // Open reports whether an article published at t may still join e.
 func (e Event) Open(t time.Time, r EventRules) bool {
@@ -271,62 +437,95 @@ func (e Event) Open(t time.Time, r EventRules) bool {
 // far. The rarer, the more it tells events apart.
 type Frequency func(anchor string) int
 
-// anchorWeight is an anchor's weight in a score: its rarity over n
-// articles, places counted double (a place is what tells two earthquakes
-// apart) and event nouns half (two events of one kind share them).
-func anchorWeight(anchor string, df, n int) float64 {
-	w := math.Log(1 + float64(n+1)/float64(df+1))
+// rarity is an anchor's inverse document frequency over n articles,
+// places counted above names (a place is what tells two earthquakes
+// apart) and event nouns and years below (two events of one kind share
+// them; years are often background).
+func rarity(anchor string, df, n int) float64 {
+	w := math.Log(float64(n+2) / float64(df+1))
+	if w < 0.1 {
+		w = 0.1
+	}
 	switch anchor[0] {
 	case AnchorPlace:
-		w *= 2
+		w *= 1.5
 	case AnchorNoun:
+		w *= 0.5
+	case AnchorYear:
 		w *= 0.5
 	}
 	return w
 }
 
-// Score is how well an article's anchors fit an event, 0..1: the weight
-// of the anchors they share (each by the share of the event's articles
-// that named it) over the article's own weight. n is how many articles the
-// frequencies count.
+// Score is how well an article's anchors fit an event, 0..1: the cosine
+// of the article's anchors and the event's centroid, each anchor weighed
+// by its rarity over n articles, halved when the two tell different kinds
+// of happening and quartered when they name different years.
 func Score(a Anchors, e Event, freq Frequency, n int) float64 {
-	var shared, total float64
-	nouns, sharedNoun := false, false
-	yrs, sharedYear := false, false
-	for _, t := range a.Terms {
-		w := anchorWeight(t, freq(t), n)
-		total += w
-		switch t[0] {
-		case AnchorNoun:
-			nouns = true
-		case AnchorYear:
-			yrs = true
-		}
-		c := e.Anchors[t]
-		if c == 0 || e.Articles == 0 {
-			continue
-		}
-		switch t[0] {
-		case AnchorNoun:
-			sharedNoun = true
-		case AnchorYear:
-			sharedYear = true
-		}
-		shared += w * math.Sqrt(float64(c)/float64(e.Articles))
-	}
-	if total == 0 {
+	if e.Articles == 0 || len(a.Terms) == 0 {
 		return 0
 	}
-	s := shared / total
+	var dot, na, ne float64
+	nouns, sharedNoun := false, false
+	for i, t := range a.Terms {
+		r := rarity(t, freq(t), n)
+		x := a.weight(i) * r
+		na += x * x
+		if t[0] == AnchorNoun {
+			nouns = true
+		}
+		if m := e.Anchors[t]; m > 0 {
+			dot += x * m * r
+			if t[0] == AnchorNoun {
+				sharedNoun = true
+			}
+		}
+	}
+	for t, m := range e.Anchors {
+		y := m * rarity(t, freq(t), n)
+		ne += y * y
+	}
+	if na == 0 || ne == 0 {
+		return 0
+	}
+	s := dot / math.Sqrt(na*ne)
 	if nouns && !sharedNoun && hasKind(e, AnchorNoun) {
 		// two kinds of happening: a fire is not a flood
 		s /= 2
 	}
-	if yrs && !sharedYear && hasKind(e, AnchorYear) {
+	if y, ok := a.mainYear(); ok && !yearOf(e, y) {
 		// two years: the same kind of event, happening again
 		s /= 4
 	}
 	return s
+}
+
+// namesItsYear reports whether raw weights hold a year named as an
+// article's own: in its title or lead, or again and again in its body.
+func namesItsYear(raw map[string]float64) bool {
+	for t, w := range raw {
+		if t[0] == AnchorYear && w >= leadMention {
+			return true
+		}
+	}
+	return false
+}
+
+// mainYear is the year an article names most, if it names one above
+// background weight (in its title or lead, or often).
+func (a Anchors) mainYear() (string, bool) {
+	best, bw := "", 0.0
+	for i, t := range a.Terms {
+		if t[0] == AnchorYear && a.weight(i) > bw {
+			best, bw = t, a.weight(i)
+		}
+	}
+	return best, bw >= 1+math.Log(leadMention)
+}
+
+// yearOf reports whether event e names year y, or names no year at all.
+func yearOf(e Event, y string) bool {
+	return e.Anchors[y] > 0 || !hasKind(e, AnchorYear)
 }
 
 func hasKind(e Event, kind byte) bool {
@@ -358,15 +557,20 @@ func Assign(a Anchors, cands []Event, freq Frequency, n int, r EventRules) int {
 }
 
 // Join adds an article's anchors to e (a zero Event with an ID starts
-// one), keeping at most MaxEventAnchors anchors, the most named, ties by
-// name.
+// one), its weights scaled to length one, keeping at most MaxEventAnchors
+// anchors, the heaviest, ties by name.
 func (e Event) Join(a Anchors) Event {
-	anchors := make(map[string]int, len(e.Anchors)+len(a.Terms))
+	anchors := make(map[string]float64, len(e.Anchors)+len(a.Terms))
 	for k, v := range e.Anchors {
 		anchors[k] = v
 	}
-	for _, t := range a.Terms {
-		anchors[t]++
+	var norm float64
+	for i := range a.Terms {
+		norm += a.weight(i) * a.weight(i)
+	}
+	norm = math.Sqrt(norm)
+	for i, t := range a.Terms {
+		anchors[t] += a.weight(i) / norm
 	}
 	if len(anchors) > MaxEventAnchors {
 		keys := make([]string, 0, len(anchors))
@@ -374,8 +578,8 @@ func (e Event) Join(a Anchors) Event {
 			keys = append(keys, k)
 		}
 		slices.SortFunc(keys, func(x, y string) int {
-			if anchors[x] != anchors[y] {
-				return anchors[y] - anchors[x]
+			if c := cmp.Compare(anchors[y], anchors[x]); c != 0 {
+				return c
 			}
 			return strings.Compare(x, y)
 		})
@@ -408,28 +612,33 @@ func (e Event) Join(a Anchors) Event {
 }
 
 // Strongest are the anchors of a that the store looks events up by: the
-// rarest max of them (by freq, ties by name), so an article's candidates
-// are bounded however many anchors it has and however common they are.
-func Strongest(a Anchors, freq Frequency, max int) []string {
-	ts := slices.Clone(a.Terms)
-	slices.SortStableFunc(ts, func(x, y string) int {
-		fx, fy := freq(x), freq(y)
-		if x[0] == AnchorNoun {
-			fx = math.MaxInt // event nouns alone never find an event
+// max that tell most (the article's weight times rarity over n articles,
+// ties by name), never an event noun or a year alone, so an article's
+// candidates are bounded however many anchors it has.
+func Strongest(a Anchors, freq Frequency, n, max int) []string {
+	type scored struct {
+		t string
+		s float64
+	}
+	var ts []scored
+	for i, t := range a.Terms {
+		if t[0] == AnchorNoun || t[0] == AnchorYear {
+			continue
 		}
-		if y[0] == AnchorNoun {
-			fy = math.MaxInt
+		ts = append(ts, scored{t, a.weight(i) * rarity(t, freq(t), n)})
+	}
+	slices.SortFunc(ts, func(x, y scored) int {
+		if c := cmp.Compare(y.s, x.s); c != 0 {
+			return c
 		}
-		if fx != fy {
-			if fx < fy {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(x, y)
+		return strings.Compare(x.t, y.t)
 	})
 	if len(ts) > max {
 		ts = ts[:max]
 	}
-	return ts
+	out := make([]string, len(ts))
+	for i, x := range ts {
+		out[i] = x.t
+	}
+	return out
 }

@@ -27,8 +27,8 @@ func newBook() *book {
 // Today's ECB+ event assignment, the bars (issue 11 asks for precision
 // 0.95 and recall 0.80): raised as assignment improves, never lowered.
 const (
-	ecbEventMinPrecision = 0.79
-	ecbEventMinRecall    = 0.70
+	ecbEventMinPrecision = 0.80
+	ecbEventMinRecall    = 0.78
 )
 
 // maxLookups and maxPerAnchor bound an article's candidates as state does.
@@ -38,7 +38,7 @@ func (b *book) add(a Anchors) int {
 	freq := func(t string) int { return b.df[t] }
 	seen := map[int]bool{}
 	var cands []Event
-	for _, t := range Strongest(a, freq, maxLookups) {
+	for _, t := range Strongest(a, freq, b.n, maxLookups) {
 		ids := b.byAnchor[t]
 		for i := len(ids) - 1; i >= 0 && i >= len(ids)-maxPerAnchor; i-- {
 			if !seen[ids[i]] {
@@ -157,9 +157,31 @@ func TestArticleAnchors(t *testing.T) {
 		{
 			name:  "the month March is no protest march",
 			title: "Budget passed in March",
-			text:  "Parliament passed the budget.",
+			text:  "The budget was passed by Parliament.",
 			want:  []string{"e:parliament"},
 			not:   []string{"n:march", "e:march"},
+		},
+		{
+			name:  "a people names its country; a year after its words, a bare number is a count",
+			title: "French unions march",
+			text:  "Unions said 2000 are missing from work as French officials counted marchers, as on May 14, 2013.",
+			want:  []string{"e:france", "y:2013", "n:march"},
+			not:   []string{"e:french", "y:2000", "y:2024"},
+		},
+		{
+			name:  "an article that names no year is about the year it was published",
+			title: "Flood in Valencia",
+			text:  "The river rose in the night, officials in Valencia said.",
+			want:  []string{"y:2024", "p:valencia", "n:flood"},
+			place: "valencia",
+		},
+		{
+			name:  "a headline's capitals and a sentence's first word are names only where the text says so",
+			title: "Star Checks Into Rehab In Malibu",
+			text:  "Word came on Monday that the actress Tara Reid had entered a clinic in Malibu. Reid is 33.",
+			want:  []string{"e:tara", "e:reid", "e:malibu", "p:malibu"},
+			not:   []string{"e:star", "e:checks", "e:word"},
+			place: "malibu",
 		},
 	}
 	for _, tt := range tests {
