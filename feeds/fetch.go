@@ -127,6 +127,10 @@ type FetcherConfig struct {
 	// proxy a moment later (DNS rebinding): the proxy's own rules must
 	// keep it out of the internal network.
 	Proxy func(target *url.URL) (*url.URL, error)
+	// Resolve, if set, resolves host names instead of the system resolver
+	// (split-horizon DNS; tests that give a name a loopback address). Its
+	// answers are checked like the system's.
+	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
 // ProxyFromEnvironment is the proxy HTTP_PROXY, HTTPS_PROXY and NO_PROXY
@@ -214,8 +218,11 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 		cfg.Now = time.Now
 	}
 	f := &Fetcher{cfg: cfg, proxies: map[string]bool{}}
-	f.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
-		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	f.lookup = cfg.Resolve
+	if f.lookup == nil {
+		f.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
 	}
 	f.dialer = &net.Dialer{
 		Timeout:   cfg.ConnectTimeout,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -14,19 +15,15 @@ import (
 
 // articleHTML is a news page as sites serve them: navigation, the story,
 // a sidebar and a footer. Only the story is the article.
-const articleHTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>North Korean troops still fighting in Kursk, Budanov says</title></head>
-<body>
-<nav><a href="/">Home</a> <a href="/war">War</a> <a href="/subscribe">Subscribe to our newsletter</a></nav>
-<article>
-<h1>North Korean troops still fighting in Kursk, Budanov says</h1>
-<p>About 8,000 North Korean soldiers are still fighting in Russia's Kursk region, Kyrylo Budanov, the head of Ukraine's military intelligence, said on Jan. 20, contradicting recent reports that they had been pulled from the front.</p>
-<p>The New York Times and Yonhap reported earlier this month that North Korean troops had not been seen on the front line for about two weeks, citing Ukrainian and South Korean officials. Budanov said those reports were incorrect.</p>
-<p>South Korea's National Intelligence Service estimated that 300 North Korean soldiers had been killed and nearly 2,700 wounded, while President Volodymyr Zelensky said more than 3,000 had been killed or wounded.</p>
-<p>Pyongyang is believed to have sent about 11,000 troops to Russia last autumn, according to Ukrainian, South Korean and Western intelligence estimates.</p>
-</article>
-<aside><h3>Most read</h3><ul><li><a href="/a">Weather</a></li><li><a href="/b">Sports results</a></li></ul></aside>
-<footer>Copyright 2025 The Desk. All rights reserved.</footer>
-</body></html>`
+// articleHTML is a news page with navigation, an article and a footer
+// (the desk's pipeline tests serve it too).
+var articleHTML = func() string {
+	b, err := os.ReadFile("testdata/article.html")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 func TestFullText(t *testing.T) {
 	mux := http.NewServeMux()

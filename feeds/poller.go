@@ -3,45 +3,26 @@ package feeds
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/crosscheck-news/crosscheck/state"
 )
 
-// Backoff after failed polls: BackoffBase after the first failure, doubling
-// with each one after, never more than MaxBackoff.
-const (
-	BackoffBase = 5 * time.Minute
-	MaxBackoff  = 6 * time.Hour
-	// MaxServerDelay bounds how long a server's ttl, max-age or Retry-After
-	// can hold a feed back, so a misconfigured server cannot silence it for
-	// good.
-	MaxServerDelay = 24 * time.Hour
-)
-
-// Backoff is the wait after the n-th failure in a row.
-func Backoff(failures int) time.Duration {
-	if failures <= 0 {
-		return 0
-	}
-	d := BackoffBase
-	for i := 1; i < failures && d < MaxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, MaxBackoff)
-}
+// MaxServerDelay bounds how long a server's ttl, max-age or Retry-After
+// can hold a feed back, so a misconfigured server cannot silence it for
+// good.
+const MaxServerDelay = 24 * time.Hour
 
 // PollError is a failed poll of one feed. Its message names the feed and
 // the cause without repeating the package prefix.
 type PollError struct {
 	Feed string
 	Err  error
+	// Before is the feed's state before the failed poll.
+	Before FeedState
 }
 
 func (e *PollError) Error() string {
@@ -50,12 +31,21 @@ func (e *PollError) Error() string {
 
 func (e *PollError) Unwrap() error { return e.Err }
 
-// Poller polls one feed at a time into the store. A Poller is safe for
-// concurrent use on different feeds; the caller must not poll one feed
-// twice at once.
+// History is what a poll needs to know of a feed's past: its state (the
+// validators for a conditional GET, whether it was ever polled) and which
+// items it has seen. The store provides it; the poller only reads it.
+type History interface {
+	FeedState(ctx context.Context, feed string) (FeedState, error)
+	Seen(ctx context.Context, feed string, keys ...ItemKey) ([]SeenItem, error)
+}
+
+// Poller polls one feed at a time and stores nothing: it returns what it
+// fetched and what changed, which the pipeline (feeds/desk) commits. A
+// Poller is safe for concurrent use on different feeds; the caller must
+// not poll one feed twice at once.
 type Poller struct {
 	Fetcher *Fetcher
-	Store   *state.Store
+	History History
 	// MaxItems caps the items one poll brings (DefaultMaxItemsPerPoll
 	// when 0): the newest are kept, and the rest are named in a warning
 	// and in the feed's LastError, so a feed of 300,000 items cannot hold
@@ -74,45 +64,28 @@ const namedDropped = 20
 
 // Poll fetches src conditionally, parses it and works out which items are
 // new or updated. It returns the poll without committing it: the caller
-// extracts claims into each PolledItem and calls Store.CommitPoll. A 304
-// returns a poll without items, whose commit only updates the feed state.
+// extracts claims into each PolledItem and commits it. A 304 returns a
+// poll without items, whose commit only updates the feed state. The
+// poll's State is the feed's state after a success: validators, health
+// reset, and a NextPoll no sooner than the server's ttl, max-age or
+// Retry-After allow.
 //
-// On failure the failure is recorded in the store (error count, last error,
-// a NextPoll backed off exponentially and never before Retry-After) and
-// nothing else is touched; the error is a *PollError.
-func (p *Poller) Poll(ctx context.Context, src Source) (*state.Poll, error) {
-	now := p.now()
-	st, err := p.Store.FeedState(ctx, src.Name)
+// A failure is a *PollError, with the state the feed had before it; what
+// a failure does to the feed's state (backoff, error count) is the
+// pipeline's to decide and record.
+func (p *Poller) Poll(ctx context.Context, src Source) (*Poll, error) {
+	st, err := p.History.FeedState(ctx, src.Name)
 	if err != nil {
-		return nil, &PollError{Feed: src.Name, Err: err}
+		return nil, &PollError{Feed: src.Name, Err: err, Before: st}
 	}
-	poll, err := p.poll(ctx, src, st, now)
-	if err == nil {
-		return poll, nil
+	poll, err := p.poll(ctx, src, st, p.now())
+	if err != nil {
+		return nil, &PollError{Feed: src.Name, Err: err, Before: st}
 	}
-	err = &PollError{Feed: src.Name, Err: err}
-	if ctx.Err() != nil {
-		// Shutting down is not the feed's fault: no failure on its record.
-		return nil, err
-	}
-	failed := st
-	failed.LastPoll = now
-	failed.ErrorCount++
-	failed.LastError = err.Error()
-	failed.NextPoll = now.Add(Backoff(failed.ErrorCount))
-	var he *HTTPStatusError
-	if errors.As(err, &he) {
-		failed.NextPoll = later(failed.NextPoll, capDelay(he.RetryAfter, now))
-	}
-	if rerr := p.Store.RecordPollFailure(ctx, failed); rerr != nil {
-		return nil, errors.Join(err, rerr)
-	}
-	p.log().Warn("poll failed", "feed", src.Name, "url", src.URL, "error", err.Error(),
-		"error_count", failed.ErrorCount, "next_poll", failed.NextPoll)
-	return nil, err
+	return poll, nil
 }
 
-func (p *Poller) poll(ctx context.Context, src Source, st state.FeedState, now time.Time) (*state.Poll, error) {
+func (p *Poller) poll(ctx context.Context, src Source, st FeedState, now time.Time) (*Poll, error) {
 	resp, err := p.Fetcher.Fetch(ctx, src.URL, Validators{ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
 		return nil, err
@@ -122,9 +95,9 @@ func (p *Poller) poll(ctx context.Context, src Source, st state.FeedState, now t
 	next.ErrorCount, next.LastError = 0, ""
 	next.ETag, next.LastModified = resp.ETag, resp.LastModified
 	if resp.NotModified {
-		next.NextPoll = later(now, capDelay(resp.NotBefore, now))
+		next.NextPoll = later(now, CapDelay(resp.NotBefore, now))
 		p.log().Debug("feed not modified", "feed", src.Name)
-		return &state.Poll{Feed: src.Name, State: next}, nil
+		return &Poll{Feed: src.Name, State: next}, nil
 	}
 
 	feed, err := ParseWithContentType(resp.Body, resp.ContentType)
@@ -132,7 +105,7 @@ func (p *Poller) poll(ctx context.Context, src Source, st state.FeedState, now t
 		return nil, err
 	}
 	next.Polled = true
-	next.NextPoll = later(now, capDelay(resp.NotBefore, now))
+	next.NextPoll = later(now, CapDelay(resp.NotBefore, now))
 	if feed.TTL > 0 {
 		next.NextPoll = later(next.NextPoll, now.Add(min(feed.TTL, MaxServerDelay)))
 	}
@@ -151,7 +124,7 @@ func (p *Poller) poll(ctx context.Context, src Source, st state.FeedState, now t
 		p.fillFullText(ctx, items)
 	}
 	p.log().Debug("feed polled", "feed", src.Name, "items", len(feed.Items), "fresh_items", len(items))
-	return &state.Poll{Feed: src.Name, State: next, Items: items}, nil
+	return &Poll{Feed: src.Name, State: next, Items: items}, nil
 }
 
 type candidate struct {
@@ -163,10 +136,10 @@ type candidate struct {
 // fresh keeps the items that are new, or seen before with other content.
 // An item found by its link key under another identity keeps the stored
 // identity, so a re-published item is not new and its claims stay one.
-func (p *Poller) fresh(ctx context.Context, src Source, feed *Feed, base string, backfill bool) ([]state.PolledItem, error) {
+func (p *Poller) fresh(ctx context.Context, src Source, feed *Feed, base string, backfill bool) ([]PolledItem, error) {
 	baseURL, _ := url.Parse(base)
 	cands := make([]candidate, 0, len(feed.Items))
-	keys := make([]state.ItemKey, 0, len(feed.Items))
+	keys := make([]ItemKey, 0, len(feed.Items))
 	ids, links := map[string]bool{}, map[string]bool{}
 	for _, it := range feed.Items {
 		id := ItemID(it)
@@ -180,19 +153,19 @@ func (p *Poller) fresh(ctx context.Context, src Source, feed *Feed, base string,
 		}
 		ids[id], links[lk] = true, lk != ""
 		cands = append(cands, candidate{item: it, id: id, linkKey: lk, hash: ContentHash(it), link: link})
-		keys = append(keys, state.ItemKey{ID: id, LinkKey: lk})
+		keys = append(keys, ItemKey{ID: id, LinkKey: lk})
 	}
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	seen, err := p.Store.Seen(ctx, src.Name, keys...)
+	seen, err := p.History.Seen(ctx, src.Name, keys...)
 	if err != nil {
 		return nil, err
 	}
-	var out []state.PolledItem
+	var out []PolledItem
 	updated := map[string]bool{}
 	for i, c := range cands {
-		rec := state.ItemRecord{
+		rec := ItemRecord{
 			ID: c.id, LinkKey: c.linkKey, Feed: src.Name, Outlet: src.Outlet, URL: c.link,
 			Title: c.item.Title, Published: c.item.Published, ContentHash: c.hash, Backfill: backfill,
 		}
@@ -208,14 +181,14 @@ func (p *Poller) fresh(ctx context.Context, src Source, feed *Feed, base string,
 		if strings.TrimSpace(text) == "" {
 			text = c.item.Title
 		}
-		out = append(out, state.PolledItem{Item: rec, Text: text})
+		out = append(out, PolledItem{Item: rec, Text: text})
 	}
 	return out, nil
 }
 
 // fillFullText replaces teasers with the article page's text. Any failure
 // keeps the feed's text and says why on the item.
-func (p *Poller) fillFullText(ctx context.Context, items []state.PolledItem) {
+func (p *Poller) fillFullText(ctx context.Context, items []PolledItem) {
 	for i := range items {
 		it := &items[i]
 		if WordCount(it.Text) >= FullTextMinWords {
@@ -250,8 +223,8 @@ func resolveLink(base *url.URL, link string) string {
 	return base.ResolveReference(ref).String()
 }
 
-// capDelay bounds a server-requested time to MaxServerDelay from now.
-func capDelay(t, now time.Time) time.Time {
+// CapDelay bounds a server-requested time to MaxServerDelay from now.
+func CapDelay(t, now time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}

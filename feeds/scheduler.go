@@ -16,9 +16,10 @@ import (
 )
 
 // PollFunc polls one feed and returns the earliest time it may be polled
-// again (the feed state's NextPoll: the server's ttl, max-age or
-// Retry-After, or the error backoff). A zero time means "no wish"; after
-// an error the scheduler then backs off by itself.
+// again, success or failure: the feed state's NextPoll, which the pipeline
+// decides (the server's ttl, max-age or Retry-After, or the error
+// backoff). A zero time means "no wish": the feed's schedule alone
+// decides. The scheduler keeps no poll policy of its own.
 type PollFunc func(ctx context.Context, src Source) (next time.Time, err error)
 
 // SchedulerOptions tune a Scheduler. Zero fields take the defaults.
@@ -92,7 +93,6 @@ type scheduled struct {
 	paused    bool
 	fresh     bool // not yet run since added: first run comes soon, not a period later
 	notBefore time.Time
-	failures  int
 	lastRun   time.Time
 	lastErr   error
 }
@@ -424,20 +424,12 @@ func (s *Scheduler) run(ctx context.Context, src Source) Result {
 		return res // removed (or replaced) meanwhile
 	}
 	f.lastRun, f.lastErr = start, err
-	if err == nil {
-		f.failures = 0
-		f.notBefore = next
-		s.log.Debug("scheduled poll done", "feed", src.Name, "took", res.Took, "next_poll", next)
+	f.notBefore = next
+	if err != nil {
+		s.log.Debug("scheduled poll failed", "feed", src.Name, "error", err.Error(), "next_poll", next)
 		return res
 	}
-	f.failures++
-	// Without the feed's own wish, back off; not when the poll failed
-	// because it was cancelled, which is no fault of the feed.
-	if next.IsZero() && ctx.Err() == nil {
-		next = start.Add(Backoff(f.failures))
-	}
-	f.notBefore = next
-	s.log.Debug("scheduled poll failed", "feed", src.Name, "error", err.Error(), "next_poll", next)
+	s.log.Debug("scheduled poll done", "feed", src.Name, "took", res.Took, "next_poll", next)
 	return res
 }
 

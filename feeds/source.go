@@ -3,6 +3,7 @@ package feeds
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/crosscheck-news/crosscheck/state"
 )
 
 // DefaultSchedule is used when a feed names none.
@@ -197,4 +196,22 @@ func Slug(s string) string {
 // URLKey is a feed URL reduced to what identifies the feed, for spotting
 // the same feed added twice: scheme and host lowercased, default port and
 // fragment dropped, an empty path made "/".
-func URLKey(raw string) string { return state.FeedURLKey(raw) }
+func URLKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" && !(u.Scheme == "http" && port == "80" || u.Scheme == "https" && port == "443") {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	u.Host = host
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String()
+}

@@ -30,6 +30,9 @@ type eventVocab struct {
 	yearPreps map[string]bool // words a year follows
 	months    map[string]bool
 	countries map[string]string // demonym → country
+	// genericSubjects count in every story ("people"): their claims'
+	// topics tell no event from another.
+	genericSubjects map[string]bool
 }
 
 var loadEventVocab = sync.OnceValue(func() eventVocab {
@@ -40,6 +43,7 @@ var loadEventVocab = sync.OnceValue(func() eventVocab {
 		YearPreps  []string            `yaml:"year_preps"`
 		Months     []string            `yaml:"months"`
 		Demonyms   map[string][]string `yaml:"demonyms"`
+		Generic    []string            `yaml:"generic_subjects"`
 	}
 	if err := decodeStrict("data/events.yaml", eventsYAML, &d); err != nil {
 		panic(err) // the embedded file is tested; a broken one is a build error
@@ -50,6 +54,10 @@ var loadEventVocab = sync.OnceValue(func() eventVocab {
 	}
 	for _, w := range d.Months {
 		v.months[w] = true
+	}
+	v.genericSubjects = map[string]bool{}
+	for _, w := range d.Generic {
+		v.genericSubjects[w] = true
 	}
 	v.countries = map[string]string{}
 	for country, ds := range d.Demonyms {
@@ -77,7 +85,8 @@ const (
 	AnchorName   = 'e'
 	AnchorNoun   = 'n'
 	AnchorYear   = 'y'
-	anchorPrefix = 2 // kind and ':'
+	AnchorTopic  = 't' // what a claim counts or describes: "north korean soldiers|at the front"
+	anchorPrefix = 2   // kind and ':'
 )
 
 // EventRules are the knobs of event assignment.
@@ -135,7 +144,7 @@ func (a Anchors) weight(i int) float64 {
 const (
 	titleMention = 3.0
 	leadMention  = 2.0
-	bodyMention  = 1.0
+	bodyMention  = 0.5
 	claimPlace   = 2.0
 	// bodySentences bounds how much of a long article is read for
 	// anchors: past it, an article is background and cost.
@@ -208,6 +217,9 @@ func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anc
 	counts := map[string]int{}
 	best := ""
 	for _, c := range claims {
+		if c.Subject != "" && c.Measure != "" && !v.genericSubjects[c.Subject] {
+			raw[string(AnchorTopic)+":"+c.Subject+"|"+c.Measure] += claimPlace
+		}
 		if c.Place == "" {
 			continue
 		}
@@ -357,10 +369,16 @@ func sentenceAnchors(v eventVocab, s string, known map[string]bool, headCap, nou
 				break
 			}
 			run = append(run, lx)
-			if c, ok := v.countries[lx]; ok {
-				lx = c // "French" tells of France
+		}
+		if c, ok := v.countries[strings.Join(run, " ")]; ok {
+			raw[string(AnchorName)+":"+c] += w // "North Koreans" tell of North Korea
+		} else {
+			for _, lx := range run {
+				if c, ok := v.countries[lx]; ok {
+					lx = c // "French" tells of France
+				}
+				raw[string(AnchorName)+":"+lx] += w
 			}
-			raw[string(AnchorName)+":"+lx] += w
 		}
 		if len(run) > 0 && i > 0 && v.preps[strings.ToLower(words[i-1])] {
 			p := strings.Join(run, " ")
@@ -465,7 +483,7 @@ func Score(a Anchors, e Event, freq Frequency, n int) float64 {
 	if e.Articles == 0 || len(a.Terms) == 0 {
 		return 0
 	}
-	var dot, na, ne float64
+	var dot, na, ne, known float64
 	nouns, sharedNoun := false, false
 	for i, t := range a.Terms {
 		r := rarity(t, freq(t), n)
@@ -476,6 +494,7 @@ func Score(a Anchors, e Event, freq Frequency, n int) float64 {
 		}
 		if m := e.Anchors[t]; m > 0 {
 			dot += x * m * r
+			known += x * min(x, m*r*float64(e.Articles))
 			if t[0] == AnchorNoun {
 				sharedNoun = true
 			}
@@ -488,7 +507,7 @@ func Score(a Anchors, e Event, freq Frequency, n int) float64 {
 	if na == 0 || ne == 0 {
 		return 0
 	}
-	s := dot / math.Sqrt(na*ne)
+	s := max(dot/math.Sqrt(na*ne), 0.5*known/na)
 	if nouns && !sharedNoun && hasKind(e, AnchorNoun) {
 		// two kinds of happening: a fire is not a flood
 		s /= 2

@@ -305,7 +305,7 @@ func TestPollThroughFeed(t *testing.T) {
 	d := newDesk(t, now)
 	d.Poller = &feeds.Poller{
 		Fetcher: feeds.NewFetcher(feeds.FetcherConfig{AllowPrivateNetworks: true, Now: func() time.Time { return now }}),
-		Store:   d.Store,
+		History: d.Store,
 		Now:     func() time.Time { return now },
 	}
 	src := feeds.Source{Name: "wire", URL: srv.URL + "/rss", Outlet: "Wire Digest"}

@@ -29,8 +29,8 @@ type Desk struct {
 	Store     *state.Store
 	Extractor Extractor
 	Poller    *feeds.Poller
-	// Now dates articles that carry no publication time; the wall clock
-	// when nil.
+	// Now dates articles that carry no publication time and failed polls;
+	// the wall clock when nil.
 	Now func() time.Time
 	// MaxClaims caps the claims one poll commits (DefaultMaxClaimsPerPoll
 	// when 0), which bounds how long the commit holds the store's write
@@ -61,7 +61,7 @@ func (d *Desk) Poll(ctx context.Context, src feeds.Source) (state.PollResult, er
 	}
 	poll, err := d.Poller.Poll(ctx, src)
 	if err != nil {
-		return state.PollResult{}, err
+		return state.PollResult{}, d.failed(ctx, src, err)
 	}
 	outlet := src.Outlet
 	if outlet == "" {
@@ -95,7 +95,7 @@ func (d *Desk) Poll(ctx context.Context, src feeds.Source) (state.PollResult, er
 // A first poll stays backfill until nothing is deferred. A single item
 // with more claims than the cap keeps its first MaxClaims claims. What was
 // deferred or cut is named in a warning and in the feed's LastError.
-func (d *Desk) fitClaims(feed string, poll *state.Poll) {
+func (d *Desk) fitClaims(feed string, poll *feeds.Poll) {
 	limit := d.MaxClaims
 	if limit <= 0 {
 		limit = DefaultMaxClaimsPerPoll
@@ -173,7 +173,7 @@ func (d *Desk) Record(ctx context.Context, a claim.Article) (state.Recorded, err
 // RecordAll records articles in order in one transaction, as one poll
 // would: a back-test of many articles pays for one commit, not one each.
 func (d *Desk) RecordAll(ctx context.Context, as ...claim.Article) (state.Recorded, error) {
-	items := make([]state.PolledItem, len(as))
+	items := make([]feeds.PolledItem, len(as))
 	for i, a := range as {
 		items[i] = d.Item(a)
 	}
@@ -235,12 +235,12 @@ func cites(c state.Conflict, a claim.Article) bool {
 
 // Item turns an article into the polled item the ledger records, its
 // claims extracted.
-func (d *Desk) Item(a claim.Article) state.PolledItem {
+func (d *Desk) Item(a claim.Article) feeds.PolledItem {
 	a.Published = d.published(a.Published)
 	h := sha256.Sum256([]byte(a.Outlet + "\x00" + a.URL + "\x00" + a.Title + "\x00" + a.Text))
 	id := hex.EncodeToString(h[:12])
-	return state.PolledItem{
-		Item: state.ItemRecord{
+	return feeds.PolledItem{
+		Item: feeds.ItemRecord{
 			ID: id, Outlet: a.Outlet, URL: a.URL, Title: a.Title,
 			Published: a.Published, ContentHash: id, Backfill: d.Backtest,
 		},
@@ -273,6 +273,10 @@ func (d *Desk) published(t time.Time) time.Time {
 	if !t.IsZero() {
 		return t
 	}
+	return d.now()
+}
+
+func (d *Desk) now() time.Time {
 	if d.Now != nil {
 		return d.Now()
 	}
@@ -291,4 +295,57 @@ func describe(a claim.Article) string {
 		return a.URL
 	}
 	return fmt.Sprintf("%q (%s)", a.Title, a.Outlet)
+}
+
+// Backoff after failed polls: BackoffBase after the first failure, doubling
+// with each one after, never more than MaxBackoff.
+const (
+	BackoffBase = 5 * time.Minute
+	MaxBackoff  = 6 * time.Hour
+)
+
+// Backoff is the wait after the n-th failure in a row.
+func Backoff(failures int) time.Duration {
+	if failures <= 0 {
+		return 0
+	}
+	d := BackoffBase
+	for i := 1; i < failures && d < MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, MaxBackoff)
+}
+
+// failed records a failed poll of src on the feed's state: its error
+// count, its last error and a NextPoll backed off exponentially and never
+// before the server's Retry-After; validators, counters and seen items
+// stay. A poll cut short by shutdown is not the feed's fault and records
+// nothing. It returns err, joined with any error recording it.
+func (d *Desk) failed(ctx context.Context, src feeds.Source, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	var pe *feeds.PollError
+	st := feeds.FeedState{Feed: src.Name}
+	if errors.As(err, &pe) {
+		st = pe.Before
+		st.Feed = src.Name
+	}
+	now := d.now()
+	st.LastPoll = now
+	st.ErrorCount++
+	st.LastError = err.Error()
+	st.NextPoll = now.Add(Backoff(st.ErrorCount))
+	var he *feeds.HTTPStatusError
+	if errors.As(err, &he) {
+		if ra := feeds.CapDelay(he.RetryAfter, now); ra.After(st.NextPoll) {
+			st.NextPoll = ra
+		}
+	}
+	if rerr := d.Store.RecordPollFailure(ctx, st); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	d.log().Warn("poll failed", "feed", src.Name, "url", src.URL, "error", err.Error(),
+		"error_count", st.ErrorCount, "next_poll", st.NextPoll)
+	return err
 }

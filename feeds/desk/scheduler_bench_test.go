@@ -1,4 +1,4 @@
-package feeds
+package desk
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	. "github.com/crosscheck-news/crosscheck/feeds"
 
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -92,7 +94,7 @@ func benchCycle(b *testing.B, feeds, hosts int, notModified func(int) bool) {
 	b.Cleanup(func() { store.Close() })
 	fetcher := NewFetcher(FetcherConfig{AllowPrivateNetworks: true})
 	b.Cleanup(fetcher.Close)
-	poller := &Poller{Fetcher: fetcher, Store: store}
+	poller := &Poller{Fetcher: fetcher, History: store}
 	var failures atomic.Int64
 	var firstErr sync.Once
 	poll := func(ctx context.Context, src Source) (time.Time, error) {

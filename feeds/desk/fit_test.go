@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
-	"github.com/crosscheck-news/crosscheck/state"
 )
 
 // TestFitClaims keeps a poll within the claim cap: newest items first,
@@ -17,10 +17,10 @@ import (
 func TestFitClaims(t *testing.T) {
 	day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	// item i is i days old and carries claims[i] claims.
-	poll := func(backfill bool, claims ...int) *state.Poll {
-		p := &state.Poll{Feed: "wire", State: state.FeedState{Polled: true}}
+	poll := func(backfill bool, claims ...int) *feeds.Poll {
+		p := &feeds.Poll{Feed: "wire", State: feeds.FeedState{Polled: true}}
 		for i, n := range claims {
-			it := state.PolledItem{Item: state.ItemRecord{
+			it := feeds.PolledItem{Item: feeds.ItemRecord{
 				ID: fmt.Sprint(i), URL: fmt.Sprintf("https://wire.example/%d", i),
 				Published: day.Add(-time.Duration(i) * 24 * time.Hour), Backfill: backfill,
 			}}
@@ -33,7 +33,7 @@ func TestFitClaims(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name       string
-		poll       *state.Poll
+		poll       *feeds.Poll
 		wantIDs    []string
 		wantClaims int
 		wantPolled bool
