@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -29,7 +30,7 @@ func BenchmarkCommand(b *testing.B) {
 	const claims, perTopic = 100_000, 50
 	at := time.Now().Add(-24 * time.Hour)
 	for batch := 0; batch < claims/1000; batch++ {
-		var items []state.PolledItem
+		var items []feeds.PolledItem
 		for i := batch * 1000; i < (batch+1)*1000; i++ {
 			topic, who := i/perTopic, i%perTopic
 			n := 1000.0
@@ -38,8 +39,8 @@ func BenchmarkCommand(b *testing.B) {
 			}
 			c := figureClaim(topic, fmt.Sprintf("Speaker%d", who), fmt.Sprintf("outlet%d", who%7), n, at.Add(time.Duration(i)*time.Second))
 			c.Subject = benchSubject(topic)
-			items = append(items, state.PolledItem{
-				Item:   state.ItemRecord{ID: fmt.Sprintf("item%d", i), Feed: "bench", Outlet: c.Outlet, URL: c.URL, Published: c.Published, Backfill: true},
+			items = append(items, feeds.PolledItem{
+				Item:   feeds.ItemRecord{ID: fmt.Sprintf("item%d", i), Feed: "bench", Outlet: c.Outlet, URL: c.URL, Published: c.Published, Backfill: true},
 				Claims: []claim.Claim{c},
 			})
 		}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 )
 
 // ArticleChecker is the Checker the bot runs with: it fetches the page

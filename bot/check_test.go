@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 )
 
 func TestCheckURL(t *testing.T) {

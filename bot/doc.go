@@ -10,7 +10,7 @@
 // leaves the outbox only once Slack has taken it.
 //
 // The desk, which runs each poll through extraction and the ledger, is in
-// bot/desk; the fake Slack for tests in bot/slacktest. The configuration,
+// feeds/desk; the fake Slack for tests in bot/slacktest. The configuration,
 // metrics and health endpoints and the demo belong to the command, in
 // cmd/crosscheck/config, cmd/crosscheck/ops and cmd/crosscheck/demo.
 package bot

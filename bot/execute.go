@@ -99,7 +99,7 @@ func (b *Bot) status(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	known := map[string]state.FeedState{}
+	known := map[string]feeds.FeedState{}
 	for _, s := range states {
 		known[s.Feed] = s
 	}
@@ -272,10 +272,7 @@ func (b *Bot) addFeed(ctx context.Context, user string, cmd command) (string, er
 	if _, ok := b.configured(name); ok {
 		return "", usageErr("feeds", "A feed called %q is already configured; give another name.", name)
 	}
-	err := b.opts.Store.AddFeed(ctx, state.FeedEntry{
-		Name: src.Name, URL: src.URL, Outlet: src.Outlet, Schedule: src.Schedule,
-		AddedAt: b.now(), AddedBy: user,
-	})
+	err := b.opts.Store.AddFeed(ctx, state.FeedEntry{Source: src, AddedAt: b.now(), AddedBy: user})
 	if errors.Is(err, state.ErrFeedExists) {
 		return "", usageErr("feeds", "%v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -39,10 +40,10 @@ func recordConflict(t testing.TB, s *state.Store, topic int, backfill bool) stat
 	t.Helper()
 	ctx := context.Background()
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)
-	items := []state.PolledItem{
-		{Item: state.ItemRecord{ID: fmt.Sprintf("a%d", topic), Feed: "wire-a", Outlet: "Wire A", URL: fmt.Sprintf("https://a.example/%d", topic), Published: at, Backfill: backfill},
+	items := []feeds.PolledItem{
+		{Item: feeds.ItemRecord{ID: fmt.Sprintf("a%d", topic), Feed: "wire-a", Outlet: "Wire A", URL: fmt.Sprintf("https://a.example/%d", topic), Published: at, Backfill: backfill},
 			Claims: []claim.Claim{figureClaim(topic, "General Staff", "Wire A", 100, at)}},
-		{Item: state.ItemRecord{ID: fmt.Sprintf("b%d", topic), Feed: "wire-b", Outlet: "Wire B", URL: fmt.Sprintf("https://b.example/%d", topic), Published: at, Backfill: backfill},
+		{Item: feeds.ItemRecord{ID: fmt.Sprintf("b%d", topic), Feed: "wire-b", Outlet: "Wire B", URL: fmt.Sprintf("https://b.example/%d", topic), Published: at, Backfill: backfill},
 			Claims: []claim.Claim{figureClaim(topic, "Defence Ministry", "Wire B", 1000, at)}},
 	}
 	rec, err := s.Record(ctx, items...)

@@ -560,7 +560,7 @@ func (n *Notifier) retry(ctx context.Context, log *slog.Logger, channel string, 
 }
 
 // backoff is the wait before an alert's next delivery attempt. It is not
-// feeds.Backoff, the feed polls' backoff, on purpose: a Slack post retries
+// desk.Backoff, the feed polls' backoff, on purpose: a Slack post retries
 // within seconds (from 1 s, and already after the first failure), is capped
 // by NotifierOptions.MaxBackoff (minutes, not hours) and yields to Slack's
 // Retry-After; a feed waits from 5 minutes up to 6 hours so as not to

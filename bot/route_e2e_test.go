@@ -31,10 +31,10 @@ func routedSettings() Settings {
 }
 
 // livePoll is one poll of feed bringing one article with one claim.
-func livePoll(feed string, c claim.Claim) state.Poll {
+func livePoll(feed string, c claim.Claim) feeds.Poll {
 	id := fmt.Sprintf("%s-%s-%s", feed, c.Outlet, claim.FormatNumber(c.Value.Low))
-	return state.Poll{Feed: feed, State: state.FeedState{Polled: true}, Items: []state.PolledItem{{
-		Item:   state.ItemRecord{ID: id, Outlet: c.Outlet, URL: c.URL, Published: c.Published},
+	return feeds.Poll{Feed: feed, State: feeds.FeedState{Polled: true}, Items: []feeds.PolledItem{{
+		Item:   feeds.ItemRecord{ID: id, Outlet: c.Outlet, URL: c.URL, Published: c.Published},
 		Claims: []claim.Claim{c},
 	}}}
 }
@@ -73,7 +73,7 @@ func TestRoutesEndToEnd(t *testing.T) {
 			c.Subject, c.Place = "people", "izmir"
 			return c
 		}
-		polls := []state.Poll{
+		polls := []feeds.Poll{
 			livePoll("kyiv-independent", war("General Staff", "The Kyiv Independent", 100)),
 			livePoll("wire", war("Defence Ministry", "Wire", 1000)),
 			livePoll("wire", quake("Civil Defence", "Wire", 10)),

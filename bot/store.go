@@ -41,7 +41,7 @@ type Store interface {
 	Mutes(ctx context.Context, now time.Time) ([]state.Mute, error)
 
 	// Feeds.
-	FeedStates(ctx context.Context) ([]state.FeedState, error)
+	FeedStates(ctx context.Context) ([]feeds.FeedState, error)
 	AddFeed(ctx context.Context, f state.FeedEntry) error
 	RemoveFeed(ctx context.Context, name string) error
 	SetFeedPaused(ctx context.Context, name string, paused bool, by string) error

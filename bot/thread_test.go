@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -339,10 +340,10 @@ func BenchmarkChartPNG(b *testing.B) {
 func TestTimelineOfAStatusDispute(t *testing.T) {
 	h := newHarness(t, ModeSocket)
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)
-	status := func(id, claimant, outlet string, p claim.Polarity) state.PolledItem {
+	status := func(id, claimant, outlet string, p claim.Polarity) feeds.PolledItem {
 		u := "https://" + id + ".example/front"
-		return state.PolledItem{
-			Item: state.ItemRecord{ID: id, Feed: "wire-" + id, Outlet: outlet, URL: u, Published: at},
+		return feeds.PolledItem{
+			Item: feeds.ItemRecord{ID: id, Feed: "wire-" + id, Outlet: outlet, URL: u, Published: at},
 			Claims: []claim.Claim{{Kind: claim.Status, Subject: "north korean soldiers", Measure: "at the front", Place: "kursk",
 				Polarity: p, Claimant: claimant, Outlet: outlet, URL: u, Published: at, AsOf: at,
 				Sentence: claimant + " spoke of the soldiers at the front in Kursk."}},

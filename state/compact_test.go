@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -16,7 +17,7 @@ func TestCompactShrinksAPrunedStore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "crosscheck.db")
 	clk := &clock{t: published}
 	s := openStore(t, path, clk.now)
-	var items []PolledItem
+	var items []feeds.PolledItem
 	for i := range 3000 {
 		a := newArticle("Wire", fmt.Sprintf("https://wire.example/%d", i), clk.t).
 			figure(fmt.Sprintf("Official %d", i), "wounded", fmt.Sprintf("town %d", i), "10", claim.Point(10), fmt.Sprintf("Officials in town %d said ten people were wounded on Monday.", i))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
 )
@@ -20,7 +21,7 @@ const crashEnv = "CROSSCHECK_CRASH_STORE"
 // crashItem is item n of the crash workload: 1 to 3 claims by rotating
 // claimants with figures far enough apart to raise conflicts, evidence and
 // revisions as the ledger fills.
-func crashItem(n int) PolledItem {
+func crashItem(n int) feeds.PolledItem {
 	id := fmt.Sprintf("item-%06d", n)
 	at := published.Add(time.Duration(n) * time.Hour)
 	var cs []claim.Claim
@@ -33,7 +34,7 @@ func crashItem(n int) PolledItem {
 			Published: at, AsOf: at, Sentence: fmt.Sprintf("Claimant %d said %v.", (n+j)%7, v),
 		})
 	}
-	return PolledItem{Item: ItemRecord{ID: id, Outlet: "Outlet", URL: "https://crash.example/" + id, Published: at}, Claims: cs}
+	return feeds.PolledItem{Item: feeds.ItemRecord{ID: id, Outlet: "Outlet", URL: "https://crash.example/" + id, Published: at}, Claims: cs}
 }
 
 // TestCrashChild is the child process of TestCrashConsistency: it polls
@@ -53,7 +54,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := st.Items; ; {
-		p := Poll{Feed: "crash", State: FeedState{Polled: true, LastPoll: time.Now()}}
+		p := feeds.Poll{Feed: "crash", State: feeds.FeedState{Polled: true, LastPoll: time.Now()}}
 		for range n%2 + 1 {
 			p.Items = append(p.Items, crashItem(n))
 			n++

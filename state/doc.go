@@ -9,8 +9,8 @@
 //	meta          "schema" → uint64 schema version
 //	events        Slack event/request id → uint64 expiry (Unix ns); see events.go
 //	events_expiry uint64 expiry ‖ id → empty: expiry index for pruning
-//	feeds         feed name → FeedState; see feeds.go
-//	items         feed ‖ 0x00 ‖ item id → ItemRecord (seen items)
+//	feeds         feed name → feeds.FeedState; see feeds.go
+//	items         feed ‖ 0x00 ‖ item id → feeds.ItemRecord (seen items)
 //	item_links    feed ‖ 0x00 ‖ link key → item id (raw): a second identity
 //	tombstones    feed ‖ 0x00 ‖ item id → Tombstone: a pruned item, still seen
 //	feedlist      feed name → FeedEntry (without Paused): feeds added at

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -28,14 +26,9 @@ var ErrFeedExists = errors.New("feed already exists")
 // ErrNoFeed means no feed of that name is stored.
 var ErrNoFeed = errors.New("no such feed")
 
-// FeedEntry is a feed added at runtime. Its fields mirror feeds.Source (the
-// store cannot import package feeds, which imports the store).
+// FeedEntry is a feed added at runtime: its source and where it came from.
 type FeedEntry struct {
-	Name     string `json:"name"`
-	URL      string `json:"url"`
-	Outlet   string `json:"outlet,omitempty"`
-	Schedule string `json:"schedule,omitempty"`
-	FullText bool   `json:"fulltext,omitempty"`
+	feeds.Source
 	// AddedAt and AddedBy say where the feed came from: a Slack user ID,
 	// or "opml:FILE".
 	AddedAt time.Time `json:"added_at"`
@@ -91,7 +84,7 @@ func (s *Store) AddFeed(ctx context.Context, f FeedEntry) error {
 	if err != nil {
 		return fmt.Errorf("state: add feed %q: %w", f.Name, err)
 	}
-	key := FeedURLKey(f.URL)
+	key := feeds.URLKey(f.URL)
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFeedList)
 		if b.Get([]byte(f.Name)) != nil {
@@ -102,7 +95,7 @@ func (s *Store) AddFeed(ctx context.Context, f FeedEntry) error {
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("state: feed %q: %w", k, err)
 			}
-			if FeedURLKey(e.URL) == key {
+			if feeds.URLKey(e.URL) == key {
 				return &FeedExistsError{Name: f.Name, Existing: e.Name, URL: f.URL, ByURL: true}
 			}
 			return nil
@@ -210,27 +203,4 @@ func (s *Store) ListFeeds(ctx context.Context) ([]FeedEntry, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
-}
-
-// FeedURLKey reduces a feed URL to what identifies the feed: scheme and
-// host lowercased, default port and fragment dropped, an empty path made
-// "/". (feeds.URLKey is the same rule; the store cannot import feeds.)
-func FeedURLKey(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return raw
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
-	if port := u.Port(); port != "" && !(u.Scheme == "http" && port == "80" || u.Scheme == "https" && port == "443") {
-		host = net.JoinHostPort(host, port)
-	} else if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	u.Host = host
-	u.Fragment, u.RawFragment = "", ""
-	if u.Path == "" {
-		u.Path = "/"
-	}
-	return u.String()
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds"
 )
 
 func openFeedListStore(t *testing.T, path string) *Store {
@@ -19,7 +21,7 @@ func TestFeedListAddRefusesDuplicates(t *testing.T) {
 	s := openFeedListStore(t, filepath.Join(t.TempDir(), "c.db"))
 	defer s.Close()
 
-	if err := s.AddFeed(ctx, FeedEntry{Name: "kyiv", URL: "https://KyivIndependent.com/rss", Outlet: "The Kyiv Independent", AddedBy: "U0123456789"}); err != nil {
+	if err := s.AddFeed(ctx, FeedEntry{Source: feeds.Source{Name: "kyiv", URL: "https://KyivIndependent.com/rss", Outlet: "The Kyiv Independent"}, AddedBy: "U0123456789"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -28,9 +30,9 @@ func TestFeedListAddRefusesDuplicates(t *testing.T) {
 		want  string
 		byURL bool
 	}{
-		{"same name", FeedEntry{Name: "kyiv", URL: "https://other.example/rss"},
+		{"same name", FeedEntry{Source: feeds.Source{Name: "kyiv", URL: "https://other.example/rss"}},
 			`state: add feed "kyiv": a feed of that name is already stored`, false},
-		{"same URL, other spelling", FeedEntry{Name: "kyiv-2", URL: "https://kyivindependent.com:443/rss#latest"},
+		{"same URL, other spelling", FeedEntry{Source: feeds.Source{Name: "kyiv-2", URL: "https://kyivindependent.com:443/rss#latest"}},
 			`state: add feed "kyiv-2": https://kyivindependent.com:443/rss#latest is already stored as feed "kyiv"`, true},
 	}
 	for _, tt := range tests {
@@ -48,7 +50,7 @@ func TestFeedListAddRefusesDuplicates(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []FeedEntry{{Name: "", URL: "https://x.example/"}, {Name: "a\x00b", URL: "https://x.example/"}, {Name: "nourl"}} {
+	for _, bad := range []FeedEntry{{Source: feeds.Source{Name: "", URL: "https://x.example/"}}, {Source: feeds.Source{Name: "a\x00b", URL: "https://x.example/"}}, {Source: feeds.Source{Name: "nourl"}}} {
 		if err := s.AddFeed(ctx, bad); err == nil {
 			t.Errorf("AddFeed(%+v) accepted", bad)
 		}
@@ -68,7 +70,7 @@ func TestFeedListSurvivesReopenAndPauses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
 	s := openFeedListStore(t, path)
 	for _, name := range []string{"zeta", "alpha", "mid"} {
-		if err := s.AddFeed(ctx, FeedEntry{Name: name, URL: "https://" + name + ".example/rss", Schedule: "@every 5m", FullText: name == "mid"}); err != nil {
+		if err := s.AddFeed(ctx, FeedEntry{Source: feeds.Source{Name: name, URL: "https://" + name + ".example/rss", Schedule: "@every 5m", FullText: name == "mid"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,25 +123,8 @@ func TestFeedListSurvivesReopenAndPauses(t *testing.T) {
 		t.Error("resume did not stick")
 	}
 	// The removed feed's name and URL are free again.
-	if err := s.AddFeed(ctx, FeedEntry{Name: "zeta", URL: "https://zeta.example/rss"}); err != nil {
+	if err := s.AddFeed(ctx, FeedEntry{Source: feeds.Source{Name: "zeta", URL: "https://zeta.example/rss"}}); err != nil {
 		t.Errorf("re-add after remove: %v", err)
-	}
-}
-
-func TestFeedURLKey(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"HTTPS://Example.ORG/RSS", "https://example.org/RSS"},
-		{"https://example.org:443/rss#x", "https://example.org/rss"},
-		{"http://example.org:80", "http://example.org/"},
-		{"http://example.org:8080/a?b=1", "http://example.org:8080/a?b=1"},
-		{"http://[::1]:80/", "http://[::1]/"},
-		{"http://[::1]:81/", "http://[::1]:81/"},
-		{"%zz", "%zz"},
-	}
-	for _, tt := range tests {
-		if got := FeedURLKey(tt.in); got != tt.want {
-			t.Errorf("FeedURLKey(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 
@@ -148,7 +133,7 @@ func TestFeedListHonoursContext(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := s.AddFeed(ctx, FeedEntry{Name: "a", URL: "https://a.example/"}); !errors.Is(err, context.Canceled) {
+	if err := s.AddFeed(ctx, FeedEntry{Source: feeds.Source{Name: "a", URL: "https://a.example/"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("AddFeed: %v", err)
 	}
 	if _, err := s.ListFeeds(ctx); !errors.Is(err, context.Canceled) {

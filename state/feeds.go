@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -41,25 +42,6 @@ type Tombstone struct {
 	Pruned      time.Time `json:"pruned"`
 }
 
-// ItemKey is how a poll asks whether an item was seen: by identity, and by
-// its link key for items re-published under a new GUID.
-type ItemKey struct {
-	ID      string
-	LinkKey string
-}
-
-// SeenItem answers Seen for one ItemKey.
-type SeenItem struct {
-	// Found is true if the identity or the link key is known.
-	Found bool
-	// ID is the stored identity, which differs from the asked one when the
-	// item was found by its link key.
-	ID          string
-	ContentHash string
-	// Tombstone is true when only the pruned remains were found.
-	Tombstone bool
-}
-
 func feedKey(feed, sub string) []byte {
 	k := make([]byte, 0, len(feed)+1+len(sub))
 	k = append(k, feed...)
@@ -67,29 +49,29 @@ func feedKey(feed, sub string) []byte {
 	return append(k, sub...)
 }
 
-// FeedState returns what the store knows of polling feed: the zero state
+// feeds.FeedState returns what the store knows of polling feed: the zero state
 // (with Feed set) for a feed never polled.
-func (s *Store) FeedState(ctx context.Context, feed string) (FeedState, error) {
+func (s *Store) FeedState(ctx context.Context, feed string) (feeds.FeedState, error) {
 	if err := checkFeed(feed); err != nil {
-		return FeedState{}, err
+		return feeds.FeedState{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return FeedState{}, fmt.Errorf("state: feed state %s: %w", feed, err)
+		return feeds.FeedState{}, fmt.Errorf("state: feed state %s: %w", feed, err)
 	}
-	var st FeedState
+	var st feeds.FeedState
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		st, err = feedStateTx(tx, feed)
 		return err
 	})
 	if err != nil {
-		return FeedState{}, fmt.Errorf("state: feed state %s: %w", feed, err)
+		return feeds.FeedState{}, fmt.Errorf("state: feed state %s: %w", feed, err)
 	}
 	return st, nil
 }
 
-func feedStateTx(tx *bolt.Tx, feed string) (FeedState, error) {
-	st := FeedState{Feed: feed}
+func feedStateTx(tx *bolt.Tx, feed string) (feeds.FeedState, error) {
+	st := feeds.FeedState{Feed: feed}
 	v := tx.Bucket(bucketFeedState).Get([]byte(feed))
 	if v == nil {
 		return st, nil
@@ -101,7 +83,7 @@ func feedStateTx(tx *bolt.Tx, feed string) (FeedState, error) {
 	return st, nil
 }
 
-func putFeedStateTx(tx *bolt.Tx, st FeedState) error {
+func putFeedStateTx(tx *bolt.Tx, st feeds.FeedState) error {
 	v, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -110,14 +92,14 @@ func putFeedStateTx(tx *bolt.Tx, st FeedState) error {
 }
 
 // FeedStates lists every feed the store has polled or tried to, by name.
-func (s *Store) FeedStates(ctx context.Context) ([]FeedState, error) {
+func (s *Store) FeedStates(ctx context.Context) ([]feeds.FeedState, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("state: feed states: %w", err)
 	}
-	var out []FeedState
+	var out []feeds.FeedState
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketFeedState).ForEach(func(k, v []byte) error {
-			var st FeedState
+			var st feeds.FeedState
 			if err := json.Unmarshal(v, &st); err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
@@ -136,7 +118,7 @@ func (s *Store) FeedStates(ctx context.Context) ([]FeedState, error) {
 // ErrorCount and LastError are written. Validators, counters and seen items
 // stay as they were, so a failure never loses what earlier polls learnt,
 // and the feed is kept however often it fails.
-func (s *Store) RecordPollFailure(ctx context.Context, st FeedState) error {
+func (s *Store) RecordPollFailure(ctx context.Context, st feeds.FeedState) error {
 	if err := checkFeed(st.Feed); err != nil {
 		return err
 	}
@@ -162,14 +144,14 @@ func (s *Store) RecordPollFailure(ctx context.Context, st FeedState) error {
 
 // Seen looks up items of feed by identity, then by link key; the answers
 // are in the order of keys.
-func (s *Store) Seen(ctx context.Context, feed string, keys ...ItemKey) ([]SeenItem, error) {
+func (s *Store) Seen(ctx context.Context, feed string, keys ...feeds.ItemKey) ([]feeds.SeenItem, error) {
 	if err := checkFeed(feed); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("state: seen items of %s: %w", feed, err)
 	}
-	out := make([]SeenItem, len(keys))
+	out := make([]feeds.SeenItem, len(keys))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for i, k := range keys {
 			var err error
@@ -185,7 +167,7 @@ func (s *Store) Seen(ctx context.Context, feed string, keys ...ItemKey) ([]SeenI
 	return out, nil
 }
 
-func seenTx(tx *bolt.Tx, feed string, k ItemKey) (SeenItem, error) {
+func seenTx(tx *bolt.Tx, feed string, k feeds.ItemKey) (feeds.SeenItem, error) {
 	if k.ID != "" {
 		if si, err := lookupID(tx, feed, k.ID); err != nil || si.Found {
 			return si, err
@@ -196,35 +178,35 @@ func seenTx(tx *bolt.Tx, feed string, k ItemKey) (SeenItem, error) {
 			return lookupID(tx, feed, string(id))
 		}
 	}
-	return SeenItem{}, nil
+	return feeds.SeenItem{}, nil
 }
 
-func lookupID(tx *bolt.Tx, feed, id string) (SeenItem, error) {
+func lookupID(tx *bolt.Tx, feed, id string) (feeds.SeenItem, error) {
 	key := feedKey(feed, id)
 	if v := tx.Bucket(bucketItems).Get(key); v != nil {
-		var rec ItemRecord
+		var rec feeds.ItemRecord
 		if err := json.Unmarshal(v, &rec); err != nil {
-			return SeenItem{}, fmt.Errorf("decode item %s: %w", id, err)
+			return feeds.SeenItem{}, fmt.Errorf("decode item %s: %w", id, err)
 		}
-		return SeenItem{Found: true, ID: id, ContentHash: rec.ContentHash}, nil
+		return feeds.SeenItem{Found: true, ID: id, ContentHash: rec.ContentHash}, nil
 	}
 	if v := tx.Bucket(bucketTombstones).Get(key); v != nil {
 		var ts Tombstone
 		if err := json.Unmarshal(v, &ts); err != nil {
-			return SeenItem{}, fmt.Errorf("decode tombstone %s: %w", id, err)
+			return feeds.SeenItem{}, fmt.Errorf("decode tombstone %s: %w", id, err)
 		}
-		return SeenItem{Found: true, ID: id, ContentHash: ts.ContentHash, Tombstone: true}, nil
+		return feeds.SeenItem{Found: true, ID: id, ContentHash: ts.ContentHash, Tombstone: true}, nil
 	}
-	return SeenItem{}, nil
+	return feeds.SeenItem{}, nil
 }
 
 // Item returns one stored item of feed, and whether it is there (a pruned
 // item is not).
-func (s *Store) Item(ctx context.Context, feed, id string) (ItemRecord, bool, error) {
+func (s *Store) Item(ctx context.Context, feed, id string) (feeds.ItemRecord, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return ItemRecord{}, false, fmt.Errorf("state: item %s of %s: %w", id, feed, err)
+		return feeds.ItemRecord{}, false, fmt.Errorf("state: item %s of %s: %w", id, feed, err)
 	}
-	var rec ItemRecord
+	var rec feeds.ItemRecord
 	var found bool
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketItems).Get(feedKey(feed, id))
@@ -235,22 +217,22 @@ func (s *Store) Item(ctx context.Context, feed, id string) (ItemRecord, bool, er
 		return json.Unmarshal(v, &rec)
 	})
 	if err != nil {
-		return ItemRecord{}, false, fmt.Errorf("state: item %s of %s: %w", id, feed, err)
+		return feeds.ItemRecord{}, false, fmt.Errorf("state: item %s of %s: %w", id, feed, err)
 	}
 	return rec, found, nil
 }
 
 // Items lists the stored items of feed in identity order.
-func (s *Store) Items(ctx context.Context, feed string) ([]ItemRecord, error) {
+func (s *Store) Items(ctx context.Context, feed string) ([]feeds.ItemRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", feed, err)
 	}
-	var out []ItemRecord
+	var out []feeds.ItemRecord
 	prefix := feedKey(feed, "")
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketItems).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var rec ItemRecord
+			var rec feeds.ItemRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return fmt.Errorf("decode %q: %w", k, err)
 			}
@@ -285,7 +267,7 @@ func (s *Store) PruneItems(ctx context.Context, feed string, cutoff, forgetBefor
 		var drop [][]byte
 		c := items.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var rec ItemRecord
+			var rec feeds.ItemRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return fmt.Errorf("decode %q: %w", k, err)
 			}

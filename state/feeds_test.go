@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -18,9 +19,9 @@ func openFeedStore(t testing.TB, path string, now *time.Time) *Store {
 	return openStore(t, path, func() time.Time { return *now })
 }
 
-func item(feed, id, linkKey, hash string) PolledItem {
-	return PolledItem{
-		Item: ItemRecord{
+func item(feed, id, linkKey, hash string) feeds.PolledItem {
+	return feeds.PolledItem{
+		Item: feeds.ItemRecord{
 			ID: id, LinkKey: linkKey, Feed: feed, Outlet: "The Kyiv Independent",
 			URL: "https://kyivindependent.com" + linkKey, Title: "Story " + id, ContentHash: hash,
 		},
@@ -35,14 +36,14 @@ func TestFeedStateOfUnknownFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (FeedState{Feed: "kyiv-independent"}); !reflect.DeepEqual(st, want) {
-		t.Errorf("FeedState = %+v, want %+v", st, want)
+	if want := (feeds.FeedState{Feed: "kyiv-independent"}); !reflect.DeepEqual(st, want) {
+		t.Errorf("feeds.FeedState = %+v, want %+v", st, want)
 	}
 	if _, err := s.FeedState(context.Background(), ""); err == nil {
-		t.Error("FeedState of an empty name: no error")
+		t.Error("feeds.FeedState of an empty name: no error")
 	}
 	if _, err := s.FeedState(context.Background(), "a\x00b"); err == nil {
-		t.Error("FeedState of a name with a zero byte: no error")
+		t.Error("feeds.FeedState of a name with a zero byte: no error")
 	}
 }
 
@@ -52,14 +53,14 @@ func TestCommitPollAndSeen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
 	s := openFeedStore(t, path, &now)
 
-	first := Poll{
+	first := feeds.Poll{
 		Feed: "kyiv",
-		State: FeedState{
+		State: feeds.FeedState{
 			ETag: `"v1"`, LastModified: "Mon, 20 Jan 2025 08:00:00 GMT",
 			LastPoll: now, LastSuccess: now, NextPoll: now.Add(15 * time.Minute), Polled: true,
 			Items: 999, Claims: 999, // ignored: CommitPoll counts
 		},
-		Items: []PolledItem{
+		Items: []feeds.PolledItem{
 			item("kyiv", "id-a", "/news/a", "h1"),
 			item("kyiv", "id-b", "/news/b", "h1"),
 		},
@@ -77,8 +78,8 @@ func TestCommitPollAndSeen(t *testing.T) {
 	now = now.Add(time.Hour)
 	update := item("kyiv", "id-a", "/news/a", "h2")
 	update.Item.Update = true
-	second := Poll{Feed: "kyiv", State: FeedState{ETag: `"v2"`, LastPoll: now, LastSuccess: now, Polled: true},
-		Items: []PolledItem{update, item("kyiv", "id-c", "", "h1")}}
+	second := feeds.Poll{Feed: "kyiv", State: feeds.FeedState{ETag: `"v2"`, LastPoll: now, LastSuccess: now, Polled: true},
+		Items: []feeds.PolledItem{update, item("kyiv", "id-c", "", "h1")}}
 	second.Items[0].Claims = []claim.Claim{{Subject: "north korean soldiers"}}
 	if res, err = s.CommitPoll(ctx, second); err != nil {
 		t.Fatal(err)
@@ -99,15 +100,15 @@ func TestCommitPollAndSeen(t *testing.T) {
 	}
 
 	seen, err := s.Seen(ctx, "kyiv",
-		ItemKey{ID: "id-a"},                         // by identity, updated
-		ItemKey{ID: "new-guid", LinkKey: "/news/b"}, // re-published under a new GUID
-		ItemKey{ID: "id-z", LinkKey: "/news/z"},     // never seen
-		ItemKey{ID: "id-c"},
+		feeds.ItemKey{ID: "id-a"},                         // by identity, updated
+		feeds.ItemKey{ID: "new-guid", LinkKey: "/news/b"}, // re-published under a new GUID
+		feeds.ItemKey{ID: "id-z", LinkKey: "/news/z"},     // never seen
+		feeds.ItemKey{ID: "id-c"},
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []SeenItem{
+	want := []feeds.SeenItem{
 		{Found: true, ID: "id-a", ContentHash: "h2"},
 		{Found: true, ID: "id-b", ContentHash: "h1"},
 		{},
@@ -117,7 +118,7 @@ func TestCommitPollAndSeen(t *testing.T) {
 		t.Errorf("Seen = %+v\nwant %+v", seen, want)
 	}
 	// Another feed's items are another feed's.
-	if other, _ := s.Seen(ctx, "kyiv-other", ItemKey{ID: "id-a", LinkKey: "/news/a"}); other[0].Found {
+	if other, _ := s.Seen(ctx, "kyiv-other", feeds.ItemKey{ID: "id-a", LinkKey: "/news/a"}); other[0].Found {
 		t.Error("item of feed kyiv seen in feed kyiv-other")
 	}
 
@@ -134,14 +135,14 @@ func TestCommitPollIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	now := feedsEpoch
 	s := openFeedStore(t, filepath.Join(t.TempDir(), "c.db"), &now)
-	good := Poll{Feed: "kyiv", State: FeedState{ETag: `"v1"`, Polled: true}, Items: []PolledItem{item("kyiv", "id-a", "/a", "h")}}
+	good := feeds.Poll{Feed: "kyiv", State: feeds.FeedState{ETag: `"v1"`, Polled: true}, Items: []feeds.PolledItem{item("kyiv", "id-a", "/a", "h")}}
 	if _, err := s.CommitPoll(ctx, good); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, s, "kyiv")
 
-	bad := Poll{Feed: "kyiv", State: FeedState{ETag: `"v2"`, Polled: true},
-		Items: []PolledItem{item("kyiv", "id-b", "/b", "h"), item("kyiv", "", "/c", "h")}}
+	bad := feeds.Poll{Feed: "kyiv", State: feeds.FeedState{ETag: `"v2"`, Polled: true},
+		Items: []feeds.PolledItem{item("kyiv", "id-b", "/b", "h"), item("kyiv", "", "/c", "h")}}
 	if _, err := s.CommitPoll(ctx, bad); err == nil {
 		t.Fatal("CommitPoll with an item without identity: no error")
 	}
@@ -151,9 +152,9 @@ func TestCommitPollIsAllOrNothing(t *testing.T) {
 }
 
 type feedSnapshot struct {
-	State FeedState
-	Items []ItemRecord
-	Seen  []SeenItem
+	State feeds.FeedState
+	Items []feeds.ItemRecord
+	Seen  []feeds.SeenItem
 }
 
 func snapshot(t testing.TB, s *Store, feed string) feedSnapshot {
@@ -167,7 +168,7 @@ func snapshot(t testing.TB, s *Store, feed string) feedSnapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen, err := s.Seen(ctx, feed, ItemKey{LinkKey: "/a"}, ItemKey{LinkKey: "/b"}, ItemKey{LinkKey: "/c"})
+	seen, err := s.Seen(ctx, feed, feeds.ItemKey{LinkKey: "/a"}, feeds.ItemKey{LinkKey: "/b"}, feeds.ItemKey{LinkKey: "/c"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,14 +179,14 @@ func TestRecordPollFailureKeepsWhatWasLearnt(t *testing.T) {
 	ctx := context.Background()
 	now := feedsEpoch
 	s := openFeedStore(t, filepath.Join(t.TempDir(), "c.db"), &now)
-	ok := Poll{Feed: "kyiv", State: FeedState{ETag: `"v1"`, LastModified: "Mon, 20 Jan 2025 08:00:00 GMT",
-		LastPoll: now, LastSuccess: now, Polled: true}, Items: []PolledItem{item("kyiv", "id-a", "/a", "h")}}
+	ok := feeds.Poll{Feed: "kyiv", State: feeds.FeedState{ETag: `"v1"`, LastModified: "Mon, 20 Jan 2025 08:00:00 GMT",
+		LastPoll: now, LastSuccess: now, Polled: true}, Items: []feeds.PolledItem{item("kyiv", "id-a", "/a", "h")}}
 	if _, err := s.CommitPoll(ctx, ok); err != nil {
 		t.Fatal(err)
 	}
 	failedAt := now.Add(10 * time.Minute)
 	// A careless caller's zeroed validators and counters must not be written.
-	err := s.RecordPollFailure(ctx, FeedState{Feed: "kyiv", LastPoll: failedAt, NextPoll: failedAt.Add(5 * time.Minute),
+	err := s.RecordPollFailure(ctx, feeds.FeedState{Feed: "kyiv", LastPoll: failedAt, NextPoll: failedAt.Add(5 * time.Minute),
 		ErrorCount: 1, LastError: "feeds: fetch https://kyivindependent.com/rss: server answered 500 Internal Server Error"})
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +195,7 @@ func TestRecordPollFailureKeepsWhatWasLearnt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := FeedState{Feed: "kyiv", ETag: `"v1"`, LastModified: "Mon, 20 Jan 2025 08:00:00 GMT",
+	want := feeds.FeedState{Feed: "kyiv", ETag: `"v1"`, LastModified: "Mon, 20 Jan 2025 08:00:00 GMT",
 		LastPoll: failedAt, LastSuccess: now, NextPoll: failedAt.Add(5 * time.Minute), ErrorCount: 1,
 		LastError: "feeds: fetch https://kyivindependent.com/rss: server answered 500 Internal Server Error", Polled: true, Items: 1}
 	if !reflect.DeepEqual(st, want) {
@@ -202,7 +203,7 @@ func TestRecordPollFailureKeepsWhatWasLearnt(t *testing.T) {
 	}
 
 	// A feed that never succeeded is still listed, with its error.
-	if err := s.RecordPollFailure(ctx, FeedState{Feed: "broken", LastPoll: failedAt, ErrorCount: 1, LastError: "boom"}); err != nil {
+	if err := s.RecordPollFailure(ctx, feeds.FeedState{Feed: "broken", LastPoll: failedAt, ErrorCount: 1, LastError: "boom"}); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.FeedStates(ctx)
@@ -218,11 +219,11 @@ func TestPruneItemsLeavesTombstones(t *testing.T) {
 	ctx := context.Background()
 	now := feedsEpoch
 	s := openFeedStore(t, filepath.Join(t.TempDir(), "c.db"), &now)
-	if _, err := s.CommitPoll(ctx, Poll{Feed: "kyiv", Items: []PolledItem{item("kyiv", "old", "/old", "h-old")}}); err != nil {
+	if _, err := s.CommitPoll(ctx, feeds.Poll{Feed: "kyiv", Items: []feeds.PolledItem{item("kyiv", "old", "/old", "h-old")}}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(40 * 24 * time.Hour)
-	if _, err := s.CommitPoll(ctx, Poll{Feed: "kyiv", Items: []PolledItem{item("kyiv", "fresh", "/fresh", "h-fresh")}}); err != nil {
+	if _, err := s.CommitPoll(ctx, feeds.Poll{Feed: "kyiv", Items: []feeds.PolledItem{item("kyiv", "fresh", "/fresh", "h-fresh")}}); err != nil {
 		t.Fatal(err)
 	}
 	n, err := s.PruneItems(ctx, "kyiv", now.Add(-30*24*time.Hour), time.Time{})
@@ -236,7 +237,7 @@ func TestPruneItemsLeavesTombstones(t *testing.T) {
 	if len(items) != 1 || items[0].ID != "fresh" {
 		t.Errorf("items after prune = %+v, want only fresh", items)
 	}
-	seen, _ := s.Seen(ctx, "kyiv", ItemKey{ID: "old"}, ItemKey{ID: "other", LinkKey: "/old"})
+	seen, _ := s.Seen(ctx, "kyiv", feeds.ItemKey{ID: "old"}, feeds.ItemKey{ID: "other", LinkKey: "/old"})
 	for i, si := range seen {
 		if !si.Found || !si.Tombstone || si.ContentHash != "h-old" || si.ID != "old" {
 			t.Errorf("Seen[%d] after prune = %+v, want the tombstone of old", i, si)
@@ -244,10 +245,10 @@ func TestPruneItemsLeavesTombstones(t *testing.T) {
 	}
 
 	// Re-published later, the item comes back to life.
-	if _, err := s.CommitPoll(ctx, Poll{Feed: "kyiv", Items: []PolledItem{item("kyiv", "old", "/old", "h-new")}}); err != nil {
+	if _, err := s.CommitPoll(ctx, feeds.Poll{Feed: "kyiv", Items: []feeds.PolledItem{item("kyiv", "old", "/old", "h-new")}}); err != nil {
 		t.Fatal(err)
 	}
-	if seen, _ := s.Seen(ctx, "kyiv", ItemKey{ID: "old"}); seen[0].Tombstone || seen[0].ContentHash != "h-new" {
+	if seen, _ := s.Seen(ctx, "kyiv", feeds.ItemKey{ID: "old"}); seen[0].Tombstone || seen[0].ContentHash != "h-new" {
 		t.Errorf("revived item = %+v", seen[0])
 	}
 
@@ -260,7 +261,7 @@ func TestPruneItemsLeavesTombstones(t *testing.T) {
 	if _, err := s.PruneItems(ctx, "kyiv", now, now.Add(-365*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	seen, _ = s.Seen(ctx, "kyiv", ItemKey{ID: "old", LinkKey: "/old"}, ItemKey{ID: "fresh", LinkKey: "/fresh"})
+	seen, _ = s.Seen(ctx, "kyiv", feeds.ItemKey{ID: "old", LinkKey: "/old"}, feeds.ItemKey{ID: "fresh", LinkKey: "/fresh"})
 	if seen[0].Found || seen[1].Found {
 		t.Errorf("after forgetting: %+v, want nothing found", seen)
 	}
@@ -273,8 +274,8 @@ func BenchmarkCommitPoll50(b *testing.B) {
 	now := feedsEpoch
 	s := openFeedStore(b, filepath.Join(b.TempDir(), "c.db"), &now)
 	text := "North Korean troops are still fighting in Kursk, Budanov said. "
-	poll := func(round int) Poll {
-		p := Poll{Feed: "kyiv", State: FeedState{ETag: fmt.Sprintf(`"%d"`, round), Polled: true}}
+	poll := func(round int) feeds.Poll {
+		p := feeds.Poll{Feed: "kyiv", State: feeds.FeedState{ETag: fmt.Sprintf(`"%d"`, round), Polled: true}}
 		for i := range 50 {
 			it := item("kyiv", fmt.Sprintf("%08d-%02d", round, i), fmt.Sprintf("/news/%d/%d", round, i), "h")
 			it.Text = text

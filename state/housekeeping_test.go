@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds"
 )
 
 func TestHousekeepPrunesEveryFeed(t *testing.T) {
@@ -12,14 +14,14 @@ func TestHousekeepPrunesEveryFeed(t *testing.T) {
 	now := feedsEpoch
 	s := openFeedStore(t, filepath.Join(t.TempDir(), "c.db"), &now)
 	for _, feed := range []string{"kyiv", "seoul"} {
-		if _, err := s.CommitPoll(ctx, Poll{Feed: feed, State: FeedState{Polled: true},
-			Items: []PolledItem{item(feed, feed+"-old", "/"+feed+"/old", "h")}}); err != nil {
+		if _, err := s.CommitPoll(ctx, feeds.Poll{Feed: feed, State: feeds.FeedState{Polled: true},
+			Items: []feeds.PolledItem{item(feed, feed+"-old", "/"+feed+"/old", "h")}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	now = now.Add(100 * 24 * time.Hour)
-	if _, err := s.CommitPoll(ctx, Poll{Feed: "kyiv", State: FeedState{Polled: true},
-		Items: []PolledItem{item("kyiv", "kyiv-fresh", "/kyiv/fresh", "h")}}); err != nil {
+	if _, err := s.CommitPoll(ctx, feeds.Poll{Feed: "kyiv", State: feeds.FeedState{Polled: true},
+		Items: []feeds.PolledItem{item("kyiv", "kyiv-fresh", "/kyiv/fresh", "h")}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -31,7 +33,7 @@ func TestHousekeepPrunesEveryFeed(t *testing.T) {
 		t.Errorf("Housekeep pruned %d items, want the two 100-day-old ones", pruned.Items)
 	}
 	for _, feed := range []string{"kyiv", "seoul"} {
-		seen, err := s.Seen(ctx, feed, ItemKey{ID: feed + "-old"})
+		seen, err := s.Seen(ctx, feed, feeds.ItemKey{ID: feed + "-old"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
 )
@@ -89,7 +90,7 @@ type Recorded struct {
 // and each claim also against the claims recorded before it in the same
 // call, so one article can contradict itself. Invalid claims are refused
 // (listed in Recorded.Refused), not stored.
-func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, error) {
+func (s *Store) Record(ctx context.Context, items ...feeds.PolledItem) (Recorded, error) {
 	if err := ctx.Err(); err != nil {
 		return Recorded{}, fmt.Errorf("state: record: %w", err)
 	}
@@ -111,7 +112,7 @@ func (s *Store) Record(ctx context.Context, items ...PolledItem) (Recorded, erro
 // Preview judges items against the ledger as Record would, then rolls the
 // transaction back: nothing is stored and no alert is queued. It answers
 // "check URL".
-func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, error) {
+func (s *Store) Preview(ctx context.Context, items ...feeds.PolledItem) (Recorded, error) {
 	if err := ctx.Err(); err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
@@ -134,7 +135,7 @@ func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, err
 // recordClaimsTx is the ledger's part of CommitPoll: the poll's claims,
 // their conflicts and alerts go into the poll's own transaction. It returns
 // the conflicts the poll opened.
-func (s *Store) recordClaimsTx(b *batch, p Poll) ([]Conflict, error) {
+func (s *Store) recordClaimsTx(b *batch, p feeds.Poll) ([]Conflict, error) {
 	res, err := s.record(context.Background(), b, p.Items)
 	if err != nil {
 		return nil, err
@@ -196,7 +197,7 @@ type recorder struct {
 	mutes  []Mute
 }
 
-func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recorded, error) {
+func (s *Store) record(ctx context.Context, b *batch, items []feeds.PolledItem) (Recorded, error) {
 	r, err := s.newRecorder(b)
 	if err != nil {
 		return Recorded{}, err
@@ -258,7 +259,7 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 }
 
 // add records one claim and acts on what it contradicts, revises or joins.
-func (r *recorder) add(item ItemRecord, c claim.Claim, event uint64) error {
+func (r *recorder) add(item feeds.ItemRecord, c claim.Claim, event uint64) error {
 	// A re-polled or updated article: its unchanged claims are not new.
 	if r.duplicate(c) {
 		r.res.Duplicates++
@@ -523,7 +524,7 @@ func (r *recorder) corroborators(pos claim.Candidate, event uint64, w window) ([
 
 // apply joins the new claim to the conflict a finding names, or notes a
 // revision on the open conflicts of its claimant, and queues the alerts.
-func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
+func (r *recorder) apply(item feeds.ItemRecord, c StoredClaim, f claim.Decision, w window) error {
 	if f.Verdict.Relation == claim.Update {
 		// A tally that rose is evidence of a dispute its two sides already
 		// have open; otherwise only a note.
@@ -569,7 +570,7 @@ func (r *recorder) apply(item ItemRecord, c StoredClaim, f claim.Decision, w win
 
 // join adds the new claim and the claims it met to the conflict a decision
 // names, opening it if it is new.
-func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w window) error {
+func (r *recorder) join(item feeds.ItemRecord, c StoredClaim, f claim.Decision, w window) error {
 	id := ConflictID(f.Verdict.Topic, c.Claimant, f.Other)
 	cf, err := r.conflict(id)
 	if err != nil {
@@ -624,7 +625,7 @@ func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w wind
 // nothing for backfill, for a conflict that is no longer open or one that
 // is muted; the conflict itself if it was never announced; otherwise the
 // claim as new evidence or a revision, once per article.
-func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind AlertKind) error {
+func (r *recorder) alert(item feeds.ItemRecord, cf *conflictRec, c StoredClaim, kind AlertKind) error {
 	cf.dirty = true
 	if !item.Backfill {
 		cf.Backfill = false // live evidence: no longer only backfill

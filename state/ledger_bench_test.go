@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
 )
@@ -206,7 +207,7 @@ func BenchmarkRecord(b *testing.B) {
 					c := benchClaim(rng, rng.IntN(topics), at)
 					c.URL = fmt.Sprintf("https://bench.example/new/%d", i)
 					i++
-					item := PolledItem{Item: ItemRecord{ID: c.URL}, Claims: []claim.Claim{c}}
+					item := feeds.PolledItem{Item: feeds.ItemRecord{ID: c.URL}, Claims: []claim.Claim{c}}
 					if mode == "commit" {
 						_, err = s.Record(ctx, item)
 					} else {
@@ -244,10 +245,10 @@ func BenchmarkIngest(b *testing.B) {
 				var ms runtime.MemStats
 				b.StartTimer()
 				for done := 0; done < n; {
-					items := make([]PolledItem, 0, 50)
+					items := make([]feeds.PolledItem, 0, 50)
 					for ; len(items) < 50 && done < n; done++ {
 						c := benchClaim(rng, rng.IntN(topics), benchEpoch.Add(time.Duration(done)*step))
-						items = append(items, PolledItem{Item: ItemRecord{ID: c.URL}, Claims: []claim.Claim{c}})
+						items = append(items, feeds.PolledItem{Item: feeds.ItemRecord{ID: c.URL}, Claims: []claim.Claim{c}})
 					}
 					if _, err := s.Record(ctx, items...); err != nil {
 						b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestSearchClaimsEveryWord(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTestStore(t)
-	var items []PolledItem
+	var items []feeds.PolledItem
 	for i, c := range []struct{ outlet, claimant, measure, place string }{
 		{"Reuters", nis, "killed", "kursk"},
 		{"Reuters", budanov, "killed", "kursk"},

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -91,8 +92,8 @@ func (a *article) subject(s string) *article {
 	return a
 }
 
-func (a *article) item(backfill bool) PolledItem {
-	return PolledItem{Item: ItemRecord{ID: a.url, Outlet: a.outlet, URL: a.url, Title: story, Published: a.published, Backfill: backfill}, Claims: a.claims}
+func (a *article) item(backfill bool) feeds.PolledItem {
+	return feeds.PolledItem{Item: feeds.ItemRecord{ID: a.url, Outlet: a.outlet, URL: a.url, Title: story, Published: a.published, Backfill: backfill}, Claims: a.claims}
 }
 
 func about(n float64) claim.Interval  { return claim.Interval{Low: 0.9 * n, High: 1.1 * n} }
@@ -202,7 +203,7 @@ func TestRecordSeedSplitAcrossOutlets(t *testing.T) {
 	s, _ := openTestStore(t)
 	full := seedArticle("https://example.org/full").claims
 	outlets := map[string]string{budanov: "Ukrainska Pravda", media: "The New York Times"}
-	var items []PolledItem
+	var items []feeds.PolledItem
 	byOutlet := map[string]*article{}
 	for _, c := range full {
 		o := outlets[c.Claimant]
@@ -507,7 +508,7 @@ func TestRecordRefusesInvalidClaims(t *testing.T) {
 			bad := good
 			mutate(&bad)
 			s, _ := openTestStore(t)
-			res, err := s.Record(ctx, PolledItem{Item: ItemRecord{ID: "item-7"}, Claims: []claim.Claim{bad, good}})
+			res, err := s.Record(ctx, feeds.PolledItem{Item: feeds.ItemRecord{ID: "item-7"}, Claims: []claim.Claim{bad, good}})
 			if err != nil {
 				t.Fatal(err)
 			}

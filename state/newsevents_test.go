@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -12,9 +13,9 @@ import (
 // of their own event: two earthquakes' tolls in one week are no dispute,
 // two outlets' tolls of one earthquake are.
 func TestRecordJudgesWithinEvents(t *testing.T) {
-	quake := func(outlet, url, title, text, claimant string, n float64, at time.Time) PolledItem {
-		return PolledItem{
-			Item: ItemRecord{ID: url, Outlet: outlet, URL: url, Title: title, Published: at},
+	quake := func(outlet, url, title, text, claimant string, n float64, at time.Time) feeds.PolledItem {
+		return feeds.PolledItem{
+			Item: feeds.ItemRecord{ID: url, Outlet: outlet, URL: url, Title: title, Published: at},
 			Text: text,
 			Claims: []claim.Claim{{
 				Kind: claim.Figure, Subject: "people", Measure: "killed", Value: claim.Point(n),
@@ -27,7 +28,7 @@ func TestRecordJudgesWithinEvents(t *testing.T) {
 	izmir := "A strong earthquake struck near Izmir, Turkey, on Tuesday."
 	tests := []struct {
 		name     string
-		a, b     PolledItem
+		a, b     feeds.PolledItem
 		sameEvt  bool
 		conflict bool
 	}{
@@ -86,12 +87,12 @@ func TestRecordJudgesWithinEvents(t *testing.T) {
 func TestRisingTallyIsNoAlert(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()
-	toll := func(outlet, claimant string, n float64, at time.Time) PolledItem {
+	toll := func(outlet, claimant string, n float64, at time.Time) feeds.PolledItem {
 		url := "https://" + outlet + ".example/"
 		return newArticle(outlet, url, at).figure(claimant, "killed", "kursk", "", claim.Point(n), claimant+" said soldiers were killed in Kursk.").item(false)
 	}
 	steps := []struct {
-		item   PolledItem
+		item   feeds.PolledItem
 		opened int
 		alerts int
 	}{

@@ -9,12 +9,13 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
 )
 
 // commitPolls commits one poll per feed, in order, each a live poll.
-func commitPolls(t *testing.T, s *Store, polls ...Poll) {
+func commitPolls(t *testing.T, s *Store, polls ...feeds.Poll) {
 	t.Helper()
 	for _, p := range polls {
 		p.State.Polled = true
@@ -66,10 +67,10 @@ func TestOutboxRoutes(t *testing.T) {
 	defer s.Close()
 
 	commitPolls(t, s,
-		Poll{Feed: "kyiv", Items: []PolledItem{newArticle("Kyiv Independent", "https://kyiv.example/1", published).figure(budanov, "killed", "kursk", "1 000", claim.Point(1000), "a").item(false)}},
-		Poll{Feed: "seoul", Items: []PolledItem{newArticle("Yonhap", "https://yonhap.example/1", published).figure(nis, "killed", "kursk", "300", claim.Point(300), "b").item(false)}},
-		Poll{Feed: "seoul", Items: []PolledItem{newArticle("Yonhap", "https://yonhap.example/2", published).status(nis, "kursk", claim.Present, "c").item(false)}},
-		Poll{Feed: "nyt", Items: []PolledItem{newArticle("NYT", "https://nyt.example/1", published).status(media, "kursk", claim.Absent, "d").item(false)}},
+		feeds.Poll{Feed: "kyiv", Items: []feeds.PolledItem{newArticle("Kyiv Independent", "https://kyiv.example/1", published).figure(budanov, "killed", "kursk", "1 000", claim.Point(1000), "a").item(false)}},
+		feeds.Poll{Feed: "seoul", Items: []feeds.PolledItem{newArticle("Yonhap", "https://yonhap.example/1", published).figure(nis, "killed", "kursk", "300", claim.Point(300), "b").item(false)}},
+		feeds.Poll{Feed: "seoul", Items: []feeds.PolledItem{newArticle("Yonhap", "https://yonhap.example/2", published).status(nis, "kursk", claim.Present, "c").item(false)}},
+		feeds.Poll{Feed: "nyt", Items: []feeds.PolledItem{newArticle("NYT", "https://nyt.example/1", published).status(media, "kursk", claim.Absent, "d").item(false)}},
 	)
 	if len(asked) != 2 {
 		t.Fatalf("router asked %d times, want once per conflict (2)", len(asked))
@@ -84,7 +85,7 @@ func TestOutboxRoutes(t *testing.T) {
 
 	// Evidence for the figure dispute from a feed the route never named
 	// still follows its parent into C0WORLD.
-	commitPolls(t, s, Poll{Feed: "ap", Items: []PolledItem{newArticle("AP", "https://ap.example/1", published).figure(nis, "killed", "", "about 300", about(300), "e").item(false)}})
+	commitPolls(t, s, feeds.Poll{Feed: "ap", Items: []feeds.PolledItem{newArticle("AP", "https://ap.example/1", published).figure(nis, "killed", "", "about 300", about(300), "e").item(false)}})
 	if len(asked) != 2 {
 		t.Errorf("router asked again for a routed conflict")
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -15,7 +16,7 @@ import (
 func twoConflicts(t *testing.T, s *Store) (first, second string) {
 	t.Helper()
 	ctx := context.Background()
-	items := []PolledItem{
+	items := []feeds.PolledItem{
 		newArticle("Reuters", "https://reuters.example/1", published).figure(budanov, "killed", "kursk", "1 000", claim.Point(1000), "a").item(false),
 		newArticle("Yonhap", "https://yonhap.example/1", published).figure(nis, "killed", "kursk", "300", claim.Point(300), "b").item(false),
 		newArticle("Yonhap", "https://yonhap.example/2", published).status(budanov, "kursk", claim.Present, "c").item(false),

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 )
 
@@ -25,8 +26,8 @@ type pollShape struct {
 // seek through every group of the topic index. (Claims without a place
 // match every place, so what they contradict grows with the places; their
 // lookups are bounded by maxCandidateGroups.)
-func hugePoll(feed string, s pollShape, at time.Time) Poll {
-	p := Poll{Feed: feed, State: FeedState{LastPoll: at, LastSuccess: at, Polled: true}}
+func hugePoll(feed string, s pollShape, at time.Time) feeds.Poll {
+	p := feeds.Poll{Feed: feed, State: feeds.FeedState{LastPoll: at, LastSuccess: at, Polled: true}}
 	n := 0
 	for i := range s.items {
 		// The claims fill the items evenly, in order.
@@ -35,7 +36,7 @@ func hugePoll(feed string, s pollShape, at time.Time) Poll {
 		// in no order.
 		h := sha256.Sum256(fmt.Appendf(nil, "%s-item-%d", feed, i))
 		id := hex.EncodeToString(h[:12])
-		it := PolledItem{Item: ItemRecord{
+		it := feeds.PolledItem{Item: feeds.ItemRecord{
 			ID: id, LinkKey: "/news/" + id, Outlet: "Bench Wire", URL: "https://bench.example/news/" + id,
 			Title: "Item " + id, Published: at, ContentHash: id,
 		}}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	bolt "go.etcd.io/bbolt"
 )
@@ -19,7 +20,7 @@ func oldLedger(t *testing.T, s *Store, clk *clock) (open, resolved Conflict) {
 	t.Helper()
 	ctx := context.Background()
 	at := clk.t
-	items := []PolledItem{
+	items := []feeds.PolledItem{
 		newArticle("Yonhap", "https://yonhap.example/1", at).figure(nis, "killed", "", "300", claim.Point(300), "NIS said 300 were killed.").item(false),
 		newArticle("Kyiv Post", "https://kyivpost.example/1", at).figure(zelensky, "killed", "", "3 000", claim.Point(3000), "Zelensky said 3 000 were killed.").item(false),
 		newArticle("Meduza", "https://meduza.example/1", at).figure("Outlet A", "killed", "", "100", claim.Point(100), "A said 100 died.").subject("russian soldiers").item(false),
@@ -138,7 +139,7 @@ func TestHousekeepPrunesWhatIsOldAndKeepsWhatIsOpen(t *testing.T) {
 func TestPruneClaimsInBatchesKeepsArticlesWhole(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openTestStore(t)
-	var items []PolledItem
+	var items []feeds.PolledItem
 	for i := range 3 * pruneBatch / 7 {
 		a := newArticle("Wire", fmt.Sprintf("https://wire.example/%d", i), clk.t)
 		for j := range 7 {
@@ -152,7 +153,7 @@ func TestPruneClaimsInBatchesKeepsArticlesWhole(t *testing.T) {
 		figure("Official X", "wounded", "town 1", "10", claim.Point(10), "Ten wounded.")
 	other := newArticle("Wire", "https://wire.example/other", clk.t).
 		figure("Official Y", "wounded", "town 1", "90", claim.Point(90), "Ninety wounded.")
-	items = append(items[:len(items)/2], append([]PolledItem{cited.item(true), other.item(true)}, items[len(items)/2:]...)...)
+	items = append(items[:len(items)/2], append([]feeds.PolledItem{cited.item(true), other.item(true)}, items[len(items)/2:]...)...)
 	res, err := s.Record(ctx, items...)
 	if err != nil {
 		t.Fatal(err)

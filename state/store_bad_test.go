@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -23,7 +24,7 @@ func filledStore(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []PolledItem
+	var items []feeds.PolledItem
 	for i := range 40 {
 		items = append(items, seedArticle(fmt.Sprintf("https://example.org/%d", i)).item(false))
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -511,9 +512,9 @@ func seedItems(t *testing.T, store *state.Store) {
 		t.Fatal(err)
 	}
 	st.Feed, st.Polled, st.Items = "kyiv", true, 3
-	if _, err := store.CommitPoll(ctx, state.Poll{Feed: "kyiv", State: st, Items: []state.PolledItem{
-		{Item: state.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
-		{Item: state.ItemRecord{ID: "2", Feed: "kyiv", URL: "https://kyiv.example/2", Title: "two", ContentHash: "h2"}},
+	if _, err := store.CommitPoll(ctx, feeds.Poll{Feed: "kyiv", State: st, Items: []feeds.PolledItem{
+		{Item: feeds.ItemRecord{ID: "1", Feed: "kyiv", URL: "https://kyiv.example/1", Title: "one", ContentHash: "h1"}},
+		{Item: feeds.ItemRecord{ID: "2", Feed: "kyiv", URL: "https://kyiv.example/2", Title: "two", ContentHash: "h2"}},
 	}}); err != nil {
 		t.Fatal(err)
 	}

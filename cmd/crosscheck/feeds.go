@@ -117,7 +117,7 @@ func feedsImport(ctx context.Context, e env, args []string) error {
 			continue
 		}
 		src.Name = feeds.UniqueName(src.Name, func(n string) bool { return names[n] })
-		err := store.AddFeed(ctx, state.FeedEntry{Name: src.Name, URL: src.URL, Outlet: src.Outlet, Schedule: src.Schedule, AddedBy: by})
+		err := store.AddFeed(ctx, state.FeedEntry{Source: src, AddedBy: by})
 		if err != nil {
 			tw.Flush()
 			return fmt.Errorf("feeds import: %w", err)
@@ -197,7 +197,7 @@ func feedListings(ctx context.Context, store *state.Store, defs []feedDef) ([]fe
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]state.FeedState{}
+	byName := map[string]feeds.FeedState{}
 	for _, st := range states {
 		byName[st.Feed] = st
 	}
@@ -373,7 +373,7 @@ func feedsAdd(ctx context.Context, e env, args []string) error {
 			return usagef("feeds add: %s is already polled as %q", src.URL, d.Source.Name)
 		}
 	}
-	err = store.AddFeed(ctx, state.FeedEntry{Name: src.Name, URL: src.URL, Outlet: src.Outlet, Schedule: src.Schedule, AddedBy: "cli"})
+	err = store.AddFeed(ctx, state.FeedEntry{Source: src, AddedBy: "cli"})
 	if errors.Is(err, state.ErrFeedExists) {
 		return usagef("feeds add: %v", err)
 	}

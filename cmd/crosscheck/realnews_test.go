@@ -21,7 +21,7 @@ import (
 const (
 	devsetMinFound       = 14  // of 82 must-conflict pairs
 	devsetMaxViolations  = 10  // of 84 must-not pairs
-	ecbMaxCrossEvent     = 8  // 112 before claims were judged within events
+	ecbMaxCrossEvent     = 8   // 112 before claims were judged within events
 	ecbMaxConflictsTotal = 120 // 253 before events
 
 	storiesMinFound      = 3 // of 28 must-conflict pairs (3 with all 22 stories)

@@ -16,9 +16,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 

@@ -18,7 +18,7 @@ import (
 )
 
 // The replay scenarios live with the desk, which judges them.
-var replayData = filepath.Join("..", "..", "bot", "desk", "testdata", "replay")
+var replayData = filepath.Join("..", "..", "feeds", "desk", "testdata", "replay")
 
 func runReplayCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

@@ -16,10 +16,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/crosscheck-news/crosscheck/bot"
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/ops"
 	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 

@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot"
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/cmd/crosscheck/config"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/feeds/claim/extract"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -217,7 +217,7 @@ func allFeeds(ctx context.Context, cfg *config.Config, store *state.Store) ([]fe
 }
 
 func sourceOf(e state.FeedEntry) feeds.Source {
-	src := feeds.Source{Name: e.Name, URL: e.URL, Outlet: e.Outlet, Schedule: e.Schedule, FullText: e.FullText}
+	src := e.Source
 	if src.Schedule == "" {
 		src.Schedule = feeds.DefaultSchedule
 	}
@@ -308,7 +308,7 @@ func newDesk(store *state.Store, x desk.Extractor, fetcher *feeds.Fetcher, l con
 	return &desk.Desk{
 		Store:     store,
 		Extractor: x,
-		Poller:    &feeds.Poller{Fetcher: fetcher, Store: store, MaxItems: l.MaxItemsPerPoll, Log: log.With("component", "poller")},
+		Poller:    &feeds.Poller{Fetcher: fetcher, History: store, MaxItems: l.MaxItemsPerPoll, Log: log.With("component", "poller")},
 		MaxClaims: l.MaxClaimsPerPoll,
 		Log:       log.With("component", "desk"),
 	}

@@ -463,15 +463,15 @@ func TestPollNextPollHonoursTheServer(t *testing.T) {
 					fs.override = func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tc.status) }
 				}
 			})
-			p, err := rig.poller.Poll(context.Background(), rig.src)
 			var next time.Time
 			if tc.status == 200 {
+				p, err := rig.poller.Poll(context.Background(), rig.src)
 				if err != nil {
 					t.Fatal(err)
 				}
 				next = p.State.NextPoll
 			} else {
-				if err == nil {
+				if _, err := rig.desk.Poll(context.Background(), rig.src); err == nil {
 					t.Fatal("poll succeeded")
 				}
 				st := rig.feedState(t)

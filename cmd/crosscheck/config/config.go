@@ -19,9 +19,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/crosscheck-news/crosscheck/bot"
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 )
 
 // Defaults, also documented in README.md's "Configuration" section.

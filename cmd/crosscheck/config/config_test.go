@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot"
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 )
 
 // The example configuration at the repository root must always load: it is

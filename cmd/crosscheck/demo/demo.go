@@ -17,9 +17,9 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/crosscheck-news/crosscheck/bot"
-	"github.com/crosscheck-news/crosscheck/bot/desk"
 	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/desk"
 	"github.com/crosscheck-news/crosscheck/state"
 )
 
@@ -144,7 +144,7 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Summary, error) {
 	defer fetcher.Close()
 	dk := &desk.Desk{
 		Store:  store,
-		Poller: &feeds.Poller{Fetcher: fetcher, Store: store, Log: opts.Log},
+		Poller: &feeds.Poller{Fetcher: fetcher, History: store, Log: opts.Log},
 		Log:    opts.Log,
 	}
 
