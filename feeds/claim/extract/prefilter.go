@@ -1,0 +1,115 @@
+package extract
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/claim/lang"
+)
+
+// triggers are the words that decide, before any tagging, which sentences
+// the language layer must analyse: the parser is the layer's dearest part
+// and the tagger the next, and most of a story's sentences can yield no
+// claim. Each index is built from the frames data at New, so a desk's own
+// frames filter as the embedded ones do.
+type triggers struct {
+	counted  *lang.LemmaIndex // figure predicates and measure nouns: a claim with a number
+	statuses *lang.LemmaIndex // status predicates: a claim without one
+	report   *lang.LemmaIndex // reporting verbs: the speaker of a quotation
+}
+
+func newTriggers(p *lang.Pipeline, k *knowledge) *triggers {
+	counted := append(slices.Collect(maps.Keys(k.figures)), slices.Collect(maps.Keys(k.nouns))...)
+	return &triggers{
+		counted:  p.LemmaIndex(counted),
+		statuses: p.LemmaIndex(slices.Collect(maps.Keys(k.statuses))),
+		report:   p.LemmaIndex(slices.Collect(maps.Keys(k.reporting))),
+	}
+}
+
+// Which of a form's triggers it may be, memoised per Extract call: news
+// repeats its words, and each index answers for every tag.
+const (
+	mayCount uint8 = 1 << iota
+	mayStatus
+	mayReport
+	known
+)
+
+// scan is one Extract call's prefilter state.
+type scan struct {
+	t    *triggers
+	memo map[string]uint8
+	buf  []byte
+}
+
+func (sc *scan) word(form string) uint8 {
+	if v, ok := sc.memo[form]; ok {
+		return v
+	}
+	v := known
+	var ok bool
+	if ok, sc.buf = sc.t.counted.May(form, sc.buf); ok {
+		v |= mayCount
+	}
+	if ok, sc.buf = sc.t.statuses.May(form, sc.buf); ok {
+		v |= mayStatus
+	}
+	if ok, sc.buf = sc.t.report.May(form, sc.buf); ok {
+		v |= mayReport
+	}
+	sc.memo[form] = v
+	return v
+}
+
+// worthParsing reports a sentence that may hold a claim (a number with a
+// figure's word, or a status frame's word) or that may close a quotation
+// with its speaker. It reads forms only: the words a claim needs are
+// looked up under every lemma the tagger could give them.
+func (x *Extractor) worthParsing(sc *scan, text string, s *lang.Sentence) bool {
+	var any uint8
+	for i := range s.Words {
+		any |= sc.word(s.Words[i].Form)
+	}
+	if any&mayStatus != 0 {
+		return true
+	}
+	if any&mayReport != 0 && strings.ContainsAny(text, "\"”»") {
+		return true
+	}
+	if any&mayCount == 0 {
+		return false
+	}
+	for _, q := range claim.FindQuantities(text, &x.hedges) {
+		if !q.Money && !q.Fraction { // read skips those
+			return true
+		}
+	}
+	return false
+}
+
+// names are the words by which a sentence that is not parsed can bring
+// back a person named before (see article.person): each person's full
+// name, first word and last word.
+type names struct{ words map[string]bool }
+
+func (ns names) add(p string) {
+	ns.words[p] = true
+	if i := strings.IndexByte(p, ' '); i >= 0 {
+		ns.words[p[:i]] = true
+		ns.words[p[strings.LastIndexByte(p, ' ')+1:]] = true
+	}
+}
+
+// mentions reports whether a sentence has a word that may bring back a
+// person named before, so that it is worth tagging for remember.
+func (ar *article) mentions(s *lang.Sentence) bool {
+	for i := range s.Words {
+		if ar.names.words[s.Words[i].Form] {
+			return true
+		}
+	}
+	return false
+}
