@@ -92,7 +92,7 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// speaker are tagged and parsed, chosen by their forms; the others are
 	// tagged only when they may bring back a person named before (remember).
 	parsed := make([]bool, len(doc.Sentences))
-	sc := &scan{t: x.trig, memo: map[string]uint8{}}
+	sc := &scan{t: x.trig}
 	for i := range doc.Sentences {
 		s := &doc.Sentences[i]
 		if parsed[i] = x.parseAll || x.worthParsing(sc, ar.text[s.Start:s.End], s); parsed[i] {

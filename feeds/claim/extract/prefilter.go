@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/feeds/claim/lang"
@@ -18,7 +20,16 @@ type triggers struct {
 	counted  *lang.LemmaIndex // figure predicates and measure nouns: a claim with a number
 	statuses *lang.LemmaIndex // status predicates: a claim without one
 	report   *lang.LemmaIndex // reporting verbs: the speaker of a quotation
+	// memo holds each form's answer (string → uint8), shared by every
+	// Extract call: news repeats its words, and each index tries a new
+	// form under every tag. It is a cache of a pure function, so the
+	// Extractor's results do not depend on it; it stops growing at
+	// memoMax forms, which bounds its memory whatever the input.
+	memo  sync.Map
+	count atomic.Int64
 }
+
+const memoMax = 1 << 16
 
 func newTriggers(p *lang.Pipeline, k *knowledge) *triggers {
 	counted := append(slices.Collect(maps.Keys(k.figures)), slices.Collect(maps.Keys(k.nouns))...)
@@ -40,14 +51,13 @@ const (
 
 // scan is one Extract call's prefilter state.
 type scan struct {
-	t    *triggers
-	memo map[string]uint8
-	buf  []byte
+	t   *triggers
+	buf []byte
 }
 
 func (sc *scan) word(form string) uint8 {
-	if v, ok := sc.memo[form]; ok {
-		return v
+	if v, ok := sc.t.memo.Load(form); ok {
+		return v.(uint8)
 	}
 	v := known
 	var ok bool
@@ -60,7 +70,12 @@ func (sc *scan) word(form string) uint8 {
 	if ok, sc.buf = sc.t.report.May(form, sc.buf); ok {
 		v |= mayReport
 	}
-	sc.memo[form] = v
+	if sc.t.count.Load() < memoMax {
+		// A copy, not a slice of the article the memo would keep alive.
+		if _, loaded := sc.t.memo.LoadOrStore(strings.Clone(form), v); !loaded {
+			sc.t.count.Add(1)
+		}
+	}
 	return v
 }
 
