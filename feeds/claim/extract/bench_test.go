@@ -84,7 +84,7 @@ func newsProse(b *testing.B) string {
 
 // storiesProse is the project's stories (testdata/stories), each article's
 // title and text, in a fixed order.
-func storiesProse(b *testing.B) string {
+func storiesProse(b testing.TB) string {
 	arts, _, _ := claimtest.Stories(b, filepath.Join("..", "..", "..", "testdata", "stories"))
 	var sb strings.Builder
 	for _, id := range slices.Sorted(maps.Keys(arts)) {

@@ -91,13 +91,11 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// Only the sentences that may hold a claim or name a quotation's
 	// speaker are tagged and parsed, chosen by their forms; the others are
 	// tagged only when they may bring back a person named before (remember).
-	parsed := make([]bool, len(doc.Sentences))
-	sc := &scan{t: x.trig}
+	parsed := x.toParse(ar.text, doc.Sentences)
 	for i := range doc.Sentences {
-		s := &doc.Sentences[i]
-		if parsed[i] = x.parseAll || x.worthParsing(sc, ar.text[s.Start:s.End], s); parsed[i] {
-			x.lang.Tag(s)
-			x.lang.Parse(s)
+		if parsed[i] {
+			x.lang.Tag(&doc.Sentences[i])
+			x.lang.Parse(&doc.Sentences[i])
 		}
 	}
 	if ar.place == "" && a.Title != "" {
@@ -143,17 +141,9 @@ func (ar *article) quoteSpeakers(ss []lang.Sentence, sents []*sent) []string {
 	out := make([]string, len(ss))
 	inQuote, open := false, -1
 	for i := range ss {
-		st, closed := sents[i], false
-		for _, r := range ar.text[ss[i].Start:ss[i].End] {
-			switch r {
-			case '“', '«':
-				inQuote = true
-			case '”', '»':
-				closed, inQuote = closed || inQuote, false
-			case '"':
-				closed, inQuote = closed || inQuote, !inQuote
-			}
-		}
+		st := sents[i]
+		var closed bool
+		closed, inQuote = quoteMarks(ar.text[ss[i].Start:ss[i].End], inQuote)
 		switch {
 		case inQuote && open < 0:
 			open = i
@@ -172,6 +162,22 @@ func (ar *article) quoteSpeakers(ss []lang.Sentence, sents []*sent) []string {
 		}
 	}
 	return out
+}
+
+// quoteMarks reads a sentence's quotation marks: whether it closes a
+// quotation and whether one is open after it.
+func quoteMarks(text string, inQuote bool) (closed, open bool) {
+	for _, r := range text {
+		switch r {
+		case '“', '«':
+			inQuote = true
+		case '”', '»':
+			closed, inQuote = closed || inQuote, false
+		case '"':
+			closed, inQuote = closed || inQuote, !inQuote
+		}
+	}
+	return closed, inQuote
 }
 
 // sentenceSpeaker returns who a sentence's reporting verb names, or "".

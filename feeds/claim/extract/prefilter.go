@@ -79,22 +79,49 @@ func (sc *scan) word(form string) uint8 {
 	return v
 }
 
-// worthParsing reports a sentence that may hold a claim (a number with a
-// figure's word, or a status frame's word) or that may close a quotation
-// with its speaker. It reads forms only: the words a claim needs are
-// looked up under every lemma the tagger could give them.
-func (x *Extractor) worthParsing(sc *scan, text string, s *lang.Sentence) bool {
-	var any uint8
-	for i := range s.Words {
-		any |= sc.word(s.Words[i].Form)
+// toParse picks the sentences to tag and parse: those that may hold a
+// claim, and the one closing a quotation that holds such a sentence, when
+// it may name the quotation's speaker (see quoteSpeakers).
+func (x *Extractor) toParse(text string, ss []lang.Sentence) []bool {
+	parse := make([]bool, len(ss))
+	if x.parseAll {
+		for i := range parse {
+			parse[i] = true
+		}
+		return parse
 	}
-	if any&mayStatus != 0 {
+	sc := &scan{t: x.trig}
+	inQuote, open, claims := false, -1, false
+	for i := range ss {
+		st := text[ss[i].Start:ss[i].End]
+		var words uint8
+		for j := range ss[i].Words {
+			words |= sc.word(ss[i].Words[j].Form)
+		}
+		parse[i] = x.mayClaim(st, words)
+		var closed bool
+		closed, inQuote = quoteMarks(st, inQuote)
+		switch {
+		case inQuote && open < 0:
+			open, claims = i, parse[i]
+		case inQuote:
+			claims = claims || parse[i]
+		case open >= 0 && closed:
+			parse[i] = parse[i] || claims && words&mayReport != 0
+			open = -1
+		}
+	}
+	return parse
+}
+
+// mayClaim reports a sentence that may hold a claim: a number with a
+// figure's word, or a status frame's word. It reads forms only: the words
+// a claim needs are looked up under every lemma the tagger could give them.
+func (x *Extractor) mayClaim(text string, words uint8) bool {
+	if words&mayStatus != 0 {
 		return true
 	}
-	if any&mayReport != 0 && strings.ContainsAny(text, "\"”»") {
-		return true
-	}
-	if any&mayCount == 0 {
+	if words&mayCount == 0 {
 		return false
 	}
 	for _, q := range claim.FindQuantities(text, &x.hedges) {
