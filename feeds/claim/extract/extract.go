@@ -92,12 +92,7 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// speaker are tagged and parsed, chosen by their forms; the others are
 	// tagged only when they may bring back a person named before (remember).
 	parsed := x.toParse(ar.text, doc.Sentences)
-	for i := range doc.Sentences {
-		if parsed[i] {
-			x.lang.Tag(&doc.Sentences[i])
-			x.lang.Parse(&doc.Sentences[i])
-		}
-	}
+	x.analyse(doc.Sentences, parsed)
 	if ar.place == "" && a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {

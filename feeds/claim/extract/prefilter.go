@@ -2,6 +2,7 @@ package extract
 
 import (
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -113,6 +114,51 @@ func (x *Extractor) toParse(text string, ss []lang.Sentence) []bool {
 	}
 	return parse
 }
+
+// analyse tags and parses the picked sentences. A long article's are
+// shared among the cores the process may use: sentences are analysed
+// independently, the pipeline is safe for concurrent use, and the parser
+// is the dearest part of the engine, so a core left idle is throughput
+// lost. Each sentence gets the analysis it would get alone.
+func (x *Extractor) analyse(ss []lang.Sentence, pick []bool) {
+	var todo []int
+	words := 0
+	for i := range ss {
+		if pick[i] {
+			todo = append(todo, i)
+			words += len(ss[i].Words)
+		}
+	}
+	one := func(i int) {
+		x.lang.Tag(&ss[i])
+		x.lang.Parse(&ss[i])
+	}
+	workers := min(runtime.GOMAXPROCS(0), words/parallelWords, len(todo))
+	if workers <= 1 {
+		for _, i := range todo {
+			one(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(todo) {
+					return
+				}
+				one(todo[k])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// parallelWords is how many words to parse make another core worth
+// starting: at some ten microseconds a word, far above a goroutine's cost.
+const parallelWords = 200
 
 // mayClaim reports a sentence that may hold a claim: a number with a
 // figure's word, or a status frame's word. It reads forms only: the words
