@@ -17,10 +17,26 @@ type sent struct {
 }
 
 func newSent(s *lang.Sentence, text string) *sent {
-	st := &sent{s: s, text: text, kids: make([][]int, len(s.Words)), lemmas: make([]string, len(s.Words))}
+	n := len(s.Words)
+	st := &sent{s: s, text: text, kids: make([][]int, n), lemmas: make([]string, n)}
+	// Every word's children are cut from one array, in text order: a
+	// sentence costs a few allocations, not one per word with children.
+	ends := make([]int, n+1)
+	for i := range s.Words {
+		if h := s.Words[i].Head; h >= 0 && h < n {
+			ends[h+1]++
+		}
+	}
+	for h := range n {
+		ends[h+1] += ends[h]
+	}
+	flat := make([]int, ends[n])
+	for h := range n {
+		st.kids[h] = flat[ends[h]:ends[h]:ends[h+1]]
+	}
 	for i := range s.Words {
 		w := &s.Words[i]
-		if h := w.Head; h >= 0 && h < len(s.Words) {
+		if h := w.Head; h >= 0 && h < n {
 			st.kids[h] = append(st.kids[h], i)
 		}
 		l := w.Lemma
