@@ -106,3 +106,36 @@ func repeatTo(text string, n int) string {
 	}
 	return s
 }
+
+// TestLinearWork: the frames engine's CPU time per byte on a 256 KB article
+// is at most 4 times that on a 16 KB one (quadratic work would cost 16
+// times as much). The article repeats the stories, so the same people come
+// back again and again, as in a long live blog.
+func TestLinearWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Extract for seconds")
+	}
+	const ratioBar = 4
+	x := engine(t)
+	prose := storiesProse(t)
+	perByte := func(n int) float64 {
+		a := claim.Article{Outlet: "Wire", Text: repeatTo(prose, n)}
+		var ns float64
+		testing.Benchmark(func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				x.Extract(a)
+			}
+			ns = float64(cpuTime()-cpu0) / float64(b.N) / float64(n)
+		})
+		return ns
+	}
+	s, l := perByte(16<<10), perByte(256<<10)
+	if s <= 0 || l <= 0 {
+		t.Fatalf("no CPU time measured: %v and %v ns per byte", s, l)
+	}
+	t.Logf("CPU time per byte: 16 KB %.0f ns, 256 KB %.0f ns (ratio %.2f, bar %d)", s, l, l/s, ratioBar)
+	if l > ratioBar*s {
+		t.Errorf("a 256 KB article costs %.0f ns per byte, more than %d times the %.0f ns of a 16 KB one", l, ratioBar, s)
+	}
+}
