@@ -20,6 +20,8 @@ import (
 type triggers struct {
 	counted  *lang.LemmaIndex // figure predicates and measure nouns: a claim with a number
 	statuses *lang.LemmaIndex // status predicates: a claim without one
+	needy    *lang.LemmaIndex // status predicates whose every frame needs a word below them
+	needed   *lang.LemmaIndex // the words they need
 	report   *lang.LemmaIndex // reporting verbs: the speaker of a quotation
 	// memo holds each form's answer (string → uint8), shared by every
 	// Extract call: news repeats its words, and each index tries a new
@@ -34,9 +36,25 @@ const memoMax = 1 << 16
 
 func newTriggers(p *lang.Pipeline, k *knowledge) *triggers {
 	counted := append(slices.Collect(maps.Keys(k.figures)), slices.Collect(maps.Keys(k.nouns))...)
+	// A status frame that needs a word below its predicate ("withdrew from
+	// the front") can hold only in a sentence that has the word: its
+	// predicates alone do not pick a sentence.
+	var free, needy, needed []string
+	for l, frs := range k.statuses {
+		if slices.ContainsFunc(frs, func(fr *statusFrame) bool { return len(fr.Needs) == 0 }) {
+			free = append(free, l)
+			continue
+		}
+		needy = append(needy, l)
+		for _, fr := range frs {
+			needed = append(needed, fr.Needs...)
+		}
+	}
 	return &triggers{
 		counted:  p.LemmaIndex(counted),
-		statuses: p.LemmaIndex(slices.Collect(maps.Keys(k.statuses))),
+		statuses: p.LemmaIndex(free),
+		needy:    p.LemmaIndex(needy),
+		needed:   p.LemmaIndex(needed),
 		report:   p.LemmaIndex(slices.Collect(maps.Keys(k.reporting))),
 	}
 }
@@ -47,6 +65,8 @@ const (
 	mayCount uint8 = 1 << iota
 	mayStatus
 	mayReport
+	mayNeedy
+	mayNeeded
 	known
 )
 
@@ -70,6 +90,12 @@ func (sc *scan) word(form string) uint8 {
 	}
 	if ok, sc.buf = sc.t.report.May(form, sc.buf); ok {
 		v |= mayReport
+	}
+	if ok, sc.buf = sc.t.needy.May(form, sc.buf); ok {
+		v |= mayNeedy
+	}
+	if ok, sc.buf = sc.t.needed.May(form, sc.buf); ok {
+		v |= mayNeeded
 	}
 	if sc.t.count.Load() < memoMax {
 		// A copy, not a slice of the article the memo would keep alive.
@@ -164,7 +190,7 @@ const parallelWords = 200
 // figure's word, or a status frame's word. It reads forms only: the words
 // a claim needs are looked up under every lemma the tagger could give them.
 func (x *Extractor) mayClaim(text string, words uint8) bool {
-	if words&mayStatus != 0 {
+	if words&mayStatus != 0 || words&(mayNeedy|mayNeeded) == mayNeedy|mayNeeded {
 		return true
 	}
 	if words&mayCount == 0 {
