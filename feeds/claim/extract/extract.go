@@ -96,16 +96,16 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	if ar.place == "" && a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {
-			if p := placeInSentence(newSent(&title.Sentences[i], title.Text), x.k); p != "" {
+			if p := placeInSentence(newSent(&title.Sentences[i], title.Text, nil), x.k); p != "" {
 				ar.place = p
 				break
 			}
 		}
 	}
-	sents := make([]*sent, len(doc.Sentences))
+	sents, low := make([]*sent, len(doc.Sentences)), lowerer{}
 	for i := range doc.Sentences {
 		if parsed[i] {
-			sents[i] = newSent(&doc.Sentences[i], ar.text)
+			sents[i] = newSent(&doc.Sentences[i], ar.text, low)
 		}
 	}
 	quoted := ar.quoteSpeakers(doc.Sentences, sents)
@@ -118,7 +118,7 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 				continue
 			}
 			x.lang.Tag(&doc.Sentences[i])
-			st = newSent(&doc.Sentences[i], ar.text)
+			st = newSent(&doc.Sentences[i], ar.text, low)
 		}
 		ar.quoteSpeaker = quoted[i]
 		ar.remember(st) // first: "Peng … says she is safe"
