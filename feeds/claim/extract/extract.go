@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ type Extractor struct {
 	nats   *registry.Nationalities
 	lang   *lang.Pipeline
 	hedges claim.Hedges
+	trig   *triggers
+	// parseAll analyses every sentence, as the prefilter's reference.
+	parseAll bool
 }
 
 // New builds an Extractor; the error names the data file and line at fault.
@@ -54,6 +58,7 @@ func New(cfg Config) (*Extractor, error) {
 	if err := x.hedges.Validate(); err != nil {
 		return nil, err
 	}
+	x.trig = newTriggers(x.lang, k)
 	return x, nil
 }
 
@@ -71,44 +76,50 @@ type article struct {
 	quoteSpeaker string
 	claims       []claim.Claim
 	seen         map[[3]int]bool // sentence start, claim start, kind: one claim per reading
+	names        names
 }
 
 // Extract returns the claims of an article, in text order.
 func (x *Extractor) Extract(a claim.Article) []claim.Claim {
-	ar := &article{x: x, a: a, text: claim.Plain(a.Text), seen: map[[3]int]bool{}}
+	ar := &article{x: x, a: a, text: claim.Plain(a.Text), seen: map[[3]int]bool{}, names: names{words: map[string]bool{}}}
 	// The dateline names a place, not a subject: it is read for the place
 	// and blanked (offsets kept) before the text is parsed.
 	var dateline int
 	ar.place, dateline = datelinePlace(ar.text)
 	doc := lang.Tokenize(strings.Repeat(" ", dateline) + ar.text[dateline:])
 	doc.Text = ar.text
-	// Every sentence is tagged (names and lemmas are read everywhere), but
-	// only those that may hold a claim or name a quotation's speaker are
-	// parsed: most of a story's sentences hold neither, and parsing is
-	// the layer's dearest part.
-	parsed := make([]bool, len(doc.Sentences))
-	for i := range doc.Sentences {
-		s := &doc.Sentences[i]
-		x.lang.Tag(s)
-		if parsed[i] = x.worthParsing(ar.text[s.Start:s.End], s); parsed[i] {
-			x.lang.Parse(s)
-		}
-	}
+	// Only the sentences that may hold a claim or name a quotation's
+	// speaker are tagged and parsed, chosen by their forms; the others are
+	// tagged only when they may bring back a person named before (remember).
+	parsed := x.toParse(ar.text, doc.Sentences)
+	x.analyse(doc.Sentences, parsed)
 	if ar.place == "" && a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {
-			if p := placeInSentence(newSent(&title.Sentences[i], title.Text), x.k); p != "" {
+			if p := placeInSentence(newSent(&title.Sentences[i], title.Text, nil), x.k); p != "" {
 				ar.place = p
 				break
 			}
 		}
 	}
-	sents := make([]*sent, len(doc.Sentences))
+	sents, low := make([]*sent, len(doc.Sentences)), lowerer{}
 	for i := range doc.Sentences {
-		sents[i] = newSent(&doc.Sentences[i], ar.text)
+		if parsed[i] {
+			sents[i] = newSent(&doc.Sentences[i], ar.text, low)
+		}
 	}
-	quoted := ar.quoteSpeakers(sents, parsed)
-	for i, st := range sents {
+	quoted := ar.quoteSpeakers(doc.Sentences, sents)
+	for i := range doc.Sentences {
+		st := sents[i]
+		if st == nil {
+			// An unparsed sentence serves remember alone, which needs tags
+			// and finds nothing in a sentence naming no one seen before.
+			if !ar.mentions(&doc.Sentences[i]) {
+				continue
+			}
+			x.lang.Tag(&doc.Sentences[i])
+			st = newSent(&doc.Sentences[i], ar.text, low)
+		}
 		ar.quoteSpeaker = quoted[i]
 		ar.remember(st) // first: "Peng … says she is safe"
 		if parsed[i] {
@@ -118,46 +129,26 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	return ar.claims
 }
 
-// worthParsing reports a sentence that may hold a claim (a number, or a
-// status frame's word) or that may close a quotation with its speaker.
-func (x *Extractor) worthParsing(text string, s *lang.Sentence) bool {
-	if len(claim.FindQuantities(text, &x.hedges)) > 0 {
-		return true
-	}
-	quote := strings.ContainsAny(text, "\"”»")
-	for i := range s.Words {
-		l := strings.ToLower(s.Words[i].Lemma)
-		if len(x.k.statuses[l]) > 0 || quote && x.k.reporting[l] {
-			return true
-		}
-	}
-	return false
-}
-
 // quoteSpeakers finds who speaks each sentence of a quotation that runs
 // over several sentences: the speaker named after the closing mark ("…,"
 // Vasiliou said) speaks every sentence back to the opening one.
-func (ar *article) quoteSpeakers(sents []*sent, parsed []bool) []string {
-	out := make([]string, len(sents))
+func (ar *article) quoteSpeakers(ss []lang.Sentence, sents []*sent) []string {
+	out := make([]string, len(ss))
 	inQuote, open := false, -1
-	for i, st := range sents {
-		closed := false
-		for _, r := range ar.text[st.s.Start:st.s.End] {
-			switch r {
-			case '“', '«':
-				inQuote = true
-			case '”', '»':
-				closed, inQuote = closed || inQuote, false
-			case '"':
-				closed, inQuote = closed || inQuote, !inQuote
-			}
-		}
+	for i := range ss {
+		st := sents[i]
+		var closed bool
+		closed, inQuote = quoteMarks(ar.text[ss[i].Start:ss[i].End], inQuote)
 		switch {
 		case inQuote && open < 0:
 			open = i
 		case !inQuote && open >= 0 && closed:
 			// The quotation closes here: its speaker is this sentence's.
-			if speaker := ar.sentenceSpeaker(st); parsed[i] && speaker != "" {
+			if st == nil {
+				open = -1
+				continue
+			}
+			if speaker := ar.sentenceSpeaker(st); speaker != "" {
 				for k := open; k <= i; k++ {
 					out[k] = speaker
 				}
@@ -166,6 +157,22 @@ func (ar *article) quoteSpeakers(sents []*sent, parsed []bool) []string {
 		}
 	}
 	return out
+}
+
+// quoteMarks reads a sentence's quotation marks: whether it closes a
+// quotation and whether one is open after it.
+func quoteMarks(text string, inQuote bool) (closed, open bool) {
+	for _, r := range text {
+		switch r {
+		case '“', '«':
+			inQuote = true
+		case '”', '»':
+			closed, inQuote = closed || inQuote, false
+		case '"':
+			closed, inQuote = closed || inQuote, !inQuote
+		}
+	}
+	return closed, inQuote
 }
 
 // sentenceSpeaker returns who a sentence's reporting verb names, or "".
@@ -241,17 +248,29 @@ func (ar *article) remember(st *sent) {
 			continue
 		}
 		if full := ar.person(n); full != "" {
-			ar.persons = append(ar.persons, full)
+			ar.addPerson(full)
 			continue
 		}
 		if strings.Contains(n, " ") && st.child(i, "flat", "flat:name") >= 0 {
 			if e, ok := ar.x.reg.Lookup(n); !ok || e.Kind == "person" {
-				ar.persons = append(ar.persons, n)
+				ar.addPerson(n)
 			}
 		} else if r := st.rel(i); r == "nsubj" {
 			ar.orgs = append(ar.orgs, n)
 		}
 	}
+}
+
+// addPerson makes p the person named last. Each person is kept once, at
+// its last mention, so the list (which person and lastPerson read from the
+// end) grows with the people an article names, not with its length.
+func (ar *article) addPerson(p string) {
+	if i := slices.Index(ar.persons, p); i >= 0 {
+		ar.persons = slices.Delete(ar.persons, i, i+1)
+	} else {
+		ar.names.add(p)
+	}
+	ar.persons = append(ar.persons, p)
 }
 
 // lastPerson is the person a personal pronoun ("she") stands for: the one
@@ -268,7 +287,7 @@ func (ar *article) lastPerson(pronoun string) (string, bool) {
 func (ar *article) person(n string) string {
 	for i := len(ar.persons) - 1; i >= 0; i-- {
 		p := ar.persons[i]
-		if p == n || strings.HasSuffix(p, " "+n) || strings.HasPrefix(p, n+" ") {
+		if p == n || len(p) > len(n) && (p[len(p)-len(n)-1] == ' ' && strings.HasSuffix(p, n) || p[len(n)] == ' ' && strings.HasPrefix(p, n)) {
 			return p
 		}
 	}

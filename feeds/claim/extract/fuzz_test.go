@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -43,33 +42,4 @@ func FuzzExtract(f *testing.F) {
 			t.Fatalf("two readings differ:\n%+v\n%+v", cs, again)
 		}
 	})
-}
-
-// BenchmarkExtract: the frames engine, whole (language layer included),
-// on news prose of 1 KB and 1 MB: cost per byte must not grow with size.
-func BenchmarkExtract(b *testing.B) {
-	x := engine(b)
-	prose, err := os.ReadFile("../lang/testdata/news.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, size := range []struct {
-		name string
-		n    int
-	}{{"1KB", 1 << 10}, {"1MB", 1 << 20}} {
-		var t strings.Builder
-		for t.Len() < size.n {
-			t.Write(prose)
-			t.WriteString("\n\n")
-		}
-		text := t.String()[:size.n]
-		a := claim.Article{Outlet: "Wire", Published: time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), Text: text}
-		b.Run(size.name, func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				x.Extract(a)
-			}
-		})
-	}
 }

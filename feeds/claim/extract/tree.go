@@ -14,13 +14,54 @@ type sent struct {
 	text   string // the whole plain text; word offsets index it
 	kids   [][]int
 	lemmas []string
+	low    lowerer
 }
 
-func newSent(s *lang.Sentence, text string) *sent {
-	st := &sent{s: s, text: text, kids: make([][]int, len(s.Words)), lemmas: make([]string, len(s.Words))}
+// lowerer lower-cases words, keeping each capitalised one it has seen: an
+// article names the same people and places again and again, and
+// strings.ToLower allocates every time.
+type lowerer map[string]string
+
+func (lw lowerer) of(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] < 'A' || s[i] > 'Z' && s[i] < 0x80
+	}
+	if plain {
+		return s
+	}
+	if v, ok := lw[s]; ok {
+		return v
+	}
+	v := strings.ToLower(s)
+	if lw != nil && len(lw) < 1<<14 {
+		lw[s] = v
+	}
+	return v
+}
+
+// newSent indexes a sentence; low is the article's lowerer (nil for none).
+func newSent(s *lang.Sentence, text string, low lowerer) *sent {
+	n := len(s.Words)
+	st := &sent{s: s, text: text, kids: make([][]int, n), lemmas: make([]string, n), low: low}
+	// Every word's children are cut from one array, in text order: a
+	// sentence costs a few allocations, not one per word with children.
+	ends := make([]int, n+1)
+	for i := range s.Words {
+		if h := s.Words[i].Head; h >= 0 && h < n {
+			ends[h+1]++
+		}
+	}
+	for h := range n {
+		ends[h+1] += ends[h]
+	}
+	flat := make([]int, ends[n])
+	for h := range n {
+		st.kids[h] = flat[ends[h]:ends[h]:ends[h+1]]
+	}
 	for i := range s.Words {
 		w := &s.Words[i]
-		if h := w.Head; h >= 0 && h < len(s.Words) {
+		if h := w.Head; h >= 0 && h < n {
 			st.kids[h] = append(st.kids[h], i)
 		}
 		l := w.Lemma
@@ -28,7 +69,7 @@ func newSent(s *lang.Sentence, text string) *sent {
 			l = w.Form
 		}
 		// "Feb." and "feb" are one word to the data files.
-		st.lemmas[i] = strings.TrimSuffix(strings.ToLower(l), ".")
+		st.lemmas[i] = strings.TrimSuffix(low.of(l), ".")
 	}
 	return st
 }
@@ -37,7 +78,7 @@ func newSent(s *lang.Sentence, text string) *sent {
 // lists name words as they are written ("according"), which a lemmatizer
 // may have turned into another word ("accord").
 func (st *sent) is(i int, s set) bool {
-	return s[st.lemmas[i]] || s[strings.ToLower(st.s.Words[i].Form)]
+	return s[st.lemmas[i]] || s[st.low.of(st.s.Words[i].Form)]
 }
 
 func (st *sent) w(i int) *lang.Word { return &st.s.Words[i] }

@@ -25,7 +25,10 @@
 // Tokenize splits and tokenizes without tagging or parsing, and
 // Pipeline.Annotate (a Pipeline comes from Load) fills in tags, lemmas and
 // trees for sentences whose words were given by someone else (a CoNLL-U
-// file), the way UD tools are scored.
+// file), the way UD tools are scored. A reader that needs only some
+// sentences tags and parses them one by one (Pipeline.Tag, Pipeline.Parse)
+// and picks them with Pipeline.LemmaIndex, which tells from a word's form
+// alone whether the tagger could give it one of a set of lemmas.
 //
 // # Words, tokens and offsets
 //
