@@ -47,6 +47,32 @@ type Conflict struct {
 	Alerted bool `json:"alerted,omitempty"`
 	// ChangedBy is who last set Status by hand (a Slack user ID).
 	ChangedBy string `json:"changed_by,omitempty"`
+	// Pairs are the dispute's evidence: each pair of disagreeing claims
+	// the judge found, from every article, oldest first, the newest
+	// MaxPairs of them. PairCount counts every pair ever found, so an
+	// editor sees how much evidence lies past the kept ones. A conflict
+	// stored before pairs were kept has none (its Sides still hold its
+	// claims).
+	Pairs     []Pair `json:"pairs,omitempty"`
+	PairCount int    `json:"pair_count,omitempty"`
+}
+
+// MaxPairs bounds the evidence pairs a conflict keeps: a dispute every
+// outlet reports for a week must not grow a record rewritten whole at
+// every new article.
+const MaxPairs = 200
+
+// Pair is one disagreement: a claim of Sides[0]'s claimant and one of
+// Sides[1]'s that the judge found at odds.
+type Pair [2]claim.Claim
+
+// LeadPair is the pair an alert leads with: the newest kept pair, or, for
+// a conflict stored before pairs were kept, each side's Lead.
+func (c Conflict) LeadPair() Pair {
+	if n := len(c.Pairs); n > 0 {
+		return c.Pairs[n-1]
+	}
+	return Pair{c.Lead(0), c.Lead(1)}
 }
 
 // Beat is the desk the conflict belongs to, from its topic's subject and

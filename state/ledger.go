@@ -606,6 +606,11 @@ func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w wind
 	for _, o := range f.Theirs {
 		added = cf.addClaim(f.Other, o.Seq) || added
 	}
+	// The evidence is the new claim against each claim of the other side
+	// it was judged against (its corroborators only stand with them).
+	for _, o := range f.Theirs {
+		added = cf.addPair(c.Claimant, c.Seq, o.Seq) || added
+	}
 	if f.Verdict.Severity >= cf.Severity {
 		cf.Severity, cf.Reason = f.Verdict.Severity, f.Verdict.Reason
 		cf.dirty = true

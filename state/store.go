@@ -18,7 +18,7 @@ import (
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -108,6 +108,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	1: reindexClaims,
 	2: indexOutbox,
 	3: assignEvents,
+	4: rewriteConflicts,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.
