@@ -389,6 +389,11 @@ func (n *Notifier) post(ctx context.Context, channel string, a state.Alert, c st
 		return state.Thread{Channel: ch, TS: ts}, nil
 	}
 	text := RenderEvidence(c, *a.Claim)
+	if pairs, n := digestOf(a, c); a.Digest && n > 0 {
+		// Rendered now, from the conflict as it stands: the evidence that
+		// joined while the digest waited is in it.
+		text = RenderDigest(c, pairs, n)
+	}
 	if a.Kind == state.AlertRevision {
 		text = RenderRevision(c, *a.Claim)
 	}

@@ -336,6 +336,45 @@ func RenderEvidence(c state.Conflict, cl claim.Claim) string {
 	return b.String()
 }
 
+// maxDigestPairs bounds the pairs a digest lists; the rest are counted.
+const maxDigestPairs = 10
+
+// RenderDigest is the one thread reply for the evidence a dispute
+// gathered since its last: which outlets, saying what, against what, the
+// newest pair first.
+func RenderDigest(c state.Conflict, pairs []state.Pair, total int) string {
+	var outlets []string
+	for _, p := range pairs {
+		for _, cl := range p {
+			if o := orArticle(cl.Outlet); !slices.Contains(outlets, o) {
+				outlets = append(outlets, o)
+			}
+		}
+	}
+	var b strings.Builder
+	noun := "pairs"
+	if total == 1 {
+		noun = "pair"
+	}
+	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: %d disagreeing %s from %s\n", total, noun, escape(strings.Join(outlets, ", ")))
+	for i := len(pairs) - 1; i >= 0 && i >= len(pairs)-maxDigestPairs; i-- {
+		p := pairs[i]
+		fmt.Fprintf(&b, "• *%s* %s (%s) against *%s* %s (%s)\n",
+			escape(p[0].Claimant), escape(says(c, p[0])), link(p[0]),
+			escape(p[1].Claimant), escape(says(c, p[1])), link(p[1]))
+	}
+	if more := total - min(len(pairs), maxDigestPairs); more > 0 {
+		fmt.Fprintf(&b, "…and %d more\n", more)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// digestOf is what a digest alert reports of c: its pairs and how many
+// there are in all (more than listed once the conflict dropped its oldest).
+func digestOf(a state.Alert, c state.Conflict) ([]state.Pair, int) {
+	return c.PairsFrom(a.FromPair), max(c.PairCount-a.FromPair, 0)
+}
+
 // writeEvidence is the part every claim shown on its own ends with: the
 // quoted sentence, the article link and its date, so an editor can check
 // it at the source.
@@ -386,6 +425,9 @@ func previousValue(c state.Conflict, cl claim.Claim) string {
 func PlainText(a state.Alert, c state.Conflict) string {
 	switch a.Kind {
 	case state.AlertEvidence:
+		if pairs, n := digestOf(a, c); a.Digest && n > 0 {
+			return "In the thread of " + c.ID + ":\n" + unmark(RenderDigest(c, pairs, n)) + "\n"
+		}
 		if a.Claim != nil {
 			return "In the thread of " + c.ID + ":\n" + unmark(RenderEvidence(c, *a.Claim)) + "\n"
 		}

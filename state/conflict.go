@@ -66,6 +66,20 @@ const MaxPairs = 200
 // Sides[1]'s that the judge found at odds.
 type Pair [2]claim.Claim
 
+// PairsFrom are the kept pairs numbered from on (see Alert.FromPair): the
+// evidence a digest reports. Pairs past MaxPairs already dropped are not
+// there; the count of all is PairCount - from.
+func (c Conflict) PairsFrom(from int) []Pair {
+	first := c.PairCount - len(c.Pairs) // the number of c.Pairs[0]
+	if from < first {
+		from = first
+	}
+	if from-first >= len(c.Pairs) {
+		return nil
+	}
+	return c.Pairs[from-first:]
+}
+
 // LeadPair is the pair an alert leads with: the newest kept pair, or, for
 // a conflict stored before pairs were kept, each side's Lead.
 func (c Conflict) LeadPair() Pair {
@@ -107,6 +121,13 @@ type Alert struct {
 	// outbox then keeps the number, not a copy of the claim. Claim is nil
 	// on reading if the ledger no longer holds it.
 	ClaimSeq uint64 `json:"claim_seq,omitempty"`
+	// Digest marks an AlertEvidence that stands for all the evidence its
+	// conflict gathers until it is posted: the pairs from number FromPair
+	// on (counting every pair the conflict found, from 0). Evidence that
+	// arrives while a digest waits joins it instead of queueing another,
+	// so a dispute gets at most one thread message per delivery.
+	Digest   bool `json:"digest,omitempty"`
+	FromPair int  `json:"from_pair,omitempty"`
 	// Channel overrides the configured alert channel when set.
 	Channel   string    `json:"channel,omitempty"`
 	Queued    time.Time `json:"queued"`

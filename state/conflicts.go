@@ -49,6 +49,9 @@ type conflictRec struct {
 	Pairs [][2]uint64 `json:"pairs,omitempty"`
 
 	new, dirty bool
+	// digest is the outbox number of the evidence digest last queued for
+	// the conflict: while it waits unposted, new evidence joins it.
+	digest uint64
 	// hasPair holds the kept pairs once addPair first looks.
 	hasPair map[[2]uint64]bool
 	// has holds each side's claims once addClaim first looks, so evidence

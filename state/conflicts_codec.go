@@ -14,7 +14,8 @@ import (
 //	0x01 (format) ‖ flags ‖ kind ‖ 8-byte severity ‖ topic, reason,
 //	status, changed by (strings) ‖ opened, updated (times) ‖
 //	per side: claimant (string) ‖ uvarint count ‖ varint seq deltas ‖
-//	uvarint pair count ‖ uvarint kept pairs ‖ per pair: two uvarint seqs
+//	uvarint pair count ‖ uvarint kept pairs ‖ per pair: two uvarint seqs ‖
+//	uvarint outbox number of the pending evidence digest (0: none)
 //
 // The ID is the key. Strings and times are written as in claim records.
 // Format 0x01, before pairs were kept, ends after the sides; schema 5's
@@ -60,7 +61,7 @@ func encodeConflict(cf *conflictRec) []byte {
 		b = binary.AppendUvarint(b, p[0])
 		b = binary.AppendUvarint(b, p[1])
 	}
-	return b
+	return binary.AppendUvarint(b, cf.digest)
 }
 
 func decodeConflict(id string, v []byte) (*conflictRec, error) {
@@ -113,6 +114,7 @@ func decodeConflict(id string, v []byte) (*conflictRec, error) {
 				cf.Pairs = append(cf.Pairs, [2]uint64{r.uvarint(), r.uvarint()})
 			}
 		}
+		cf.digest = r.uvarint()
 	}
 	if r.err != nil {
 		return nil, r.err

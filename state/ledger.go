@@ -193,7 +193,10 @@ type recorder struct {
 	// queued says which conflicts got an alert in this transaction and for
 	// which article, so one article adds one message to a thread.
 	queued map[string]bool
-	mutes  []Mute
+	// fromPair is the pair count of the conflict join is adding to,
+	// before it added: where a new digest's evidence starts.
+	fromPair int
+	mutes    []Mute
 }
 
 func (s *Store) record(ctx context.Context, b *batch, items []PolledItem) (Recorded, error) {
@@ -608,6 +611,7 @@ func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w wind
 	}
 	// The evidence is the new claim against each claim of the other side
 	// it was judged against (its corroborators only stand with them).
+	r.fromPair = cf.PairCount
 	for _, o := range f.Theirs {
 		added = cf.addPair(c.Claimant, c.Seq, o.Seq) || added
 	}
@@ -646,19 +650,47 @@ func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind A
 		return nil // announced in this very transaction
 	case r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet]:
 		return nil
+	case kind == AlertEvidence && cf.PairCount > 0 && r.digestWaits(cf):
+		return nil // the digest waiting for the conflict will carry it
 	default:
 		cc := c.Claim
 		a.Claim, a.ClaimSeq = &cc, c.Seq
+		if kind == AlertEvidence && cf.PairCount > 0 {
+			a.Digest, a.FromPair = true, r.fromPair
+		}
 	}
 	if a.Kind == AlertNew {
 		r.queued[cf.ID] = true
 	}
 	r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet] = true
-	if err := queueAlertTx(r.tx, a); err != nil {
+	seq, err := queueAlertSeqTx(r.tx, a)
+	if err != nil {
 		return err
+	}
+	if a.Digest {
+		cf.digest = seq
 	}
 	r.res.Alerts++
 	return nil
+}
+
+// digestWaits reports whether the evidence digest last queued for cf is
+// still in the outbox and not yet being posted: new evidence then joins
+// it, since it is rendered from the conflict when it goes out.
+func (r *recorder) digestWaits(cf *conflictRec) bool {
+	if cf.digest == 0 {
+		return false
+	}
+	b := r.tx.Bucket(bucketOutbox)
+	if b == nil {
+		return false
+	}
+	v := b.Get(u64(cf.digest))
+	if v == nil {
+		return false
+	}
+	a, err := decodeAlertRec(v)
+	return err == nil && a.Posting.IsZero()
 }
 
 func (r *recorder) markJoined(id string) {
