@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -94,5 +95,34 @@ func TestEvidenceDigest(t *testing.T) {
 	}
 	if _, err := st.Conflict(ctx, c.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestEvidenceLine(t *testing.T) {
+	tests := []struct {
+		pairs int
+		want  string
+	}{
+		{0, ""},
+		{1, ""},
+		{2, "1 more disagreeing pair;"},
+		{213, "212 more disagreeing pairs;"},
+	}
+	for _, tt := range tests {
+		c := state.Conflict{ID: "c1", Topic: "soldiers | killed | kursk", Kind: claim.Figure, PairCount: tt.pairs}
+		_, blocks := RenderAlert(View{Conflict: c})
+		raw, err := json.Marshal(blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := PlainAlert(View{Conflict: c})
+		for name, got := range map[string]string{"blocks": string(raw), "plain": plain} {
+			if tt.want == "" && strings.Contains(got, "more disagreeing") {
+				t.Errorf("%d pairs, %s: an evidence line for the lead pair alone:\n%s", tt.pairs, name, got)
+			}
+			if tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("%d pairs, %s: want %q in\n%s", tt.pairs, name, tt.want, got)
+			}
+		}
 	}
 }

@@ -276,6 +276,10 @@ func RenderAlert(v View) (string, []slack.Block) {
 			fmt.Sprintf("Severity: *%s* (%.2f) · %s conflict · `%s`", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID),
 			false, false)),
 	}
+	if line := evidenceLine(c); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("evidence",
+			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
+	}
 	if line := statusLine(v); line != "" {
 		blocks = append(blocks, slack.NewContextBlock("status",
 			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
@@ -292,6 +296,22 @@ func RenderAlert(v View) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewActionBlock("actions", buttons...))
 	}
 	return FallbackText(c), blocks
+}
+
+// evidenceLine says how much evidence stands behind the lead pair the
+// parent shows: the pairs found after the parent was posted go into the
+// thread as digests (those of the article that opened it are counted, not
+// posted). Empty while the lead pair is all there is.
+func evidenceLine(c state.Conflict) string {
+	if c.PairCount <= 1 {
+		return ""
+	}
+	more := c.PairCount - 1
+	noun := "pairs"
+	if more == 1 {
+		noun = "pair"
+	}
+	return fmt.Sprintf("%d more disagreeing %s; new evidence goes into the thread", more, noun)
 }
 
 type button struct {
@@ -466,6 +486,9 @@ func PlainAlert(v View) string {
 		if len(more) > 0 {
 			fmt.Fprintf(&b, "    Also: %s\n", strings.Join(more, ", "))
 		}
+	}
+	if line := evidenceLine(c); line != "" {
+		fmt.Fprintf(&b, "\n%s\n", line)
 	}
 	if line := statusLine(v); line != "" {
 		fmt.Fprintf(&b, "\n%s\n", unmark(line))
