@@ -137,13 +137,13 @@ func (cf *conflictRec) addPair(claimant string, mine, theirs uint64) bool {
 	return true
 }
 
-func (cf *conflictRec) resolve(claims *bolt.Bucket) (Conflict, error) {
+func (cf *conflictRec) resolve(claims claimGetter) (Conflict, error) {
 	return cf.resolveLatest(claims, 0)
 }
 
 // resolveLatest reads the claims of a conflict, at most the latest max of
 // each side when max > 0.
-func (cf *conflictRec) resolveLatest(claims *bolt.Bucket, max int) (Conflict, error) {
+func (cf *conflictRec) resolveLatest(claims claimGetter, max int) (Conflict, error) {
 	c := cf.Conflict
 	for i, s := range cf.Sides {
 		c.Sides[i].Claimant = s.Claimant

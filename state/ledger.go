@@ -115,18 +115,22 @@ func (s *Store) Preview(ctx context.Context, items ...PolledItem) (Recorded, err
 	if err := ctx.Err(); err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
-	// Judging writes as it goes (claims, conflicts, alerts), so it needs
-	// a write transaction, which is never committed.
-	tx, err := s.db.Begin(true)
+	// A read transaction: a preview must not hold bbolt's one write lock
+	// while it judges, or a poll's commit would wait for it. The claims,
+	// events and conflicts it makes stay pending in the batch, which is
+	// never flushed; sequence numbers count on in memory; alerts are
+	// counted, not queued.
+	tx, err := s.db.Begin(false)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
 	defer tx.Rollback()
-	// The batch is never flushed: the preview's writes stay pending and
-	// go with the rollback.
 	res, err := s.record(ctx, newBatch(tx), items)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
+	}
+	if s.previewHook != nil {
+		s.previewHook()
 	}
 	return res, nil
 }
@@ -182,7 +186,15 @@ type recorder struct {
 
 	// claims are written straight to bbolt: their keys only ever grow.
 	// Everything else a claim writes goes through the batch, in key order.
-	claims *bolt.Bucket
+	// claims reads claim records: the claims bucket, or, previewing in a
+	// read transaction, the batch that holds the preview's own claims.
+	claims claimGetter
+	// claimsBucket is the claims bucket of a write transaction (nil in a
+	// preview), where claims are put directly: their keys only grow.
+	claimsBucket *bolt.Bucket
+	// preview is set for a read transaction: nothing is written and no
+	// alert queued.
+	preview bool
 
 	// item is the article whose claims are being put, for refs.
 	item itemRefs
@@ -242,18 +254,32 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 		conflicts: map[string]*conflictRec{},
 		queued:    map[string]bool{},
 	}
-	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+	var err error
+	if !tx.Writable() {
+		// A preview: every bucket exists since Open (createBuckets), and
+		// the claims it judges are read through the batch.
+		r.preview = true
+		for _, name := range [][]byte{bucketClaims, bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta, bucketConflicts} {
+			if tx.Bucket(name) == nil {
+				return nil, fmt.Errorf("bucket %s missing", name)
+			}
+		}
+		r.claims = batchBucket{b: b, name: bucketClaims}
+	} else {
+		for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return nil, err
+			}
+		}
+		if r.claimsBucket, err = tx.CreateBucketIfNotExists(bucketClaims); err != nil {
 			return nil, err
 		}
+		// Claims are keyed by an increasing sequence: pages only ever
+		// fill at the end, so they can be packed instead of split
+		// half-empty.
+		r.claimsBucket.FillPercent = 0.95
+		r.claims = r.claimsBucket
 	}
-	var err error
-	if r.claims, err = tx.CreateBucketIfNotExists(bucketClaims); err != nil {
-		return nil, err
-	}
-	// Claims are keyed by an increasing sequence: pages only ever fill at
-	// the end, so they can be packed instead of split half-empty.
-	r.claims.FillPercent = 0.95
 	if r.mutes, err = activeMutesTx(tx, r.now); err != nil {
 		return nil, err
 	}
@@ -270,7 +296,7 @@ func (r *recorder) add(item ItemRecord, c claim.Claim, event uint64) error {
 	// The positions are read before the claim joins them.
 	w := r.window(c)
 	cands := r.candidates(c, c.Place, event, w)
-	seq, err := r.claims.NextSequence()
+	seq, err := r.b.nextSequence(bucketClaims)
 	if err != nil {
 		return err
 	}
@@ -306,7 +332,9 @@ func (r *recorder) put(sc StoredClaim) error {
 		r.item.sentences[sc.Sentence] = sc.Seq
 	}
 	seq := u64(sc.Seq)
-	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
+	if r.preview {
+		r.b.put(bucketClaims, seq, encodeClaim(sc, refs))
+	} else if err := r.claimsBucket.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
 	r.b.put(bucketClaimsByTopic, topicIndexKey(sc), nil)
@@ -663,6 +691,10 @@ func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind A
 		r.queued[cf.ID] = true
 	}
 	r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet] = true
+	r.res.Alerts++
+	if r.preview {
+		return nil // what would be queued, counted
+	}
 	seq, err := queueAlertSeqTx(r.tx, a)
 	if err != nil {
 		return err
@@ -670,7 +702,6 @@ func (r *recorder) alert(item ItemRecord, cf *conflictRec, c StoredClaim, kind A
 	if a.Digest {
 		cf.digest = seq
 	}
-	r.res.Alerts++
 	return nil
 }
 
@@ -717,7 +748,7 @@ func (r *recorder) conflict(id string) (*conflictRec, error) {
 // finish writes the conflicts touched and resolves the result's claims.
 func (r *recorder) finish() (Recorded, error) {
 	for _, cf := range r.conflicts {
-		if !cf.dirty {
+		if !cf.dirty || r.preview {
 			continue
 		}
 		if err := putConflictTx(r.b, cf); err != nil {

@@ -76,6 +76,9 @@ type Store struct {
 	// pollLocked, when set (by tests), is called inside CommitPoll once
 	// it holds the write lock.
 	pollLocked func()
+	// previewHook, when set (by tests), is called inside Preview once it
+	// has judged, its transaction still open.
+	previewHook func()
 	// seeks, when set (by tests), counts the cursor seeks of CommitPoll.
 	seeks  *int
 	router Router
