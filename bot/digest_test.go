@@ -126,3 +126,32 @@ func TestEvidenceLine(t *testing.T) {
 		}
 	}
 }
+
+func TestAlertShowsItsEvent(t *testing.T) {
+	tests := []struct {
+		title   string
+		anchors []string
+		want    string
+	}{
+		{"", nil, ""},
+		{"Quake  hits\nIzmir", []string{"izmir", "earthquake"}, "Event: Quake hits Izmir (izmir · earthquake)"},
+		{"", []string{"kursk"}, "Event: kursk"},
+		{"Troops withdraw", nil, "Event: Troops withdraw"},
+	}
+	for _, tt := range tests {
+		c := state.Conflict{ID: "c1", Topic: "soldiers | killed | kursk", Kind: claim.Figure, EventTitle: tt.title, EventAnchors: tt.anchors}
+		_, blocks := RenderAlert(View{Conflict: c})
+		raw, err := json.Marshal(blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, got := range map[string]string{"blocks": string(raw), "plain": PlainAlert(View{Conflict: c})} {
+			if tt.want == "" && strings.Contains(got, "Event:") {
+				t.Errorf("%s: an event line with nothing to show:\n%s", name, got)
+			}
+			if tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("%s: want %q in\n%s", name, tt.want, got)
+			}
+		}
+	}
+}

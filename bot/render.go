@@ -268,6 +268,12 @@ func RenderAlert(v View) (string, []slack.Block) {
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType,
 			truncate("Conflicting claims: "+Headline(c), maxHeader), true, false)),
+	}
+	if line := eventLine(c); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("event",
+			slack.NewTextBlockObject(slack.MarkdownType, "Event: "+escape(line), false, false)))
+	}
+	blocks = append(blocks,
 		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
 			slack.NewTextBlockObject(slack.MarkdownType, sideField(c, 0), false, false),
 			slack.NewTextBlockObject(slack.MarkdownType, sideField(c, 1), false, false),
@@ -275,7 +281,7 @@ func RenderAlert(v View) (string, []slack.Block) {
 		slack.NewContextBlock("meta", slack.NewTextBlockObject(slack.MarkdownType,
 			fmt.Sprintf("Severity: *%s* (%.2f) · %s conflict · `%s`", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID),
 			false, false)),
-	}
+	)
 	if line := evidenceLine(c); line != "" {
 		blocks = append(blocks, slack.NewContextBlock("evidence",
 			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
@@ -296,6 +302,21 @@ func RenderAlert(v View) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewActionBlock("actions", buttons...))
 	}
 	return FallbackText(c), blocks
+}
+
+// eventLine names the happening both sides are taken to speak of: the
+// title of the article that opened the dispute and its event's most named
+// anchors, so an editor sees at once when two events were confused.
+func eventLine(c state.Conflict) string {
+	title := truncate(strings.Join(strings.Fields(c.EventTitle), " "), maxQuote)
+	anchors := strings.Join(c.EventAnchors, " · ")
+	switch {
+	case title != "" && anchors != "":
+		return title + " (" + anchors + ")"
+	case title != "":
+		return title
+	}
+	return anchors
 }
 
 // evidenceLine says how much evidence stands behind the lead pair the
@@ -464,6 +485,9 @@ func PlainAlert(v View) string {
 	c := v.Conflict
 	var b strings.Builder
 	fmt.Fprintf(&b, "Conflicting claims: %s\n", Headline(c))
+	if line := eventLine(c); line != "" {
+		fmt.Fprintf(&b, "Event: %s\n", line)
+	}
 	fmt.Fprintf(&b, "Severity: %s (%.2f) · %s conflict · %s\n", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID)
 	for i, s := range c.Sides {
 		b.WriteString("\n")

@@ -55,7 +55,18 @@ type Conflict struct {
 	// claims).
 	Pairs     []Pair `json:"pairs,omitempty"`
 	PairCount int    `json:"pair_count,omitempty"`
+	// Event is the news event the dispute was found in (0: an article
+	// that named nothing to tell its event by); EventTitle is the title
+	// of the article that opened the dispute and EventAnchors the event's
+	// most named anchors then ("kursk", "budanov"), so an editor sees
+	// which happening both sides are taken to speak of.
+	Event        uint64   `json:"event,omitempty"`
+	EventTitle   string   `json:"event_title,omitempty"`
+	EventAnchors []string `json:"event_anchors,omitempty"`
 }
+
+// maxEventAnchors is how many of its event's anchors a conflict keeps.
+const maxEventAnchors = 5
 
 // MaxPairs bounds the evidence pairs a conflict keeps: a dispute every
 // outlet reports for a week must not grow a record rewritten whole at

@@ -15,7 +15,8 @@ import (
 //	status, changed by (strings) ‖ opened, updated (times) ‖
 //	per side: claimant (string) ‖ uvarint count ‖ varint seq deltas ‖
 //	uvarint pair count ‖ uvarint kept pairs ‖ per pair: two uvarint seqs ‖
-//	uvarint outbox number of the pending evidence digest (0: none)
+//	uvarint outbox number of the pending evidence digest (0: none) ‖
+//	uvarint event ‖ event title (string) ‖ uvarint count ‖ anchors (strings)
 //
 // The ID is the key. Strings and times are written as in claim records.
 // Format 0x01, before pairs were kept, ends after the sides; schema 5's
@@ -61,7 +62,14 @@ func encodeConflict(cf *conflictRec) []byte {
 		b = binary.AppendUvarint(b, p[0])
 		b = binary.AppendUvarint(b, p[1])
 	}
-	return binary.AppendUvarint(b, cf.digest)
+	b = binary.AppendUvarint(b, cf.digest)
+	b = binary.AppendUvarint(b, cf.Event)
+	b = appendString(b, cf.EventTitle)
+	b = binary.AppendUvarint(b, uint64(len(cf.EventAnchors)))
+	for _, a := range cf.EventAnchors {
+		b = appendString(b, a)
+	}
+	return b
 }
 
 func decodeConflict(id string, v []byte) (*conflictRec, error) {
@@ -115,6 +123,15 @@ func decodeConflict(id string, v []byte) (*conflictRec, error) {
 			}
 		}
 		cf.digest = r.uvarint()
+		cf.Event = r.uvarint()
+		cf.EventTitle = r.string()
+		if n := r.uvarint(); n > uint64(len(r.b)) {
+			r.fail()
+		} else {
+			for range n {
+				cf.EventAnchors = append(cf.EventAnchors, r.string())
+			}
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -618,6 +618,9 @@ func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w wind
 			Sides: [2]sideRec{{Claimant: a}, {Claimant: b}},
 			new:   true,
 		}
+		if err := r.eventOf(cf, item, c.Event); err != nil {
+			return err
+		}
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)
 		if f.Position != nil {
@@ -655,6 +658,47 @@ func (r *recorder) join(item ItemRecord, c StoredClaim, f claim.Decision, w wind
 		cf.Updated = r.now
 	}
 	return r.alert(item, cf, c, AlertEvidence)
+}
+
+// eventOf notes on a new conflict the event it was found in: its id, the
+// opening article's title and the event's most named anchors, without
+// their kind prefix ("p:kursk" → "kursk").
+func (r *recorder) eventOf(cf *conflictRec, item ItemRecord, event uint64) error {
+	cf.Event, cf.EventTitle = event, item.Title
+	if event == 0 {
+		return nil
+	}
+	e, ok, err := getEvent(r.b, event)
+	if err != nil || !ok {
+		return err
+	}
+	type anchor struct {
+		name string
+		n    int
+	}
+	var as []anchor
+	for a, n := range e.Anchors {
+		_, name, found := strings.Cut(a, ":")
+		if !found {
+			name = a
+		}
+		as = append(as, anchor{name, n})
+	}
+	slices.SortFunc(as, func(a, b anchor) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for _, a := range as {
+		if len(cf.EventAnchors) == maxEventAnchors {
+			break
+		}
+		if !slices.Contains(cf.EventAnchors, a.name) {
+			cf.EventAnchors = append(cf.EventAnchors, a.name)
+		}
+	}
+	return nil
 }
 
 // alert queues what an editor should hear of a conflict the claim touched:

@@ -114,8 +114,9 @@ func TestConflictRecordRoundTrip(t *testing.T) {
 			ID: "cabc", Kind: claim.Figure, Topic: "north korean soldiers | killed | kursk", Severity: 0.7,
 			Reason: "1,000 against 300", Status: StatusDismissed, ChangedBy: "U1",
 			Opened: published, Updated: published.Add(time.Hour), Backfill: true, Alerted: true,
-			PairCount: 212,
+			PairCount: 212, Event: 1 << 33, EventTitle: "Troops leave the front", EventAnchors: []string{"kursk", "budanov"},
 		},
+		digest: 77,
 		Sides: [2]sideRec{{Claimant: budanov, Claims: []uint64{9, 3, 1 << 40}}, {Claimant: nis, Claims: []uint64{}}},
 		Pairs: [][2]uint64{{9, 1 << 41}, {1 << 40, 4}},
 	}

@@ -54,6 +54,10 @@ func TestEveryPairIsEvidence(t *testing.T) {
 	if len(c.Pairs) != 3 || c.PairCount != 3 {
 		t.Errorf("%d pairs kept (count %d): %v; want the three disagreements", len(c.Pairs), c.PairCount, got)
 	}
+	// The dispute names the event it was found in.
+	if ev, _, ok, err := s.ItemEvent(arts[1].url); err != nil || !ok || c.Event != ev || ev == 0 || len(c.EventAnchors) == 0 {
+		t.Errorf("conflict event %d anchors %v; the opening item's event %d (%v, %v)", c.Event, c.EventAnchors, ev, ok, err)
+	}
 	if lp := c.LeadPair(); lp[0].URL != "https://ap.example/1" && lp[1].URL != "https://ap.example/1" {
 		t.Errorf("lead pair %s against %s, want the newest article's", lp[0].URL, lp[1].URL)
 	}
