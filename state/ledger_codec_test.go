@@ -117,8 +117,8 @@ func TestConflictRecordRoundTrip(t *testing.T) {
 			PairCount: 212, Event: 1 << 33, EventTitle: "Troops leave the front", EventAnchors: []string{"kursk", "budanov"},
 		},
 		digest: 77,
-		Sides: [2]sideRec{{Claimant: budanov, Claims: []uint64{9, 3, 1 << 40}}, {Claimant: nis, Claims: []uint64{}}},
-		Pairs: [][2]uint64{{9, 1 << 41}, {1 << 40, 4}},
+		Sides:  [2]sideRec{{Claimant: budanov, Claims: []uint64{9, 3, 1 << 40}}, {Claimant: nis, Claims: []uint64{}}},
+		Pairs:  [][2]uint64{{9, 1 << 41}, {1 << 40, 4}},
 	}
 	got, err := decodeConflict(cf.ID, encodeConflict(cf))
 	if err != nil {
