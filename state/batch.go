@@ -248,8 +248,6 @@ type batchCursor struct {
 	set   *orderedSet
 	cur   []byte
 	seeks *int
-	// seqs are a read-only batch's sequence numbers (nextSequence).
-	seqs map[string]uint64
 }
 
 func (c *batchCursor) count() {
