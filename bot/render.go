@@ -383,7 +383,22 @@ const maxDigestPairs = 10
 // RenderDigest is the one thread reply for the evidence a dispute
 // gathered since its last: which outlets, saying what, against what, the
 // newest pair first.
-func RenderDigest(c state.Conflict, pairs []state.Pair, total int) string {
+func RenderDigest(c state.Conflict, pairs []state.Pair, total int, cl *claim.Claim) string {
+	if cl != nil && total == len(pairs) && fromOneArticle(pairs, cl.URL) {
+		// One article's evidence: the claim with its quote, as an editor
+		// checks it at the source, and whom it answers.
+		var against []string
+		for _, p := range pairs {
+			o := p[0]
+			if o.URL == cl.URL {
+				o = p[1]
+			}
+			if w := escape(o.Claimant) + " " + escape(says(c, o)); !slices.Contains(against, w) {
+				against = append(against, w)
+			}
+		}
+		return RenderEvidence(c, *cl) + "\nAgainst: " + strings.Join(against, "; ")
+	}
 	var outlets []string
 	for _, p := range pairs {
 		for _, cl := range p {
@@ -408,6 +423,17 @@ func RenderDigest(c state.Conflict, pairs []state.Pair, total int) string {
 		fmt.Fprintf(&b, "…and %d more\n", more)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// fromOneArticle reports whether every pair has a claim of the article
+// at url.
+func fromOneArticle(pairs []state.Pair, url string) bool {
+	for _, p := range pairs {
+		if p[0].URL != url && p[1].URL != url {
+			return false
+		}
+	}
+	return url != ""
 }
 
 // digestOf is what a digest alert reports of c: its pairs and how many
@@ -467,7 +493,7 @@ func PlainText(a state.Alert, c state.Conflict) string {
 	switch a.Kind {
 	case state.AlertEvidence:
 		if pairs, n := digestOf(a, c); a.Digest && n > 0 {
-			return "In the thread of " + c.ID + ":\n" + unmark(RenderDigest(c, pairs, n)) + "\n"
+			return "In the thread of " + c.ID + ":\n" + unmark(RenderDigest(c, pairs, n, a.Claim)) + "\n"
 		}
 		if a.Claim != nil {
 			return "In the thread of " + c.ID + ":\n" + unmark(RenderEvidence(c, *a.Claim)) + "\n"
