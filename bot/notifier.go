@@ -338,6 +338,14 @@ func (n *Notifier) deliver(ctx context.Context, channel string, a state.Alert) (
 	if err != nil {
 		return false, n.retry(ctx, log, channel, a, err)
 	}
+	if a.Digest {
+		// Evidence recorded until the mark went in joined this digest
+		// rather than queueing its own: read the conflict again so the
+		// digest carries it. Evidence after the mark queues a new digest.
+		if fresh, err := n.opts.Store.Conflict(ctx, a.ConflictID); err == nil {
+			c = fresh
+		}
+	}
 	if !earlier.IsZero() {
 		found, ok, err := n.findPosted(ctx, log, channel, a, th, reply, earlier)
 		if err != nil {
@@ -389,6 +397,11 @@ func (n *Notifier) post(ctx context.Context, channel string, a state.Alert, c st
 		return state.Thread{Channel: ch, TS: ts}, nil
 	}
 	text := RenderEvidence(c, *a.Claim)
+	if pairs, n := digestOf(a, c); a.Digest && n > 0 {
+		// Rendered now, from the conflict as it stands: the evidence that
+		// joined while the digest waited is in it.
+		text = RenderDigest(c, pairs, n, a.Claim)
+	}
 	if a.Kind == state.AlertRevision {
 		text = RenderRevision(c, *a.Claim)
 	}

@@ -268,6 +268,12 @@ func RenderAlert(v View) (string, []slack.Block) {
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType,
 			truncate("Conflicting claims: "+Headline(c), maxHeader), true, false)),
+	}
+	if line := eventLine(c); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("event",
+			slack.NewTextBlockObject(slack.MarkdownType, "Event: "+escape(line), false, false)))
+	}
+	blocks = append(blocks,
 		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
 			slack.NewTextBlockObject(slack.MarkdownType, sideField(c, 0), false, false),
 			slack.NewTextBlockObject(slack.MarkdownType, sideField(c, 1), false, false),
@@ -275,6 +281,10 @@ func RenderAlert(v View) (string, []slack.Block) {
 		slack.NewContextBlock("meta", slack.NewTextBlockObject(slack.MarkdownType,
 			fmt.Sprintf("Severity: *%s* (%.2f) · %s conflict · `%s`", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID),
 			false, false)),
+	)
+	if line := evidenceLine(c); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("evidence",
+			slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
 	}
 	if line := statusLine(v); line != "" {
 		blocks = append(blocks, slack.NewContextBlock("status",
@@ -292,6 +302,37 @@ func RenderAlert(v View) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewActionBlock("actions", buttons...))
 	}
 	return FallbackText(c), blocks
+}
+
+// eventLine names the happening both sides are taken to speak of: the
+// title of the article that opened the dispute and its event's most named
+// anchors, so an editor sees at once when two events were confused.
+func eventLine(c state.Conflict) string {
+	title := truncate(strings.Join(strings.Fields(c.EventTitle), " "), maxQuote)
+	anchors := strings.Join(c.EventAnchors, " · ")
+	switch {
+	case title != "" && anchors != "":
+		return title + " (" + anchors + ")"
+	case title != "":
+		return title
+	}
+	return anchors
+}
+
+// evidenceLine says how much evidence stands behind the lead pair the
+// parent shows: the pairs found after the parent was posted go into the
+// thread as digests (those of the article that opened it are counted, not
+// posted). Empty while the lead pair is all there is.
+func evidenceLine(c state.Conflict) string {
+	if c.PairCount <= 1 {
+		return ""
+	}
+	more := c.PairCount - 1
+	noun := "pairs"
+	if more == 1 {
+		noun = "pair"
+	}
+	return fmt.Sprintf("%d more disagreeing %s; new evidence goes into the thread", more, noun)
 }
 
 type button struct {
@@ -334,6 +375,71 @@ func RenderEvidence(c state.Conflict, cl claim.Claim) string {
 	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: *%s* — %s\n", escape(cl.Claimant), escape(says(c, cl)))
 	writeEvidence(&b, cl)
 	return b.String()
+}
+
+// maxDigestPairs bounds the pairs a digest lists; the rest are counted.
+const maxDigestPairs = 10
+
+// RenderDigest is the one thread reply for the evidence a dispute
+// gathered since its last: which outlets, saying what, against what, the
+// newest pair first.
+func RenderDigest(c state.Conflict, pairs []state.Pair, total int, cl *claim.Claim) string {
+	if cl != nil && total == len(pairs) && fromOneArticle(pairs, cl.URL) {
+		// One article's evidence: the claim with its quote, as an editor
+		// checks it at the source, and whom it answers.
+		var against []string
+		for _, p := range pairs {
+			o := p[0]
+			if o.URL == cl.URL {
+				o = p[1]
+			}
+			if w := escape(o.Claimant) + " " + escape(says(c, o)); !slices.Contains(against, w) {
+				against = append(against, w)
+			}
+		}
+		return RenderEvidence(c, *cl) + "\nAgainst: " + strings.Join(against, "; ")
+	}
+	var outlets []string
+	for _, p := range pairs {
+		for _, cl := range p {
+			if o := orArticle(cl.Outlet); !slices.Contains(outlets, o) {
+				outlets = append(outlets, o)
+			}
+		}
+	}
+	var b strings.Builder
+	noun := "pairs"
+	if total == 1 {
+		noun = "pair"
+	}
+	fmt.Fprintf(&b, ":heavy_plus_sign: New evidence: %d disagreeing %s from %s\n", total, noun, escape(strings.Join(outlets, ", ")))
+	for i := len(pairs) - 1; i >= 0 && i >= len(pairs)-maxDigestPairs; i-- {
+		p := pairs[i]
+		fmt.Fprintf(&b, "• *%s* %s (%s) against *%s* %s (%s)\n",
+			escape(p[0].Claimant), escape(says(c, p[0])), link(p[0]),
+			escape(p[1].Claimant), escape(says(c, p[1])), link(p[1]))
+	}
+	if more := total - min(len(pairs), maxDigestPairs); more > 0 {
+		fmt.Fprintf(&b, "…and %d more\n", more)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// fromOneArticle reports whether every pair has a claim of the article
+// at url.
+func fromOneArticle(pairs []state.Pair, url string) bool {
+	for _, p := range pairs {
+		if p[0].URL != url && p[1].URL != url {
+			return false
+		}
+	}
+	return url != ""
+}
+
+// digestOf is what a digest alert reports of c: its pairs and how many
+// there are in all (more than listed once the conflict dropped its oldest).
+func digestOf(a state.Alert, c state.Conflict) ([]state.Pair, int) {
+	return c.PairsFrom(a.FromPair), max(c.PairCount-a.FromPair, 0)
 }
 
 // writeEvidence is the part every claim shown on its own ends with: the
@@ -386,6 +492,9 @@ func previousValue(c state.Conflict, cl claim.Claim) string {
 func PlainText(a state.Alert, c state.Conflict) string {
 	switch a.Kind {
 	case state.AlertEvidence:
+		if pairs, n := digestOf(a, c); a.Digest && n > 0 {
+			return "In the thread of " + c.ID + ":\n" + unmark(RenderDigest(c, pairs, n, a.Claim)) + "\n"
+		}
 		if a.Claim != nil {
 			return "In the thread of " + c.ID + ":\n" + unmark(RenderEvidence(c, *a.Claim)) + "\n"
 		}
@@ -402,6 +511,9 @@ func PlainAlert(v View) string {
 	c := v.Conflict
 	var b strings.Builder
 	fmt.Fprintf(&b, "Conflicting claims: %s\n", Headline(c))
+	if line := eventLine(c); line != "" {
+		fmt.Fprintf(&b, "Event: %s\n", line)
+	}
 	fmt.Fprintf(&b, "Severity: %s (%.2f) · %s conflict · %s\n", SeverityLabel(c.Severity), c.Severity, kindName(c.Kind), c.ID)
 	for i, s := range c.Sides {
 		b.WriteString("\n")
@@ -424,6 +536,9 @@ func PlainAlert(v View) string {
 		if len(more) > 0 {
 			fmt.Fprintf(&b, "    Also: %s\n", strings.Join(more, ", "))
 		}
+	}
+	if line := evidenceLine(c); line != "" {
+		fmt.Fprintf(&b, "\n%s\n", line)
 	}
 	if line := statusLine(v); line != "" {
 		fmt.Fprintf(&b, "\n%s\n", unmark(line))

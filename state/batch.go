@@ -26,6 +26,38 @@ type batch struct {
 	// seeks, when set (by tests), counts the cursor seeks made through
 	// the batch: the work of the ledger's lookups.
 	seeks *int
+	// seqs are a read-only batch's sequence numbers (nextSequence).
+	seqs map[string]uint64
+}
+
+// batchBucket reads one bucket through the batch, its pending writes
+// applied.
+type batchBucket struct {
+	b    *batch
+	name []byte
+}
+
+func (bb batchBucket) Get(k []byte) []byte { return bb.b.get(bb.name, k) }
+
+// nextSequence is bucket's next sequence number. A read-only batch (a
+// preview's) counts on from the stored sequence in memory: nothing it
+// numbers is ever stored.
+func (b *batch) nextSequence(bucket []byte) (uint64, error) {
+	if b.tx.Writable() {
+		return b.tx.Bucket(bucket).NextSequence()
+	}
+	if b.seqs == nil {
+		b.seqs = map[string]uint64{}
+	}
+	n, ok := b.seqs[string(bucket)]
+	if !ok {
+		if bk := b.tx.Bucket(bucket); bk != nil {
+			n = bk.Sequence()
+		}
+	}
+	n++
+	b.seqs[string(bucket)] = n
+	return n, nil
 }
 
 func newBatch(tx *bolt.Tx) *batch {

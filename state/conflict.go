@@ -47,6 +47,57 @@ type Conflict struct {
 	Alerted bool `json:"alerted,omitempty"`
 	// ChangedBy is who last set Status by hand (a Slack user ID).
 	ChangedBy string `json:"changed_by,omitempty"`
+	// Pairs are the dispute's evidence: each pair of disagreeing claims
+	// the judge found, from every article, oldest first, the newest
+	// MaxPairs of them. PairCount counts every pair ever found, so an
+	// editor sees how much evidence lies past the kept ones. A conflict
+	// stored before pairs were kept has none (its Sides still hold its
+	// claims).
+	Pairs     []Pair `json:"pairs,omitempty"`
+	PairCount int    `json:"pair_count,omitempty"`
+	// Event is the news event the dispute was found in (0: an article
+	// that named nothing to tell its event by); EventTitle is the title
+	// of the article that opened the dispute and EventAnchors the event's
+	// most named anchors then ("kursk", "budanov"), so an editor sees
+	// which happening both sides are taken to speak of.
+	Event        uint64   `json:"event,omitempty"`
+	EventTitle   string   `json:"event_title,omitempty"`
+	EventAnchors []string `json:"event_anchors,omitempty"`
+}
+
+// maxEventAnchors is how many of its event's anchors a conflict keeps.
+const maxEventAnchors = 5
+
+// MaxPairs bounds the evidence pairs a conflict keeps: a dispute every
+// outlet reports for a week must not grow a record rewritten whole at
+// every new article.
+const MaxPairs = 200
+
+// Pair is one disagreement: a claim of Sides[0]'s claimant and one of
+// Sides[1]'s that the judge found at odds.
+type Pair [2]claim.Claim
+
+// PairsFrom are the kept pairs numbered from on (see Alert.FromPair): the
+// evidence a digest reports. Pairs past MaxPairs already dropped are not
+// there; the count of all is PairCount - from.
+func (c Conflict) PairsFrom(from int) []Pair {
+	first := c.PairCount - len(c.Pairs) // the number of c.Pairs[0]
+	if from < first {
+		from = first
+	}
+	if from-first >= len(c.Pairs) {
+		return nil
+	}
+	return c.Pairs[from-first:]
+}
+
+// LeadPair is the pair an alert leads with: the newest kept pair, or, for
+// a conflict stored before pairs were kept, each side's Lead.
+func (c Conflict) LeadPair() Pair {
+	if n := len(c.Pairs); n > 0 {
+		return c.Pairs[n-1]
+	}
+	return Pair{c.Lead(0), c.Lead(1)}
 }
 
 // Beat is the desk the conflict belongs to, from its topic's subject and
@@ -81,6 +132,13 @@ type Alert struct {
 	// outbox then keeps the number, not a copy of the claim. Claim is nil
 	// on reading if the ledger no longer holds it.
 	ClaimSeq uint64 `json:"claim_seq,omitempty"`
+	// Digest marks an AlertEvidence that stands for all the evidence its
+	// conflict gathers until it is posted: the pairs from number FromPair
+	// on (counting every pair the conflict found, from 0). Evidence that
+	// arrives while a digest waits joins it instead of queueing another,
+	// so a dispute gets at most one thread message per delivery.
+	Digest   bool `json:"digest,omitempty"`
+	FromPair int  `json:"from_pair,omitempty"`
 	// Channel overrides the configured alert channel when set.
 	Channel   string    `json:"channel,omitempty"`
 	Queued    time.Time `json:"queued"`

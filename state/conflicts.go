@@ -44,8 +44,16 @@ type sideRec struct {
 type conflictRec struct {
 	Conflict
 	Sides [2]sideRec `json:"sides"`
+	// Pairs shadow Conflict's the same way: the two claims by sequence
+	// number, Sides[0]'s first. PairCount is Conflict's own.
+	Pairs [][2]uint64 `json:"pairs,omitempty"`
 
 	new, dirty bool
+	// digest is the outbox number of the evidence digest last queued for
+	// the conflict: while it waits unposted, new evidence joins it.
+	digest uint64
+	// hasPair holds the kept pairs once addPair first looks.
+	hasPair map[[2]uint64]bool
 	// has holds each side's claims once addClaim first looks, so evidence
 	// joining a long-running conflict is not a scan of all of it.
 	has [2]map[uint64]bool
@@ -86,13 +94,56 @@ func (cf *conflictRec) addClaim(claimant string, seq uint64) bool {
 	return false
 }
 
-func (cf *conflictRec) resolve(claims *bolt.Bucket) (Conflict, error) {
+// side is the index of the side whose party is claimant's; -1 for none.
+func (cf *conflictRec) side(claimant string) int {
+	party := claim.Party(claimant)
+	for i, s := range cf.Sides {
+		if claim.Party(s.Claimant) == party {
+			return i
+		}
+	}
+	return -1
+}
+
+// addPair keeps the disagreement between mine (a claim of claimant) and
+// theirs (one of the other side) as evidence; false if it was kept
+// already or claimant is on neither side. Past MaxPairs the oldest pair
+// goes; PairCount still counts it.
+func (cf *conflictRec) addPair(claimant string, mine, theirs uint64) bool {
+	i := cf.side(claimant)
+	if i < 0 || mine == theirs {
+		return false
+	}
+	p := [2]uint64{mine, theirs}
+	if i == 1 {
+		p = [2]uint64{theirs, mine}
+	}
+	if cf.hasPair == nil {
+		cf.hasPair = make(map[[2]uint64]bool, len(cf.Pairs)+1)
+		for _, q := range cf.Pairs {
+			cf.hasPair[q] = true
+		}
+	}
+	if cf.hasPair[p] {
+		return false
+	}
+	cf.hasPair[p] = true
+	cf.Pairs = append(cf.Pairs, p)
+	if len(cf.Pairs) > MaxPairs {
+		delete(cf.hasPair, cf.Pairs[0])
+		cf.Pairs = slices.Delete(cf.Pairs, 0, len(cf.Pairs)-MaxPairs)
+	}
+	cf.PairCount++
+	return true
+}
+
+func (cf *conflictRec) resolve(claims claimGetter) (Conflict, error) {
 	return cf.resolveLatest(claims, 0)
 }
 
 // resolveLatest reads the claims of a conflict, at most the latest max of
 // each side when max > 0.
-func (cf *conflictRec) resolveLatest(claims *bolt.Bucket, max int) (Conflict, error) {
+func (cf *conflictRec) resolveLatest(claims claimGetter, max int) (Conflict, error) {
 	c := cf.Conflict
 	for i, s := range cf.Sides {
 		c.Sides[i].Claimant = s.Claimant
@@ -107,6 +158,25 @@ func (cf *conflictRec) resolveLatest(claims *bolt.Bucket, max int) (Conflict, er
 			}
 			c.Sides[i].Claims = append(c.Sides[i].Claims, sc.Claim)
 		}
+	}
+	pairs := cf.Pairs
+	if max > 0 && len(pairs) > max {
+		pairs = pairs[len(pairs)-max:]
+	}
+	c.Pairs = make([]Pair, 0, len(pairs))
+	for _, p := range pairs {
+		var pr Pair
+		for j, seq := range p {
+			sc, err := getClaim(claims, u64(seq))
+			if err != nil {
+				return Conflict{}, fmt.Errorf("conflict %s: pair: %w", cf.ID, err)
+			}
+			pr[j] = sc.Claim
+		}
+		c.Pairs = append(c.Pairs, pr)
+	}
+	if len(c.Pairs) == 0 {
+		c.Pairs = nil
 	}
 	return c, nil
 }

@@ -13,10 +13,18 @@ import (
 //
 //	0x01 (format) ‖ flags ‖ kind ‖ 8-byte severity ‖ topic, reason,
 //	status, changed by (strings) ‖ opened, updated (times) ‖
-//	per side: claimant (string) ‖ uvarint count ‖ varint seq deltas
+//	per side: claimant (string) ‖ uvarint count ‖ varint seq deltas ‖
+//	uvarint pair count ‖ uvarint kept pairs ‖ per pair: two uvarint seqs ‖
+//	uvarint outbox number of the pending evidence digest (0: none) ‖
+//	uvarint event ‖ event title (string) ‖ uvarint count ‖ anchors (strings)
 //
 // The ID is the key. Strings and times are written as in claim records.
-const conflictFormat = 0x01
+// Format 0x01, before pairs were kept, ends after the sides; schema 5's
+// migration rewrites such records (with no pairs).
+const (
+	conflictFormat   = 0x02
+	conflictFormatV1 = 0x01
+)
 
 const (
 	conflictBackfill = 1 << iota
@@ -48,6 +56,19 @@ func encodeConflict(cf *conflictRec) []byte {
 			prev = seq
 		}
 	}
+	b = binary.AppendUvarint(b, uint64(cf.PairCount))
+	b = binary.AppendUvarint(b, uint64(len(cf.Pairs)))
+	for _, p := range cf.Pairs {
+		b = binary.AppendUvarint(b, p[0])
+		b = binary.AppendUvarint(b, p[1])
+	}
+	b = binary.AppendUvarint(b, cf.digest)
+	b = binary.AppendUvarint(b, cf.Event)
+	b = appendString(b, cf.EventTitle)
+	b = binary.AppendUvarint(b, uint64(len(cf.EventAnchors)))
+	for _, a := range cf.EventAnchors {
+		b = appendString(b, a)
+	}
 	return b
 }
 
@@ -61,7 +82,8 @@ func decodeConflict(id string, v []byte) (*conflictRec, error) {
 		return &cf, nil
 	}
 	r := &claimReader{b: v}
-	if r.byte() != conflictFormat {
+	format := r.byte()
+	if format != conflictFormat && format != conflictFormatV1 {
 		return nil, errClaimFormat
 	}
 	flags := r.byte()
@@ -88,6 +110,28 @@ func decodeConflict(id string, v []byte) (*conflictRec, error) {
 			seqs = append(seqs, prev)
 		}
 		cf.Sides[i].Claims = seqs
+	}
+	if format == conflictFormat {
+		cf.PairCount = int(r.uvarint())
+		n := r.uvarint()
+		if n > uint64(len(r.b)) {
+			r.fail()
+		} else if n > 0 {
+			cf.Pairs = make([][2]uint64, 0, n)
+			for range n {
+				cf.Pairs = append(cf.Pairs, [2]uint64{r.uvarint(), r.uvarint()})
+			}
+		}
+		cf.digest = r.uvarint()
+		cf.Event = r.uvarint()
+		cf.EventTitle = r.string()
+		if n := r.uvarint(); n > uint64(len(r.b)) {
+			r.fail()
+		} else {
+			for range n {
+				cf.EventAnchors = append(cf.EventAnchors, r.string())
+			}
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -64,7 +64,16 @@
 // indexes its queued alerts (indexOutbox). Schema 4 added the event to
 // claims_by_topic: assignEvents puts the items of an older store's claims
 // in events, read from their claims' sentences and places, and rebuilds the
-// index. Claim and conflict records in the earlier JSON form are still read.
+// index. Schema 5 keeps every disagreeing pair as a conflict's evidence
+// (conflict record format 0x02): rewriteConflicts rewrites older records,
+// with no pairs, since schema 4 did not say which claims disagreed. Claim
+// and conflict records in the earlier JSON form are still read.
+//
+// Evidence reaches a thread as digests: a conflict has at most one
+// evidence alert waiting unposted (Alert.Digest), which new evidence joins
+// instead of queueing another; the notifier renders the pairs found since
+// the digest was queued. Preview judges in a read transaction: what it
+// would write stays pending in its batch, never flushed.
 //
 // The same claim from the same article is stored once: its identity, a
 // hash of article, sentence, claimant, topic and value, is looked up in
@@ -97,7 +106,9 @@
 // threads.go, mutes.go):
 //
 //	conflicts             conflict id → conflict (binary, conflicts_codec.go;
-//	                      claims by seq)
+//	                      claims by seq; its evidence pairs, the newest
+//	                      MaxPairs, with a count of all; the outbox number
+//	                      of its waiting evidence digest; its event)
 //	conflicts_by_topic    topic ‖ 0x00 ‖ conflict id → empty
 //	conflicts_by_claimant party (claim.Party) ‖ 0x00 ‖ conflict id → empty
 //	conflicts_by_updated  updated (Unix ns, sign bit flipped) ‖ conflict id

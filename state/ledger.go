@@ -116,18 +116,22 @@ func (s *Store) Preview(ctx context.Context, items ...feeds.PolledItem) (Recorde
 	if err := ctx.Err(); err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
-	// Judging writes as it goes (claims, conflicts, alerts), so it needs
-	// a write transaction, which is never committed.
-	tx, err := s.db.Begin(true)
+	// A read transaction: a preview must not hold bbolt's one write lock
+	// while it judges, or a poll's commit would wait for it. The claims,
+	// events and conflicts it makes stay pending in the batch, which is
+	// never flushed; sequence numbers count on in memory; alerts are
+	// counted, not queued.
+	tx, err := s.db.Begin(false)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
 	}
 	defer tx.Rollback()
-	// The batch is never flushed: the preview's writes stay pending and
-	// go with the rollback.
 	res, err := s.record(ctx, newBatch(tx), items)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("state: preview: %w", err)
+	}
+	if s.previewHook != nil {
+		s.previewHook()
 	}
 	return res, nil
 }
@@ -183,7 +187,15 @@ type recorder struct {
 
 	// claims are written straight to bbolt: their keys only ever grow.
 	// Everything else a claim writes goes through the batch, in key order.
-	claims *bolt.Bucket
+	// claims reads claim records: the claims bucket, or, previewing in a
+	// read transaction, the batch that holds the preview's own claims.
+	claims claimGetter
+	// claimsBucket is the claims bucket of a write transaction (nil in a
+	// preview), where claims are put directly: their keys only grow.
+	claimsBucket *bolt.Bucket
+	// preview is set for a read transaction: nothing is written and no
+	// alert queued.
+	preview bool
 
 	// item is the article whose claims are being put, for refs.
 	item itemRefs
@@ -194,7 +206,10 @@ type recorder struct {
 	// queued says which conflicts got an alert in this transaction and for
 	// which article, so one article adds one message to a thread.
 	queued map[string]bool
-	mutes  []Mute
+	// fromPair is the pair count of the conflict join is adding to,
+	// before it added: where a new digest's evidence starts.
+	fromPair int
+	mutes    []Mute
 }
 
 func (s *Store) record(ctx context.Context, b *batch, items []feeds.PolledItem) (Recorded, error) {
@@ -240,18 +255,32 @@ func (s *Store) newRecorder(b *batch) (*recorder, error) {
 		conflicts: map[string]*conflictRec{},
 		queued:    map[string]bool{},
 	}
-	for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+	var err error
+	if !tx.Writable() {
+		// A preview: every bucket exists since Open (createBuckets), and
+		// the claims it judges are read through the batch.
+		r.preview = true
+		for _, name := range [][]byte{bucketClaims, bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta, bucketConflicts} {
+			if tx.Bucket(name) == nil {
+				return nil, fmt.Errorf("bucket %s missing", name)
+			}
+		}
+		r.claims = batchBucket{b: b, name: bucketClaims}
+	} else {
+		for _, name := range [][]byte{bucketClaimsByTopic, bucketClaimsByClaimant, bucketClaimsByIdent, bucketTopics, bucketClaimants, bucketOutlets, bucketNewsEvents, bucketEventsByAnchor, bucketAnchorFreq, bucketItemEvents, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return nil, err
+			}
+		}
+		if r.claimsBucket, err = tx.CreateBucketIfNotExists(bucketClaims); err != nil {
 			return nil, err
 		}
+		// Claims are keyed by an increasing sequence: pages only ever
+		// fill at the end, so they can be packed instead of split
+		// half-empty.
+		r.claimsBucket.FillPercent = 0.95
+		r.claims = r.claimsBucket
 	}
-	var err error
-	if r.claims, err = tx.CreateBucketIfNotExists(bucketClaims); err != nil {
-		return nil, err
-	}
-	// Claims are keyed by an increasing sequence: pages only ever fill at
-	// the end, so they can be packed instead of split half-empty.
-	r.claims.FillPercent = 0.95
 	if r.mutes, err = activeMutesTx(tx, r.now); err != nil {
 		return nil, err
 	}
@@ -268,7 +297,7 @@ func (r *recorder) add(item feeds.ItemRecord, c claim.Claim, event uint64) error
 	// The positions are read before the claim joins them.
 	w := r.window(c)
 	cands := r.candidates(c, c.Place, event, w)
-	seq, err := r.claims.NextSequence()
+	seq, err := r.b.nextSequence(bucketClaims)
 	if err != nil {
 		return err
 	}
@@ -304,7 +333,9 @@ func (r *recorder) put(sc StoredClaim) error {
 		r.item.sentences[sc.Sentence] = sc.Seq
 	}
 	seq := u64(sc.Seq)
-	if err := r.claims.Put(seq, encodeClaim(sc, refs)); err != nil {
+	if r.preview {
+		r.b.put(bucketClaims, seq, encodeClaim(sc, refs))
+	} else if err := r.claimsBucket.Put(seq, encodeClaim(sc, refs)); err != nil {
 		return err
 	}
 	r.b.put(bucketClaimsByTopic, topicIndexKey(sc), nil)
@@ -588,6 +619,9 @@ func (r *recorder) join(item feeds.ItemRecord, c StoredClaim, f claim.Decision, 
 			Sides: [2]sideRec{{Claimant: a}, {Claimant: b}},
 			new:   true,
 		}
+		if err := r.eventOf(cf, item, c.Event); err != nil {
+			return err
+		}
 		r.conflicts[id] = cf
 		r.opened = append(r.opened, id)
 		if f.Position != nil {
@@ -607,6 +641,12 @@ func (r *recorder) join(item feeds.ItemRecord, c StoredClaim, f claim.Decision, 
 	for _, o := range f.Theirs {
 		added = cf.addClaim(f.Other, o.Seq) || added
 	}
+	// The evidence is the new claim against each claim of the other side
+	// it was judged against (its corroborators only stand with them).
+	r.fromPair = cf.PairCount
+	for _, o := range f.Theirs {
+		added = cf.addPair(c.Claimant, c.Seq, o.Seq) || added
+	}
 	if f.Verdict.Severity >= cf.Severity {
 		cf.Severity, cf.Reason = f.Verdict.Severity, f.Verdict.Reason
 		cf.dirty = true
@@ -619,6 +659,47 @@ func (r *recorder) join(item feeds.ItemRecord, c StoredClaim, f claim.Decision, 
 		cf.Updated = r.now
 	}
 	return r.alert(item, cf, c, AlertEvidence)
+}
+
+// eventOf notes on a new conflict the event it was found in: its id, the
+// opening article's title and the event's most named anchors, without
+// their kind prefix ("p:kursk" → "kursk").
+func (r *recorder) eventOf(cf *conflictRec, item ItemRecord, event uint64) error {
+	cf.Event, cf.EventTitle = event, item.Title
+	if event == 0 {
+		return nil
+	}
+	e, ok, err := getEvent(r.b, event)
+	if err != nil || !ok {
+		return err
+	}
+	type anchor struct {
+		name string
+		n    int
+	}
+	var as []anchor
+	for a, n := range e.Anchors {
+		_, name, found := strings.Cut(a, ":")
+		if !found {
+			name = a
+		}
+		as = append(as, anchor{name, n})
+	}
+	slices.SortFunc(as, func(a, b anchor) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for _, a := range as {
+		if len(cf.EventAnchors) == maxEventAnchors {
+			break
+		}
+		if !slices.Contains(cf.EventAnchors, a.name) {
+			cf.EventAnchors = append(cf.EventAnchors, a.name)
+		}
+	}
+	return nil
 }
 
 // alert queues what an editor should hear of a conflict the claim touched:
@@ -642,19 +723,50 @@ func (r *recorder) alert(item feeds.ItemRecord, cf *conflictRec, c StoredClaim, 
 		return nil // announced in this very transaction
 	case r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet]:
 		return nil
+	case kind == AlertEvidence && cf.PairCount > 0 && r.digestWaits(cf):
+		return nil // the digest waiting for the conflict will carry it
 	default:
 		cc := c.Claim
 		a.Claim, a.ClaimSeq = &cc, c.Seq
+		if kind == AlertEvidence && cf.PairCount > 0 {
+			a.Digest, a.FromPair = true, r.fromPair
+		}
 	}
 	if a.Kind == AlertNew {
 		r.queued[cf.ID] = true
 	}
 	r.queued[cf.ID+"\x00"+c.URL+"\x00"+c.Outlet] = true
-	if err := queueAlertTx(r.tx, a); err != nil {
+	r.res.Alerts++
+	if r.preview {
+		return nil // what would be queued, counted
+	}
+	seq, err := queueAlertSeqTx(r.tx, a)
+	if err != nil {
 		return err
 	}
-	r.res.Alerts++
+	if a.Digest {
+		cf.digest = seq
+	}
 	return nil
+}
+
+// digestWaits reports whether the evidence digest last queued for cf is
+// still in the outbox and not yet being posted: new evidence then joins
+// it, since it is rendered from the conflict when it goes out.
+func (r *recorder) digestWaits(cf *conflictRec) bool {
+	if cf.digest == 0 {
+		return false
+	}
+	b := r.tx.Bucket(bucketOutbox)
+	if b == nil {
+		return false
+	}
+	v := b.Get(u64(cf.digest))
+	if v == nil {
+		return false
+	}
+	a, err := decodeAlertRec(v)
+	return err == nil && a.Posting.IsZero()
 }
 
 func (r *recorder) markJoined(id string) {
@@ -681,7 +793,7 @@ func (r *recorder) conflict(id string) (*conflictRec, error) {
 // finish writes the conflicts touched and resolves the result's claims.
 func (r *recorder) finish() (Recorded, error) {
 	for _, cf := range r.conflicts {
-		if !cf.dirty {
+		if !cf.dirty || r.preview {
 			continue
 		}
 		if err := putConflictTx(r.b, cf); err != nil {

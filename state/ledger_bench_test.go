@@ -92,7 +92,7 @@ func buildBenchLedger(path string, n int) error {
 				topic := written / claimsPerTopic % topics
 				at := benchEpoch.Add(time.Duration(written%claimsPerTopic)*step + time.Duration(rng.Int64N(int64(step))))
 				c := benchClaim(rng, topic, at)
-				seq, err := r.claims.NextSequence()
+				seq, err := r.b.nextSequence(bucketClaims)
 				if err != nil {
 					return err
 				}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
-	bolt "go.etcd.io/bbolt"
 )
 
 // The claims bucket holds each claim in a compact binary record, since it
@@ -291,7 +290,11 @@ func decodeClaim(seq uint64, v []byte) (StoredClaim, claimRefs, error) {
 	return sc, refs, nil
 }
 
-func getClaim(b *bolt.Bucket, seq []byte) (StoredClaim, error) {
+// claimGetter reads claim records by key: the claims bucket, or, for a
+// preview in a read transaction, the batch holding its unstored claims.
+type claimGetter interface{ Get(key []byte) []byte }
+
+func getClaim(b claimGetter, seq []byte) (StoredClaim, error) {
 	n := binary.BigEndian.Uint64(seq)
 	sc, refs, err := readClaim(b, n)
 	if err != nil {
@@ -314,7 +317,7 @@ func getClaim(b *bolt.Bucket, seq []byte) (StoredClaim, error) {
 	return sc, nil
 }
 
-func readClaim(b *bolt.Bucket, seq uint64) (StoredClaim, claimRefs, error) {
+func readClaim(b claimGetter, seq uint64) (StoredClaim, claimRefs, error) {
 	v := b.Get(u64(seq))
 	if v == nil {
 		return StoredClaim{}, claimRefs{}, fmt.Errorf("claim %d: %w", seq, ErrNotFound)

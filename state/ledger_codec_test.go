@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 	"time"
@@ -86,14 +87,38 @@ func TestClaimRecordsShareSentence(t *testing.T) {
 	}
 }
 
+// A record of format 0x01 (before pairs) still reads, with no pairs.
+func TestConflictRecordV1Reads(t *testing.T) {
+	cf := &conflictRec{
+		Conflict: Conflict{ID: "cv1", Kind: claim.Figure, Topic: "t | killed", Status: StatusOpen, Opened: published, Updated: published},
+		Sides:    [2]sideRec{{Claimant: budanov, Claims: []uint64{1, 2}}, {Claimant: nis, Claims: []uint64{3}}},
+	}
+	v := encodeConflict(cf)
+	// The pair count and the number of kept pairs, both zero, end it.
+	if !bytes.HasSuffix(v, []byte{0, 0}) {
+		t.Fatalf("record %x does not end in two zero counts", v)
+	}
+	v1 := append([]byte{conflictFormatV1}, v[1:len(v)-2]...)
+	got, err := decodeConflict(cf.ID, v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, cf) {
+		t.Errorf("v1 record\n got %+v\nwant %+v", got, cf)
+	}
+}
+
 func TestConflictRecordRoundTrip(t *testing.T) {
 	cf := &conflictRec{
 		Conflict: Conflict{
 			ID: "cabc", Kind: claim.Figure, Topic: "north korean soldiers | killed | kursk", Severity: 0.7,
 			Reason: "1,000 against 300", Status: StatusDismissed, ChangedBy: "U1",
 			Opened: published, Updated: published.Add(time.Hour), Backfill: true, Alerted: true,
+			PairCount: 212, Event: 1 << 33, EventTitle: "Troops leave the front", EventAnchors: []string{"kursk", "budanov"},
 		},
-		Sides: [2]sideRec{{Claimant: budanov, Claims: []uint64{9, 3, 1 << 40}}, {Claimant: nis, Claims: []uint64{}}},
+		digest: 77,
+		Sides:  [2]sideRec{{Claimant: budanov, Claims: []uint64{9, 3, 1 << 40}}, {Claimant: nis, Claims: []uint64{}}},
+		Pairs:  [][2]uint64{{9, 1 << 41}, {1 << 40, 4}},
 	}
 	got, err := decodeConflict(cf.ID, encodeConflict(cf))
 	if err != nil {

@@ -1,6 +1,9 @@
 package state
 
 import (
+	"fmt"
+	"slices"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -35,4 +38,40 @@ func reindexClaims(tx *bolt.Tx) error {
 		b.put(bucketClaimsByIdent, claimIdentity(sc.Claim), k)
 	}
 	return b.flush()
+}
+
+// rewriteConflicts brings a version 4 store to version 5: conflict records
+// gain their evidence pairs (format 0x02). A version 4 store kept each
+// side's claims but not which of them disagreed, so its conflicts start
+// with no pairs (Conflict.LeadPair falls back to each side's lead) and
+// gather pairs from the next evidence on. The rewrite is for older builds'
+// sake: they refuse a version 5 store by its schema rather than fail on a
+// record format they do not know.
+func rewriteConflicts(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketConflicts)
+	if b == nil {
+		return nil
+	}
+	type kv struct{ k, v []byte }
+	var out []kv
+	err := b.ForEach(func(k, v []byte) error {
+		if len(v) > 0 && v[0] == conflictFormat {
+			return nil
+		}
+		cf, err := decodeConflict(string(k), v)
+		if err != nil {
+			return fmt.Errorf("conflict %s: %w", k, err)
+		}
+		out = append(out, kv{slices.Clone(k), encodeConflict(cf)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range out {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

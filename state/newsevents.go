@@ -104,7 +104,7 @@ func assignEvent(b *batch, itemID string, a claim.Anchors, rules claim.EventRule
 	if i := claim.Assign(a, cands, freq, n, rules); i >= 0 {
 		e = cands[i]
 	} else {
-		seq, err := b.tx.Bucket(bucketNewsEvents).NextSequence()
+		seq, err := b.nextSequence(bucketNewsEvents)
 		if err != nil {
 			return 0, "", err
 		}

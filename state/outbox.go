@@ -33,16 +33,22 @@ var (
 )
 
 func queueAlertTx(tx *bolt.Tx, a Alert) error {
+	_, err := queueAlertSeqTx(tx, a)
+	return err
+}
+
+// queueAlertSeqTx queues a and returns its number in the outbox.
+func queueAlertSeqTx(tx *bolt.Tx, a Alert) (uint64, error) {
 	b, err := tx.CreateBucketIfNotExists(bucketOutbox)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	// Keys only ever grow, so pages can be filled: the default half-full
 	// split doubles the bucket's size for nothing.
 	b.FillPercent = 0.9
 	seq, err := b.NextSequence()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	a.Seq = seq
 	routed := a.Channel != ""
@@ -50,14 +56,21 @@ func queueAlertTx(tx *bolt.Tx, a Alert) error {
 		a.Channel, routed = routeOfTx(tx, a.ConflictID)
 	}
 	if err := putAlertTx(b, a); err != nil {
-		return err
+		return 0, err
 	}
 	if !routed {
 		// A conflict's first alert is routed at the end of the
 		// transaction that queues it, once the conflict is written.
-		return tx.Bucket(bucketOutboxUnrouted).Put(u64(seq), nil)
+		return seq, tx.Bucket(bucketOutboxUnrouted).Put(u64(seq), nil)
 	}
-	return joinLaneTx(tx, a.Channel, seq)
+	return seq, joinLaneTx(tx, a.Channel, seq)
+}
+
+// decodeAlertRec reads a queued alert's record without its claim.
+func decodeAlertRec(v []byte) (alertRecJSON, error) {
+	var r alertRecJSON
+	err := json.Unmarshal(v, &r)
+	return r, err
 }
 
 func putAlertTx(b *bolt.Bucket, a Alert) error {

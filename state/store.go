@@ -18,7 +18,7 @@ import (
 // SchemaVersion is the layout this build writes. A file with a larger
 // version was written by a newer Crosscheck and is refused rather than
 // misread.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ErrCorrupt means the store file is damaged beyond what bbolt can read;
 // restore a backup.
@@ -76,6 +76,9 @@ type Store struct {
 	// pollLocked, when set (by tests), is called inside CommitPoll once
 	// it holds the write lock.
 	pollLocked func()
+	// previewHook, when set (by tests), is called inside Preview once it
+	// has judged, its transaction still open.
+	previewHook func()
 	// seeks, when set (by tests), counts the cursor seeks of CommitPoll.
 	seeks  *int
 	router Router
@@ -108,6 +111,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	1: reindexClaims,
 	2: indexOutbox,
 	3: assignEvents,
+	4: rewriteConflicts,
 }
 
 // Open opens or creates the store at path and brings its schema up to date.

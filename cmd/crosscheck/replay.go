@@ -44,11 +44,18 @@ type replayArticle struct {
 // replayConflict is one --json output line. Its claims have the shape
 // extract --json writes.
 type replayConflict struct {
-	ID       string            `json:"id"`
-	Kind     string            `json:"kind"`
-	Topic    string            `json:"topic"`
-	Severity float64           `json:"severity"`
-	Claims   []claim.JSONClaim `json:"claims"`
+	ID       string  `json:"id"`
+	Kind     string  `json:"kind"`
+	Topic    string  `json:"topic"`
+	Severity float64 `json:"severity"`
+	// Claims are each side's lead claim (state.Conflict.Lead): the two
+	// claims scorers map to a pair of articles.
+	Claims []claim.JSONClaim `json:"claims"`
+	// Pairs are the dispute's evidence, every disagreeing pair it kept
+	// (state.MaxPairs of them, oldest first), Sides[0]'s claim first;
+	// PairCount counts all it found.
+	Pairs     [][2]claim.JSONClaim `json:"pairs,omitempty"`
+	PairCount int                  `json:"pair_count,omitempty"`
 }
 
 func runReplay(ctx context.Context, e env, args []string) error {
@@ -115,6 +122,7 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	// back-test of thousands of articles pays for a commit per batch, not
 	// per article, and judges exactly as one article at a time would.
 	var batch []claim.Article
+	var opened []string
 	batchBytes := 0
 	flush := func() error {
 		if len(batch) == 0 {
@@ -126,6 +134,18 @@ func runReplay(ctx context.Context, e env, args []string) error {
 		}
 		batch, batchBytes = batch[:0], 0
 		for _, c := range res.Opened {
+			opened = append(opened, c.ID)
+		}
+		return nil
+	}
+	// Each dispute is printed once, in the order they opened, after the
+	// last article: with all the evidence the replay gathered for it.
+	printAll := func() error {
+		for _, id := range opened {
+			c, err := store.Conflict(ctx, id)
+			if err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
 			if *asJSON {
 				err = writeConflictJSON(out, c)
 			} else {
@@ -187,6 +207,9 @@ func runReplay(ctx context.Context, e env, args []string) error {
 	if err := flush(); err != nil {
 		return err
 	}
+	if err := printAll(); err != nil {
+		return err
+	}
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("replay: write: %w", err)
 	}
@@ -246,6 +269,10 @@ func toReplayConflict(c state.Conflict) replayConflict {
 	for i := range c.Sides {
 		rc.Claims = append(rc.Claims, claim.ToJSON(c.Lead(i)))
 	}
+	for _, p := range c.Pairs {
+		rc.Pairs = append(rc.Pairs, [2]claim.JSONClaim{claim.ToJSON(p[0]), claim.ToJSON(p[1])})
+	}
+	rc.PairCount = c.PairCount
 	return rc
 }
 
@@ -287,6 +314,17 @@ func writeConflictText(w io.Writer, c state.Conflict) error {
 				where += "  " + cl.URL
 			}
 			fmt.Fprintf(&b, "\n      %s\n", where)
+		}
+	}
+	// The evidence, newest pair first: which outlets disagreed on what.
+	if n := len(c.Pairs); n > 0 {
+		fmt.Fprintf(&b, "  evidence: %s\n", plural(c.PairCount, "pair"))
+		for i := n - 1; i >= 0 && i >= n-perSide; i-- {
+			p := c.Pairs[i]
+			fmt.Fprintf(&b, "    %s (%s, %s) against %s (%s, %s)\n", position(p[0]), p[0].Claimant, p[0].Outlet, position(p[1]), p[1].Claimant, p[1].Outlet)
+		}
+		if more := c.PairCount - min(n, perSide); more > 0 {
+			fmt.Fprintf(&b, "    (and %d more)\n", more)
 		}
 	}
 	fmt.Fprintf(&b, "  why: %s\n\n", c.Reason)

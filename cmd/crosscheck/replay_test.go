@@ -13,6 +13,7 @@ import (
 
 	"github.com/crosscheck-news/crosscheck/bot"
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
+	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 	"github.com/slack-go/slack"
 )
@@ -329,5 +330,54 @@ func TestReplayQueuesNothing(t *testing.T) {
 	}
 	if msgs := fake.Messages(); len(msgs) != 0 {
 		t.Errorf("the bot posted %d messages of a back-test", len(msgs))
+	}
+}
+
+// A dispute told by several articles is printed once, with a pair for
+// each disagreement, from every article.
+func TestReplayJSONPairs(t *testing.T) {
+	code, out, errs := runReplayCmd(t, "", "--json", filepath.Join(replayData, "kursk-split.jsonl"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("%d lines, want the one dispute once:\n%s", len(lines), out)
+	}
+	var c replayConflict
+	if err := json.Unmarshal([]byte(lines[0]), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Pairs) < 2 || c.PairCount != len(c.Pairs) {
+		t.Fatalf("%d pairs, %d counted; want every disagreement, all kept:\n%s", len(c.Pairs), c.PairCount, out)
+	}
+	urls := map[string]bool{}
+	for _, p := range c.Pairs {
+		if claim.Party(p[0].Claimant) == claim.Party(p[1].Claimant) {
+			t.Errorf("pair within one party: %s / %s", p[0].Claimant, p[1].Claimant)
+		}
+		if claim.Party(p[0].Claimant) != claim.Party(c.Claims[0].Claimant) {
+			t.Errorf("pair %s / %s not in the order of claims (%s first)", p[0].Claimant, p[1].Claimant, c.Claims[0].Claimant)
+		}
+		urls[p[0].URL], urls[p[1].URL] = true, true
+	}
+	// The split seed is one report in three articles: each of them took
+	// part in the evidence, not only the newest.
+	raw, err := os.ReadFile(filepath.Join(replayData, "kursk-split.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var articles int
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var a replayArticle
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatal(err)
+		}
+		if urls[a.URL] {
+			articles++
+		}
+	}
+	if articles < 2 {
+		t.Errorf("the pairs come from %d article(s): %v; want the dispute's articles", articles, urls)
 	}
 }
