@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/bot/slacktest"
+	"github.com/crosscheck-news/crosscheck/feeds"
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
 	"github.com/crosscheck-news/crosscheck/state"
 )
@@ -52,8 +53,8 @@ func TestEvidenceDigest(t *testing.T) {
 	record := func(outlet, claimant string, v float64) {
 		t.Helper()
 		cl := figureClaim(7, claimant, outlet, v, at)
-		_, err := st.Record(ctx, state.PolledItem{
-			Item:   state.ItemRecord{ID: outlet, Feed: strings.ToLower(outlet), Outlet: outlet, URL: cl.URL, Published: at},
+		_, err := st.Record(ctx, feeds.PolledItem{
+			Item:   feeds.ItemRecord{ID: outlet, Feed: strings.ToLower(outlet), Outlet: outlet, URL: cl.URL, Published: at},
 			Claims: []claim.Claim{cl},
 		})
 		if err != nil {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -664,7 +665,7 @@ func (r *recorder) join(item feeds.ItemRecord, c StoredClaim, f claim.Decision, 
 // eventOf notes on a new conflict the event it was found in: its id, the
 // opening article's title and the event's most named anchors, without
 // their kind prefix ("p:kursk" → "kursk").
-func (r *recorder) eventOf(cf *conflictRec, item ItemRecord, event uint64) error {
+func (r *recorder) eventOf(cf *conflictRec, item feeds.ItemRecord, event uint64) error {
 	cf.Event, cf.EventTitle = event, item.Title
 	if event == 0 {
 		return nil
@@ -675,10 +676,13 @@ func (r *recorder) eventOf(cf *conflictRec, item ItemRecord, event uint64) error
 	}
 	type anchor struct {
 		name string
-		n    int
+		n    float64
 	}
 	var as []anchor
 	for a, n := range e.Anchors {
+		if a[0] == claim.AnchorTopic || a[0] == claim.AnchorYear {
+			continue // a claim's topic or a year says little of which event
+		}
 		_, name, found := strings.Cut(a, ":")
 		if !found {
 			name = a
@@ -686,8 +690,8 @@ func (r *recorder) eventOf(cf *conflictRec, item ItemRecord, event uint64) error
 		as = append(as, anchor{name, n})
 	}
 	slices.SortFunc(as, func(a, b anchor) int {
-		if a.n != b.n {
-			return b.n - a.n
+		if c := cmp.Compare(b.n, a.n); c != 0 {
+			return c
 		}
 		return strings.Compare(a.name, b.name)
 	})

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/crosscheck-news/crosscheck/feeds"
 )
 
 // A check judges in a read transaction: a poll commits while a preview
@@ -17,7 +19,7 @@ func TestPollCommitsWhileACheckJudges(t *testing.T) {
 		// The preview's transaction is open: a poll must get the write
 		// lock now, not after it.
 		go func() {
-			_, err := s.CommitPoll(ctx, Poll{Feed: "wire", State: FeedState{}, Items: []PolledItem{seedArticle("https://example.org/polled").item(false)}})
+			_, err := s.CommitPoll(ctx, feeds.Poll{Feed: "wire", State: feeds.FeedState{}, Items: []feeds.PolledItem{seedArticle("https://example.org/polled").item(false)}})
 			committed <- err
 		}()
 		select {
