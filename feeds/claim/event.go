@@ -29,7 +29,8 @@ type eventVocab struct {
 	preps     map[string]bool
 	yearPreps map[string]bool // words a year follows
 	months    map[string]bool
-	countries map[string]string // demonym → country
+	countries    map[string]string // demonym → country
+	countryNames map[string]bool
 	// genericSubjects count in every story ("people"): their claims'
 	// topics tell no event from another.
 	genericSubjects map[string]bool
@@ -60,7 +61,9 @@ var loadEventVocab = sync.OnceValue(func() eventVocab {
 		v.genericSubjects[w] = true
 	}
 	v.countries = map[string]string{}
+	v.countryNames = map[string]bool{}
 	for country, ds := range d.Demonyms {
+		v.countryNames[country] = true
 		for _, w := range ds {
 			v.countries[w] = country
 		}
@@ -370,7 +373,10 @@ func sentenceAnchors(v eventVocab, s string, known map[string]bool, headCap, nou
 			}
 			run = append(run, lx)
 		}
-		if c, ok := v.countries[strings.Join(run, " ")]; ok {
+		joined := strings.Join(run, " ")
+		if v.countryNames[joined] {
+			raw[string(AnchorName)+":"+joined] += w // "North Korea" is one name
+		} else if c, ok := v.countries[joined]; ok {
 			raw[string(AnchorName)+":"+c] += w // "North Koreans" tell of North Korea
 		} else {
 			for _, lx := range run {
