@@ -24,11 +24,11 @@ import (
 var eventsYAML []byte
 
 type eventVocab struct {
-	nouns     map[string]string // word → kind of event
-	notNames  map[string]bool
-	preps     map[string]bool
-	yearPreps map[string]bool // words a year follows
-	months    map[string]bool
+	nouns        map[string]string // word → kind of event
+	notNames     map[string]bool
+	preps        map[string]bool
+	yearPreps    map[string]bool // words a year follows
+	months       map[string]bool
 	countries    map[string]string // demonym → country
 	countryNames map[string]bool
 	// genericSubjects count in every story ("people"): their claims'
