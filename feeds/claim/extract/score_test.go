@@ -15,8 +15,8 @@ import (
 const (
 	devsetMinFound       = 44 // of 126 (the token engine: 30)
 	devsetMaxUnexpected  = 55
-	storiesMinFound      = 34 // of 153 (the token engine: 24)
-	storiesMaxUnexpected = 16
+	storiesMinFound      = 35 // of 170 (the token engine: 24); 1 of the 17 in the three stories added for issue 10
+	storiesMaxUnexpected = 19 // 3 of them on the three stories added for issue 10
 )
 
 func engine(t testing.TB) *Extractor {
