@@ -64,12 +64,15 @@ type article struct {
 	text    string // plain text; offsets index it
 	place   string // the dateline's or headline's place
 	persons []string
-	orgs    []string
-	said    []speakerRef
+	// mentioned are the people named in sentences read without a parse.
+	mentioned []string
+	orgs      []string
+	said      []speakerRef
 	// quoteSpeaker speaks the sentence being read when it lies inside a
 	// quotation that a later sentence attributes ("… he said").
 	quoteSpeaker string
 	claims       []claim.Claim
+	lastGroup    group           // the counted group named last
 	seen         map[[3]int]bool // sentence start, claim start, kind: one claim per reading
 }
 
@@ -94,12 +97,21 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 			x.lang.Parse(s)
 		}
 	}
-	if ar.place == "" && a.Title != "" {
+	// The headline is read for its place and for the people it names,
+	// the antecedents of the lead's "he" and "she" when the lead names no
+	// one itself (so they are kept as mentioned, not as the last named).
+	if a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {
-			if p := placeInSentence(newSent(&title.Sentences[i], title.Text), x.k); p != "" {
+			ts := newSent(&title.Sentences[i], title.Text)
+			// A headline's capitals name no organisation ("Coast guard
+			// rescues …"): only its people are kept.
+			named, orgs := len(ar.persons), len(ar.orgs)
+			ar.remember(ts)
+			ar.mentioned = append(ar.mentioned, ar.persons[named:]...)
+			ar.persons, ar.orgs = ar.persons[:named], ar.orgs[:orgs]
+			if p := placeInSentence(ts, x.k); p != "" && ar.place == "" {
 				ar.place = p
-				break
 			}
 		}
 	}
@@ -232,6 +244,22 @@ func quantityWord(st *sent, a, b int) int {
 // pronouns and descriptions of later ones. A surname alone ("Peng") brings
 // back the person named in full before ("Peng Shuai").
 func (ar *article) remember(st *sent) {
+	if !st.parsed() {
+		ar.rememberRuns(st)
+		return
+	}
+	// A sentence's subject is who a later "she" most likely means: the
+	// people it names as the main clause's subject are kept after the
+	// others.
+	var others, subjects []string
+	defer func() { ar.persons = append(append(ar.persons, others...), subjects...) }()
+	keep := func(i int, n string) {
+		if h := st.head(i); strings.HasPrefix(st.rel(i), "nsubj") && h >= 0 && st.rel(h) == "root" {
+			subjects = append(subjects, n)
+		} else {
+			others = append(others, n)
+		}
+	}
 	for i := range st.s.Words {
 		if st.upos(i) != "PROPN" || st.rel(i) == "flat" || st.rel(i) == "compound" {
 			continue
@@ -241,13 +269,12 @@ func (ar *article) remember(st *sent) {
 			continue
 		}
 		if full := ar.person(n); full != "" {
-			ar.persons = append(ar.persons, full)
+			keep(i, full)
 			continue
 		}
-		if strings.Contains(n, " ") && st.child(i, "flat", "flat:name") >= 0 {
-			if e, ok := ar.x.reg.Lookup(n); !ok || e.Kind == "person" {
-				ar.persons = append(ar.persons, n)
-			}
+		multi := strings.Contains(n, " ") && (st.child(i, "flat", "flat:name") >= 0 || st.child(i, "compound") >= 0)
+		if multi && ar.personName(n) {
+			keep(i, n)
 		} else if r := st.rel(i); r == "nsubj" {
 			ar.orgs = append(ar.orgs, n)
 		}
@@ -257,8 +284,14 @@ func (ar *article) remember(st *sent) {
 // lastPerson is the person a personal pronoun ("she") stands for: the one
 // named last; ok is false for any other word, or before anyone is named.
 func (ar *article) lastPerson(pronoun string) (string, bool) {
-	if n := len(ar.persons); n > 0 && ar.x.k.personPronouns[pronoun] {
+	if !ar.x.k.personPronouns[pronoun] {
+		return "", false
+	}
+	if n := len(ar.persons); n > 0 {
 		return ar.persons[n-1], true
+	}
+	if n := len(ar.mentioned); n > 0 {
+		return ar.mentioned[n-1], true
 	}
 	return "", false
 }
@@ -266,10 +299,12 @@ func (ar *article) lastPerson(pronoun string) (string, bool) {
 // person returns the full name of a person named before whose first or
 // last name n is, or "".
 func (ar *article) person(n string) string {
-	for i := len(ar.persons) - 1; i >= 0; i-- {
-		p := ar.persons[i]
-		if p == n || strings.HasSuffix(p, " "+n) || strings.HasPrefix(p, n+" ") {
-			return p
+	for _, ps := range [][]string{ar.persons, ar.mentioned} {
+		for i := len(ps) - 1; i >= 0; i-- {
+			p := ps[i]
+			if p == n || strings.HasSuffix(p, " "+n) || strings.HasPrefix(p, n+" ") {
+				return p
+			}
 		}
 	}
 	return ""

@@ -60,6 +60,10 @@ type beatFile struct {
 type measureDef struct {
 	Kind, Unit, Beat string
 	Parts            []string
+	// Owned: the predicate's subject owns what it counts ("North Korea
+	// sent 11,000 troops" are North Korean troops), so a country there is
+	// the counted group's side when the group names none.
+	Owned bool
 }
 
 type measuresFile struct {
@@ -71,6 +75,7 @@ type attributionFile struct {
 	Verbs, Denials, Nouns, According, Values, Speech []string
 	PersonPronouns                                   []string `yaml:"person_pronouns"`
 	GroupPronouns                                    []string `yaml:"group_pronouns"`
+	OrganisationWords                                []string `yaml:"organisation_words"`
 }
 
 type modalityFile struct {
@@ -109,6 +114,7 @@ type knowledge struct {
 
 	reporting, denials, reportNouns, according, values, speech set
 	personPronouns, groupPronouns                              set
+	orgWords                                                   set // words of a name that is no person
 	modals, plans, negations, stops, conditions                set
 
 	subjectOf  map[string]string // noun lemma → canonical subject
@@ -192,6 +198,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	k.reporting, k.denials, k.reportNouns = setOf(a.Verbs), setOf(a.Denials), setOf(a.Nouns)
 	k.according, k.values, k.speech = setOf(a.According), setOf(a.Values), setOf(a.Speech)
 	k.personPronouns, k.groupPronouns = setOf(a.PersonPronouns), setOf(a.GroupPronouns)
+	k.orgWords = setOf(a.OrganisationWords)
 	k.modals, k.plans, k.negations = setOf(mo.Modals), setOf(mo.Plans), setOf(mo.Negations)
 	k.stops, k.conditions = setOf(mo.Stops), setOf(mo.Conditions)
 	for canon, lemmas := range su.Subjects {

@@ -40,6 +40,17 @@ func (st *sent) is(i int, s set) bool {
 	return s[st.lemmas[i]] || s[strings.ToLower(st.s.Words[i].Form)]
 }
 
+// parsed reports a sentence the parser has read (an unparsed one has its
+// tags and no relations).
+func (st *sent) parsed() bool {
+	for i := range st.s.Words {
+		if st.s.Words[i].Rel != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (st *sent) w(i int) *lang.Word { return &st.s.Words[i] }
 func (st *sent) rel(i int) string   { return st.s.Words[i].Rel }
 func (st *sent) head(i int) int     { return st.s.Words[i].Head }

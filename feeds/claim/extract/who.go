@@ -21,7 +21,17 @@ func (s subj) String() string {
 func (ar *article) subject(st *sent, i int, measure string) subj {
 	k := ar.x.k
 	if i < 0 || st.upos(i) == "NUM" || st.upos(i) == "PRON" {
-		return subj{head: k.measures[measure].Unit}
+		unit := k.measures[measure].Unit
+		// "300 of them", "they were killed": the group counted last;
+		// "300 were killed and 2,700 wounded": the group this sentence
+		// counted before. Only a group of the same unit stands in.
+		g := ar.lastGroup
+		if i >= 0 && st.upos(i) == "PRON" && k.groupPronouns[st.lemmas[i]] || g.sentence == st.s.Start && st.s.Start >= 0 && (i < 0 || st.upos(i) == "NUM") {
+			if measure != "" && g.unit == unit && g.s.head != "" {
+				return g.s
+			}
+		}
+		return subj{head: unit}
 	}
 	head, ok := k.subjectHead(st, i)
 	if !ok {
@@ -40,6 +50,29 @@ func (ar *article) subject(st *sent, i int, measure string) subj {
 		}
 	}
 	return subj{mod: ar.groupModifier(st, i), head: head}
+}
+
+// group is the counted group a figure named, for the pronouns and bare
+// numbers that come back to it.
+type group struct {
+	s        subj
+	unit     string
+	sentence int // the start of the sentence that named it
+}
+
+// ownerOf gives a counted group without a side of its own the side of the
+// predicate's subject, when the measure says the subject owns what it
+// counts.
+func (ar *article) ownerOf(st *sent, rd reading, s subj) subj {
+	if s.mod != "" || !ar.x.k.measures[rd.measure].Owned || rd.pred < 0 {
+		return s
+	}
+	if a := st.child(rd.pred, "nsubj"); a >= 0 && a != rd.counted && st.upos(a) == "PROPN" {
+		if n, ok := ar.x.nats.Lookup(st.name(a)); ok {
+			s.mod = n.Name
+		}
+	}
+	return s
 }
 
 // subjectHead returns the canonical subject of noun i, trying its lemma,
@@ -77,6 +110,20 @@ func (ar *article) groupModifier(st *sent, i int) string {
 				return n.Name
 			}
 			return demonymOf(strings.ToLower(mod))
+		}
+	}
+	// "soldiers from the DPRK", "troops of Russia": a country after the
+	// noun is whose they are.
+	for _, c := range st.kids[i] {
+		if st.rel(c) != "nmod" || st.w(c).Start < st.w(i).Start || (st.caseOf(c) != "from" && st.caseOf(c) != "of") {
+			continue
+		}
+		nm := st.name(c)
+		if nm == "" && startsUpper(st.w(c).Form) {
+			nm = st.phrase(c) // "the DPRK", tagged a common noun
+		}
+		if n, ok := ar.x.nats.Lookup(nm); ok && nm != "" {
+			return n.Name
 		}
 	}
 	return ""
@@ -394,4 +441,90 @@ func (ar *article) canon(s string) string {
 		return e.Name
 	}
 	return s
+}
+
+// rememberRuns keeps the people a sentence read without a parse names,
+// from its tags alone, as mentioned (a pronoun falls back on them only when
+// no parsed sentence has named anyone: without the tree, nothing says the
+// name is who the story is about): a run of capitalised proper nouns is a person's name
+// unless a word of it belongs to an organisation, outlet or place (leading
+// ones are dropped: "Ukraine Kyrylo Budanov" after "Ministry of Defense
+// of"), and a lone name that is the first or last name of someone named
+// before brings that person back as the one spoken of last.
+func (ar *article) rememberRuns(st *sent) {
+	k := ar.x.k
+	isName := func(i int) bool { return st.upos(i) == "PROPN" && startsUpper(st.w(i).Form) }
+	// Without the tree, the first person a sentence names is the likeliest
+	// subject, the one a later "she" comes back to: kept last.
+	var found []string
+	defer func() {
+		for i := len(found) - 1; i >= 0; i-- {
+			ar.mentioned = append(ar.mentioned, found[i])
+		}
+	}()
+	for i := 0; i < len(st.s.Words); {
+		if !isName(i) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(st.s.Words) && isName(j+1) && st.w(j+1).Start-st.w(j).End <= 1 {
+			j++
+		}
+		a := i
+		for a <= j && ar.notPersonWord(st, a) {
+			a++
+		}
+		i = j + 1
+		if a > j {
+			continue
+		}
+		n := st.span(a, j)
+		if full := ar.person(n); full != "" {
+			found = append(found, full)
+			continue
+		}
+		if a == j {
+			continue
+		}
+		org := false
+		for w := a; w <= j; w++ {
+			org = org || k.orgWords[strings.ToLower(st.w(w).Form)]
+		}
+		if e, ok := ar.x.reg.Lookup(n); org || ok && e.Kind != "person" {
+			continue
+		}
+		found = append(found, n)
+	}
+}
+
+// notPersonWord reports a word that cannot begin a person's name: an
+// organisation's word, a nationality or country, a time noun.
+func (ar *article) notPersonWord(st *sent, i int) bool {
+	l := strings.ToLower(st.w(i).Form)
+	if ar.x.k.orgWords[l] || ar.x.k.timeNoun(l) {
+		return true
+	}
+	_, nat := ar.x.nats.Lookup(l)
+	return nat
+}
+
+// personName reports a name that may be a person's: the registry knows it
+// as one or not at all, and no word of it is an organisation's, a place's
+// or a nationality's ("Peng Shuai", not "Moscow Times" or "Russia").
+func (ar *article) personName(n string) bool {
+	if e, ok := ar.x.reg.Lookup(n); ok {
+		return e.Kind == "person"
+	}
+	for _, w := range strings.Fields(n) {
+		l := strings.ToLower(w)
+		if ar.x.k.orgWords[l] || ar.x.k.timeNoun(l) {
+			return false
+		}
+		if _, nat := ar.x.nats.Lookup(l); nat {
+			return false
+		}
+	}
+	_, nat := ar.x.nats.Lookup(n)
+	return !nat
 }
