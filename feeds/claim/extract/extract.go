@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -249,12 +250,17 @@ func (ar *article) remember(st *sent) {
 		return
 	}
 	// A sentence's subject is who a later "she" most likely means: the
-	// people it names as the main clause's subject are kept after the
-	// others.
+	// people it names as the main clause's subject (or as its root, when
+	// the parser makes "Peng, 35, had accused …" a name) are kept after
+	// the others, and among those the one named first (subjects come
+	// first in English) is kept last.
 	var others, subjects []string
-	defer func() { ar.persons = append(append(ar.persons, others...), subjects...) }()
+	defer func() {
+		slices.Reverse(others)
+		ar.persons = append(append(ar.persons, others...), subjects...)
+	}()
 	keep := func(i int, n string) {
-		if h := st.head(i); strings.HasPrefix(st.rel(i), "nsubj") && h >= 0 && st.rel(h) == "root" {
+		if h := st.head(i); st.rel(i) == "root" || strings.HasPrefix(st.rel(i), "nsubj") && h >= 0 && st.rel(h) == "root" {
 			subjects = append(subjects, n)
 		} else {
 			others = append(others, n)

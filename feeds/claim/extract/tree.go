@@ -159,6 +159,15 @@ func (st *sent) phrase(i int) string {
 	walk(i, 0)
 	// Keep the span contiguous from the head's side: a dropped word inside
 	// it is kept (the words between a and b are all the phrase's).
+	// Nor does a phrase run back over a comma before its head: words
+	// there are a misattached adverbial ("Earlier this week, Chinese
+	// state media").
+	for j := i - 1; j > a; j-- {
+		if st.upos(j) == "PUNCT" && st.w(j).Form == "," {
+			a = j + 1
+			break
+		}
+	}
 	for a < i && (st.upos(a) == "PUNCT" || st.lemmas[a] == "the" || st.lemmas[a] == "a") {
 		a++
 	}
