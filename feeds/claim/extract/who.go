@@ -222,6 +222,15 @@ func (ar *article) speakers(st *sent, p int) []int {
 			out = append(out, s)
 		}
 	}
+	// A sentence whose main verb reports ("The ministry said Friday that
+	// …") is its subject's all through, however the parser hung the rest.
+	for j := range st.s.Words {
+		if st.rel(j) == "root" && st.upos(j) == "VERB" && k.reporting[st.lemmas[j]] && st.w(j).Start < st.w(p).Start {
+			if s := subjectOf(k, st, j); s >= 0 && s != p {
+				out = append(out, s)
+			}
+		}
+	}
 	return out
 }
 
