@@ -83,7 +83,7 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// The dateline names a place, not a subject: it is read for the place
 	// and blanked (offsets kept) before the text is parsed.
 	var dateline int
-	ar.place, dateline = datelinePlace(ar.text)
+	ar.place, dateline = datelinePlace(ar.text, x.k)
 	doc := lang.Tokenize(strings.Repeat(" ", dateline) + ar.text[dateline:])
 	doc.Text = ar.text
 	// Every sentence is tagged (names and lemmas are read everywhere), but

@@ -99,7 +99,7 @@ func placeWord(st *sent, k *knowledge, i int) string {
 // the story ("ALEXANDROUPOLI, Greece, Aug. 21 --", "SEOUL, Feb. 4 (Yonhap)
 // --", "Rabat —", "(AP) —"). It returns the place ("" for none) and the
 // dateline's length; 0 when the text opens with none.
-func datelinePlace(text string) (string, int) {
+func datelinePlace(text string, k *knowledge) (string, int) {
 	lead := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
 	t := text[lead:]
 	window := t[:min(len(t), 80)]
@@ -137,7 +137,13 @@ func datelinePlace(text string) (string, int) {
 	if i := strings.IndexAny(place, ",("); i >= 0 {
 		place = place[:i]
 	}
-	return strings.ToLower(strings.TrimSpace(place)), size
+	place = strings.ToLower(strings.TrimSpace(place))
+	// A dateline that opens with its date ("Feb. 12 (UPI) --") names no
+	// place.
+	if f := strings.Fields(place); len(f) > 0 && k.timeNoun(strings.TrimSuffix(f[0], ".")) || strings.ContainsAny(place, "0123456789") {
+		return "", size
+	}
+	return place, size
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -367,6 +367,19 @@ func (ar *article) claimantName(st *sent, s int) string {
 				return ar.claimantName(st, c)
 			}
 		}
+		// A report whose modifier says whose it is: "Western estimates",
+		// "government figures" (not "the latest figures").
+		for _, c := range st.kids[s] {
+			if st.w(c).Start > st.w(s).Start || ar.x.k.timeNoun(st.lemmas[c]) {
+				continue
+			}
+			if st.rel(c) == "compound" && (st.upos(c) == "NOUN" || st.upos(c) == "PROPN") {
+				return ar.claimantName(st, c) // "the Interior ministry toll": the ministry
+			}
+			if st.rel(c) == "amod" && startsUpper(st.w(c).Form) && c > 0 {
+				return st.phrase(s) // "Western estimates"
+			}
+		}
 		return ""
 	}
 	if ar.x.k.timeNoun(st.lemmas[s]) {
