@@ -222,6 +222,11 @@ func (ar *article) speakers(st *sent, p int) []int {
 			out = append(out, s)
 		}
 	}
+	// "…, the ministry said." closing the sentence, read from the words
+	// alone when the tree has hung it anywhere.
+	if s := closingSpeaker(k, st, p); s >= 0 {
+		out = append(out, s)
+	}
 	// A sentence whose main verb reports ("The ministry said Friday that
 	// …") is its subject's all through, however the parser hung the rest.
 	for j := range st.s.Words {
@@ -295,9 +300,17 @@ func (ar *article) reportsAfter(st *sent, v, p int) bool {
 // maker Axelgear said": the name wins), or the speaker hung as a complement
 // ("…," MSF's coordinator, Hassan Idris, said": the noun before the verb).
 func subjectOf(k *knowledge, st *sent, v int) int {
+	// Of two subjects, the name wins, else the one nearer the verb ("A
+	// crowd of 52,000 watched …, organisers said": organisers).
 	best := -1
 	for _, c := range st.kids[v] {
-		if st.rel(c) == "nsubj" && st.child(c, "case") < 0 && (best < 0 || st.upos(c) == "PROPN" && st.upos(best) != "PROPN") {
+		if st.rel(c) != "nsubj" || st.child(c, "case") >= 0 {
+			continue
+		}
+		switch {
+		case best < 0, st.upos(c) == "PROPN" && st.upos(best) != "PROPN":
+			best = c
+		case (st.upos(c) == "PROPN") == (st.upos(best) == "PROPN") && c < v && c > best && !commaBetween(st, c, v):
 			best = c
 		}
 	}
@@ -306,6 +319,12 @@ func subjectOf(k *knowledge, st *sent, v int) int {
 	}
 	if a := st.child(v, "obl:agent"); a >= 0 {
 		return a
+	}
+	// "Police estimated the crowd at 25,000" parsed as a noun with a
+	// participle: a root noun before a reporting verb that takes an object
+	// is its subject.
+	if h := st.head(v); st.rel(v) == "acl" && h >= 0 && h < v && st.rel(h) == "root" && (st.upos(h) == "NOUN" || st.upos(h) == "PROPN") && st.child(v, "obj") >= 0 {
+		return h
 	}
 	if !k.speech[st.lemmas[v]] {
 		return -1
@@ -549,4 +568,63 @@ func (ar *article) personName(n string) bool {
 	}
 	_, nat := ar.x.nats.Lookup(n)
 	return !nat
+}
+
+// closingSpeaker finds the speaker of a sentence that ends "…, X said"
+// (perhaps "… on Monday", "… in a statement") from the words alone: the
+// last noun of the phrase between the last comma before the verb and the
+// verb, when the claim at p comes before that comma. -1 when the sentence
+// does not end so.
+func closingSpeaker(k *knowledge, st *sent, p int) int {
+	n := len(st.s.Words)
+	v := -1
+	for j := n - 1; j > p && j >= n-10; j-- {
+		if st.upos(j) == "VERB" && k.speech[st.lemmas[j]] {
+			v = j
+			break
+		}
+		if st.upos(j) == "VERB" || st.w(j).Form == "," {
+			return -1 // another clause after the verb: not a closing one
+		}
+	}
+	if v < 0 {
+		return -1
+	}
+	head := -1
+	for j := v - 1; j > p; j-- {
+		switch u := st.upos(j); {
+		case st.w(j).Form == ",":
+			if head >= 0 && j-1 > p {
+				return head
+			}
+			// "…, the operator, Karadeniz Madencilik, said": the name
+			// between two commas stands for the phrase before it.
+			if head < 0 {
+				continue
+			}
+			return -1
+		case u == "NOUN" || u == "PROPN":
+			if head < 0 {
+				head = j
+			}
+		case u == "DET" || u == "ADJ" || u == "PART" || u == "NUM" || u == "PUNCT" || st.lemmas[j] == "'s":
+		case u == "AUX" || u == "ADV":
+			if head >= 0 {
+				return -1
+			}
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// commaBetween reports a comma among the words after a and before b.
+func commaBetween(st *sent, a, b int) bool {
+	for j := a + 1; j < b; j++ {
+		if st.w(j).Form == "," {
+			return true
+		}
+	}
+	return false
 }
