@@ -607,7 +607,9 @@ func closingSpeaker(k *knowledge, st *sent, p int) int {
 			if head < 0 {
 				head = j
 			}
-		case u == "DET" || u == "ADJ" || u == "PART" || u == "NUM" || u == "PUNCT" || st.lemmas[j] == "'s":
+		case u == "DET" || u == "ADJ" || u == "PART" || u == "NUM" || u == "PUNCT" || u == "ADP" || st.lemmas[j] == "'s":
+			// "a statement from Myanmar's junta authorities": the phrase
+			// runs on through its prepositions; its last noun speaks.
 		case u == "AUX" || u == "ADV":
 			if head >= 0 {
 				return -1
