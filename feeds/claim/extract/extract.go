@@ -338,7 +338,7 @@ func (ar *article) add(st *sent, c claim.Claim, at int) {
 	}
 	c.Sentence = strings.TrimSpace(ar.text[first:st.s.End])
 	c.Start, c.End = first, st.s.End
-	if c.Validate() != nil {
+	if c.Validate() != nil || ar.repeats(c) {
 		return
 	}
 	ar.claims = append(ar.claims, c)
@@ -392,4 +392,22 @@ func monthDay(pub time.Time, m time.Month, day string) (time.Time, bool) {
 		t = t.AddDate(-1, 0, 0)
 	}
 	return t, true
+}
+
+// repeats reports a claim the article has made before: the same claimant
+// giving the same value of the same measure, on the same day, of a subject
+// that is the earlier one's or that one without its side ("soldiers" after
+// "north korean soldiers"). An article that tells a figure twice makes one
+// claim; its first telling is the evidence.
+func (ar *article) repeats(c claim.Claim) bool {
+	for _, e := range ar.claims {
+		if e.Kind != c.Kind || e.Claimant != c.Claimant || e.Measure != c.Measure || e.Value != c.Value ||
+			e.Polarity != c.Polarity || !e.AsOf.Equal(c.AsOf) || e.Place != c.Place && c.Place != "" && e.Place != "" {
+			continue
+		}
+		if e.Subject == c.Subject || strings.HasSuffix(e.Subject, " "+c.Subject) || strings.HasSuffix(c.Subject, " "+e.Subject) {
+			return true
+		}
+	}
+	return false
 }

@@ -79,7 +79,7 @@ type attributionFile struct {
 }
 
 type modalityFile struct {
-	Modals, Plans, Negations, Stops, Conditions []string
+	Modals, Plans, Negations, Stops, Conditions, Questions []string
 }
 
 type subjectsFile struct {
@@ -115,7 +115,7 @@ type knowledge struct {
 	reporting, denials, reportNouns, according, values, speech set
 	personPronouns, groupPronouns                              set
 	orgWords                                                   set // words of a name that is no person
-	modals, plans, negations, stops, conditions                set
+	modals, plans, negations, stops, conditions, questions     set
 
 	subjectOf  map[string]string // noun lemma → canonical subject
 	classOf    map[string]set    // class → canonical subjects in it
@@ -200,7 +200,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	k.personPronouns, k.groupPronouns = setOf(a.PersonPronouns), setOf(a.GroupPronouns)
 	k.orgWords = setOf(a.OrganisationWords)
 	k.modals, k.plans, k.negations = setOf(mo.Modals), setOf(mo.Plans), setOf(mo.Negations)
-	k.stops, k.conditions = setOf(mo.Stops), setOf(mo.Conditions)
+	k.stops, k.conditions, k.questions = setOf(mo.Stops), setOf(mo.Conditions), setOf(mo.Questions)
 	for canon, lemmas := range su.Subjects {
 		for _, l := range lemmas {
 			k.subjectOf[l] = canon

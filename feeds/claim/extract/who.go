@@ -404,6 +404,42 @@ func (ar *article) claimantName(st *sent, s int) string {
 	if ar.x.k.timeNoun(st.lemmas[s]) {
 		return ""
 	}
+	// "his press service": the person named last speaks through it.
+	if poss := st.child(s, "nmod:poss"); poss >= 0 && st.upos(poss) == "PRON" {
+		if p, ok := ar.lastPerson(st.lemmas[poss]); ok {
+			return ar.canon(p) + "'s " + st.text[st.w(poss).End:st.w(s).End][1:]
+		}
+	}
+	// "Turkey's Ministry of Interior Disaster and Emergency Management":
+	// an organisation's name runs on through "of" and its proper nouns.
+	if st.upos(s) == "PROPN" {
+		for _, c := range st.kids[s] {
+			if st.rel(c) == "nmod" && st.caseOf(c) == "of" && st.upos(c) == "PROPN" && c > s {
+				end := c
+				for _, g := range st.kids[c] {
+					if g > end && (st.upos(g) == "PROPN" || st.rel(g) == "conj" || st.rel(g) == "flat" || st.rel(g) == "compound") {
+						end = g
+						for _, gg := range st.kids[g] {
+							end = max(end, gg)
+						}
+					}
+				}
+				start := s
+				for _, g := range st.kids[s] {
+					if g < start && (st.rel(g) == "compound" || st.rel(g) == "amod") && st.upos(g) == "PROPN" {
+						start = g
+					}
+				}
+				full := st.span(start, end)
+				if e, ok := ar.x.reg.Lookup(full); ok {
+					return e.Name
+				}
+				if _, ok := ar.x.reg.Lookup(st.name(s)); !ok {
+					return full
+				}
+			}
+		}
+	}
 	// A definite description of someone named before: "the agency" after
 	// "Portugal's civil protection agency".
 	if st.upos(s) == "NOUN" && st.child(s, "det") >= 0 && len(st.kids[s]) <= 2 {
