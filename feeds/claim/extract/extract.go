@@ -106,11 +106,9 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 		for i := range title.Sentences {
 			ts := newSent(&title.Sentences[i], title.Text)
 			// A headline's capitals name no organisation ("Coast guard
-			// rescues …"): only its people are kept.
-			named, orgs := len(ar.persons), len(ar.orgs)
-			ar.remember(ts)
-			ar.mentioned = append(ar.mentioned, ar.persons[named:]...)
-			ar.persons, ar.orgs = ar.persons[:named], ar.orgs[:orgs]
+			// rescues …") and its parse is a poor guide: its people are
+			// read from the words, as mentioned.
+			ar.rememberRuns(ts)
 			if p := placeInSentence(ts, x.k); p != "" && ar.place == "" {
 				ar.place = p
 			}
@@ -345,38 +343,119 @@ func (ar *article) add(st *sent, c claim.Claim, at int) {
 }
 
 // asOf dates a claim by the time words of its predicate's clause: a
-// weekday, "yesterday", "last week", a month and day; publication
-// otherwise.
+// weekday, "yesterday", "last week", a month and day (and year), a bare
+// year; else those of the reporting verb above it ("reported on October
+// 24, 2024, that …" dates what was reported); publication otherwise.
 func (ar *article) asOf(st *sent, p int) time.Time {
 	pub := ar.a.Published
-	if pub.IsZero() {
+	if pub.IsZero() || p < 0 {
 		return pub
 	}
 	k := ar.x.k
-	for _, c := range st.kids[p] {
-		l := st.lemmas[c]
-		if d, ok := k.weekday[l]; ok {
-			back := (int(pub.Weekday()) - d + 7) % 7
-			return pub.AddDate(0, 0, -back)
+	for j, steps := p, 0; j >= 0 && steps < len(st.s.Words); j, steps = st.head(j), steps+1 {
+		if t, ok := ar.timeUnder(st, j); ok {
+			return t
 		}
-		if d, ok := k.relDays[l]; ok {
-			return pub.AddDate(0, 0, -d)
-		}
-		if d, ok := k.lastDays[l]; ok && st.child(c, "amod") >= 0 && st.lemmas[st.child(c, "amod")] == "last" {
-			return pub.AddDate(0, 0, -d)
-		}
-		if m, ok := k.month[l]; ok {
-			if day := st.child(c, "nummod"); day >= 0 {
-				if t, ok := monthDay(pub, time.Month(m), st.w(day).Form); ok {
-					return t
-				}
+		if h := st.head(j); st.rel(j) == "acl:relcl" && st.child(j, "mark") >= 0 && h >= 0 && k.timeNoun(st.lemmas[h]) {
+			// "said on Monday that …" with the clause hung from the day.
+			if t, ok := ar.timeWord(st, h); ok {
+				return t
 			}
 		}
+		if j != p && k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
+			break
+		}
+		switch st.rel(j) {
+		case "ccomp", "advcl", "parataxis", "conj", "xcomp":
+			continue
+		}
+		break
 	}
 	return pub
 }
 
-func monthDay(pub time.Time, m time.Month, day string) (time.Time, bool) {
+// timeUnder reads the time words hanging from word p.
+func (ar *article) timeUnder(st *sent, p int) (time.Time, bool) {
+	for _, c := range st.kids[p] {
+		if t, ok := ar.timeWord(st, c); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// timeWord reads word c as a time: a weekday, "yesterday", "last week", a
+// month's day, a bare year.
+func (ar *article) timeWord(st *sent, c int) (time.Time, bool) {
+	pub := ar.a.Published
+	k := ar.x.k
+	l := st.lemmas[c]
+	if d, ok := k.weekday[l]; ok {
+		back := (int(pub.Weekday()) - d + 7) % 7
+		return pub.AddDate(0, 0, -back), true
+	}
+	if d, ok := k.relDays[l]; ok {
+		return pub.AddDate(0, 0, -d), true
+	}
+	if d, ok := k.lastDays[l]; ok && st.child(c, "amod") >= 0 && st.lemmas[st.child(c, "amod")] == "last" {
+		return pub.AddDate(0, 0, -d), true
+	}
+	if m, ok := k.month[l]; ok {
+		if day := st.child(c, "nummod"); day >= 0 {
+			if t, ok := monthDay(pub, time.Month(m), st.w(day).Form, yearUnder(st, c, day)); ok {
+				return t, true
+			}
+		}
+	}
+	if st.upos(c) != "NUM" {
+		return time.Time{}, false
+	}
+	// "on October 24, 2024" parsed with the day as the head.
+	for _, g := range st.kids[c] {
+		if m, ok := k.month[st.lemmas[g]]; ok {
+			if t, ok := monthDay(pub, time.Month(m), st.w(c).Form, yearUnder(st, c, g)); ok {
+				return t, true
+			}
+		}
+	}
+	// A bare year ("in 2013"): the claim is as of that year's end.
+	if y, ok := year(st.w(c).Form); ok && st.caseOf(c) != "" && y < pub.Year() {
+		return time.Date(y, 12, 31, pub.Hour(), pub.Minute(), 0, 0, pub.Location()), true
+	}
+	return time.Time{}, false
+}
+
+// yearUnder returns the year (a four-digit number) hanging from any of
+// words, or 0.
+func yearUnder(st *sent, words ...int) int {
+	for _, w := range words {
+		for _, c := range st.kids[w] {
+			if y, ok := year(st.w(c).Form); ok {
+				return y
+			}
+		}
+	}
+	return 0
+}
+
+// year reads a four-digit year from 1800 to 2199.
+func year(s string) (int, bool) {
+	if len(s) != 4 {
+		return 0, false
+	}
+	y := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		y = y*10 + int(r-'0')
+	}
+	return y, y >= 1800 && y < 2200
+}
+
+// monthDay dates a day of a month: in year y when the text gives one,
+// else the latest such day not after the publication.
+func monthDay(pub time.Time, m time.Month, day string, y int) (time.Time, bool) {
 	d := 0
 	for _, r := range day {
 		if r < '0' || r > '9' {
@@ -386,6 +465,9 @@ func monthDay(pub time.Time, m time.Month, day string) (time.Time, bool) {
 	}
 	if d < 1 || d > 31 {
 		return time.Time{}, false
+	}
+	if y > 0 {
+		return time.Date(y, m, d, pub.Hour(), pub.Minute(), 0, 0, pub.Location()), true
 	}
 	t := time.Date(pub.Year(), m, d, pub.Hour(), pub.Minute(), 0, 0, pub.Location())
 	if t.After(pub.AddDate(0, 0, 1)) {

@@ -76,6 +76,7 @@ type attributionFile struct {
 	PersonPronouns                                   []string `yaml:"person_pronouns"`
 	GroupPronouns                                    []string `yaml:"group_pronouns"`
 	OrganisationWords                                []string `yaml:"organisation_words"`
+	PersonTitles                                     []string `yaml:"person_titles"`
 }
 
 type modalityFile struct {
@@ -115,6 +116,7 @@ type knowledge struct {
 	reporting, denials, reportNouns, according, values, speech set
 	personPronouns, groupPronouns                              set
 	orgWords                                                   set // words of a name that is no person
+	titles                                                     set // words before a name that are no part of it
 	modals, plans, negations, stops, conditions, questions     set
 
 	subjectOf  map[string]string // noun lemma → canonical subject
@@ -198,7 +200,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	k.reporting, k.denials, k.reportNouns = setOf(a.Verbs), setOf(a.Denials), setOf(a.Nouns)
 	k.according, k.values, k.speech = setOf(a.According), setOf(a.Values), setOf(a.Speech)
 	k.personPronouns, k.groupPronouns = setOf(a.PersonPronouns), setOf(a.GroupPronouns)
-	k.orgWords = setOf(a.OrganisationWords)
+	k.orgWords, k.titles = setOf(a.OrganisationWords), setOf(a.PersonTitles)
 	k.modals, k.plans, k.negations = setOf(mo.Modals), setOf(mo.Plans), setOf(mo.Negations)
 	k.stops, k.conditions, k.questions = setOf(mo.Stops), setOf(mo.Conditions), setOf(mo.Questions)
 	for canon, lemmas := range su.Subjects {

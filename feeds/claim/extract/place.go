@@ -13,7 +13,7 @@ func (ar *article) placeOf(st *sent, p, counted int) string {
 		if i < 0 {
 			continue
 		}
-		if pl := placeUnder(st, ar.x.k, i); pl != "" {
+		if pl := placeUnder(st, ar.x.k, i); pl != "" && !ar.sideOf(st, counted, pl) {
 			return pl
 		}
 	}
@@ -147,3 +147,18 @@ func datelinePlace(text string, k *knowledge) (string, int) {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// sideOf reports a place that is only the country the counted group comes
+// from ("soldiers from Russia"): their side, not where the claim is.
+func (ar *article) sideOf(st *sent, counted int, pl string) bool {
+	if counted < 0 {
+		return false
+	}
+	for _, c := range st.kids[counted] {
+		if st.rel(c) == "nmod" && (st.caseOf(c) == "from" || st.caseOf(c) == "of") && strings.EqualFold(st.name(c), pl) {
+			_, ok := ar.x.nats.Lookup(pl)
+			return ok
+		}
+	}
+	return false
+}

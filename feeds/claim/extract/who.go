@@ -458,6 +458,22 @@ func (ar *article) claimantName(st *sent, s int) string {
 	if e, ok := ar.x.reg.Lookup(ph); ok {
 		return e.Name
 	}
+	if n := st.name(s); n != "" && n == st.w(s).Form {
+		// A one-word name under capitalised modifiers is an
+		// organisation's whole name ("the Syrian Civil Defense", "the
+		// Syrian Health Ministry"), not a role and a name.
+		a := s
+		for j := s - 1; j >= 0 && st.head(j) == s && startsUpper(st.w(j).Form) && (st.upos(j) == "ADJ" || st.upos(j) == "PROPN") && (st.rel(j) == "amod" || st.rel(j) == "compound"); j-- {
+			a = j
+		}
+		if a < s {
+			full := st.span(a, s)
+			if e, ok := ar.x.reg.Lookup(full); ok {
+				return e.Name
+			}
+			return full
+		}
+	}
 	if n := st.name(s); n != "" {
 		if role := roleOf(st, s); role != "" {
 			if e, ok := ar.x.reg.Lookup(role); ok && e.Short != "" {
@@ -578,8 +594,8 @@ func (ar *article) rememberRuns(st *sent) {
 // notPersonWord reports a word that cannot begin a person's name: an
 // organisation's word, a nationality or country, a time noun.
 func (ar *article) notPersonWord(st *sent, i int) bool {
-	l := strings.ToLower(st.w(i).Form)
-	if ar.x.k.orgWords[l] || ar.x.k.timeNoun(l) {
+	l := strings.TrimSuffix(strings.ToLower(st.w(i).Form), ".")
+	if ar.x.k.orgWords[l] || ar.x.k.titles[l] || ar.x.k.timeNoun(l) {
 		return true
 	}
 	_, nat := ar.x.nats.Lookup(l)
