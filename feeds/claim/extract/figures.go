@@ -93,6 +93,14 @@ func (ar *article) readNumber(st *sent, n int) []reading {
 			out = append(out, reading{measure: fr.Measure, counted: who, pred: ar.predOf(st, counted), percent: fr.Percent})
 		}
 	}
+	// "a group of 50,000 soldiers": the group is the argument, the
+	// soldiers are counted.
+	if h := st.head(counted); counted != n && h >= 0 && st.rel(counted) == "nmod" && st.caseOf(counted) == "of" && ar.x.k.collectives[st.lemmas[h]] {
+		for _, rd := range ar.predicateFrames(st, h) {
+			rd.counted = counted
+			out = append(out, rd)
+		}
+	}
 	// A predicate the counted phrase is an argument of.
 	for _, cand := range []int{counted, n} {
 		for _, rd := range ar.predicateFrames(st, cand) {

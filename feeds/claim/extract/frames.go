@@ -92,6 +92,7 @@ type subjectsFile struct {
 	CountedCases       []string `yaml:"counted_cases"`
 	PlaceNouns         []string `yaml:"place_nouns"`
 	EventNouns         []string `yaml:"event_nouns"`
+	Collectives        []string
 }
 
 type calendarFile struct {
@@ -137,6 +138,8 @@ type knowledge struct {
 	background set
 	timeNouns  set
 	events     set
+	// collectives are nouns that gather what they count ("a group of").
+	collectives set
 }
 
 // timeNoun reports a noun of time, which never speaks ("two weeks after").
@@ -232,6 +235,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	}
 	k.relDays, k.lastDays, k.since, k.background = ca.RelativeDays, ca.Last, setOf(ca.Since), setOf(ca.Background)
 	k.timeNouns, k.events = setOf(ca.TimeNouns), setOf(su.EventNouns)
+	k.collectives = setOf(su.Collectives)
 
 	entries, err := fs.ReadDir(frameFiles, "frames")
 	if err != nil {
