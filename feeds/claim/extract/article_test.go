@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crosscheck-news/crosscheck/feeds/claim"
+	"github.com/crosscheck-news/crosscheck/feeds/claim/lang"
 )
 
 // TestArticleConstructions: what the engine reads across sentences and
@@ -71,5 +72,30 @@ func TestArticleConstructions(t *testing.T) {
 				t.Errorf("%s\n got: %q\nwant: %q", tc.text, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRememberUntagged: a sentence the pipeline leaves untagged (one that
+// holds no claim) still names the person a later "he" stands for.
+func TestRememberUntagged(t *testing.T) {
+	x, err := New(Config{Pipeline: devPipeline(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"This was stated by the head of the Regional Water Authority of Ukraine Jan Nowak.", "Jan Nowak"},
+		{"Marta Kowalczyk, the chief of the county police, spoke first.", "Marta Kowalczyk"},
+		{"The Coast Guard said nothing more.", ""},
+	} {
+		doc := lang.Tokenize(tc.text)
+		ar := &article{x: x, text: tc.text}
+		ar.rememberRuns(newSent(&doc.Sentences[0], tc.text))
+		got := ""
+		if len(ar.mentioned) > 0 {
+			got = ar.mentioned[len(ar.mentioned)-1]
+		}
+		if got != tc.want {
+			t.Errorf("%s\n got %q, want %q (mentioned %q)", tc.text, got, tc.want, ar.mentioned)
+		}
 	}
 }

@@ -546,7 +546,18 @@ func (ar *article) canon(s string) string {
 // before brings that person back as the one spoken of last.
 func (ar *article) rememberRuns(st *sent) {
 	k := ar.x.k
-	isName := func(i int) bool { return st.upos(i) == "PROPN" && startsUpper(st.w(i).Form) }
+	// A sentence the pipeline has not even tagged is read by its forms: a
+	// capitalised word is a name's (the first word of the sentence only
+	// when a capitalised word follows it).
+	isName := func(i int) bool {
+		if !startsUpper(st.w(i).Form) {
+			return false
+		}
+		if u := st.upos(i); u != "" {
+			return u == "PROPN"
+		}
+		return !ar.x.k.reporting[strings.ToLower(st.w(i).Form)] && (i > 0 || len(st.s.Words) > 1 && startsUpper(st.w(1).Form))
+	}
 	// Without the tree, the first person a sentence names is the likeliest
 	// subject, the one a later "she" comes back to: kept last.
 	var found []string
