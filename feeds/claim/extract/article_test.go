@@ -83,7 +83,7 @@ func TestRememberUntagged(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ text, want string }{
-		{"This was stated by the head of the Regional Water Authority of Ukraine Jan Nowak.", "Jan Nowak"},
+		{"This was stated by the head of the Regional Water Authority of Ukraine Piotr Nowak.", "Piotr Nowak"},
 		{"Marta Kowalczyk, the chief of the county police, spoke first.", "Marta Kowalczyk"},
 		{"The Coast Guard said nothing more.", ""},
 	} {
