@@ -69,12 +69,15 @@ type article struct {
 	text    string // plain text; offsets index it
 	place   string // the dateline's or headline's place
 	persons []string
-	orgs    []string
-	said    []speakerRef
+	// mentioned are the people named in sentences read without a parse.
+	mentioned []string
+	orgs      []string
+	said      []speakerRef
 	// quoteSpeaker speaks the sentence being read when it lies inside a
 	// quotation that a later sentence attributes ("… he said").
 	quoteSpeaker string
 	claims       []claim.Claim
+	lastGroup    group           // the counted group named last
 	seen         map[[3]int]bool // sentence start, claim start, kind: one claim per reading
 	names        names
 }
@@ -85,7 +88,7 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// The dateline names a place, not a subject: it is read for the place
 	// and blanked (offsets kept) before the text is parsed.
 	var dateline int
-	ar.place, dateline = datelinePlace(ar.text)
+	ar.place, dateline = datelinePlace(ar.text, x.k)
 	doc := lang.Tokenize(strings.Repeat(" ", dateline) + ar.text[dateline:])
 	doc.Text = ar.text
 	// Only the sentences that may hold a claim or name a quotation's
@@ -93,12 +96,19 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	// tagged only when they may bring back a person named before (remember).
 	parsed := x.toParse(ar.text, doc.Sentences)
 	x.analyse(doc.Sentences, parsed)
-	if ar.place == "" && a.Title != "" {
+	// The headline is read for its place and for the people it names,
+	// the antecedents of the lead's "he" and "she" when the lead names no
+	// one itself (so they are kept as mentioned, not as the last named).
+	if a.Title != "" {
 		title := x.lang.Analyze(a.Title)
 		for i := range title.Sentences {
-			if p := placeInSentence(newSent(&title.Sentences[i], title.Text, nil), x.k); p != "" {
+			ts := newSent(&title.Sentences[i], title.Text, nil)
+			// A headline's capitals name no organisation ("Coast guard
+			// rescues …") and its parse is a poor guide: its people are
+			// read from the words, as mentioned.
+			ar.rememberRuns(ts)
+			if p := placeInSentence(ts, x.k); p != "" && ar.place == "" {
 				ar.place = p
-				break
 			}
 		}
 	}
@@ -112,12 +122,13 @@ func (x *Extractor) Extract(a claim.Article) []claim.Claim {
 	for i := range doc.Sentences {
 		st := sents[i]
 		if st == nil {
-			// An unparsed sentence serves remember alone, which needs tags
-			// and finds nothing in a sentence naming no one seen before.
-			if !ar.mentions(&doc.Sentences[i]) {
-				continue
+			// An unparsed sentence serves remember alone: tagged when it
+			// may bring back a person named before, else read by its forms
+			// for the people it names first ("… was stated by Kyrylo
+			// Budanov." before "He said …").
+			if ar.mentions(&doc.Sentences[i]) {
+				x.lang.Tag(&doc.Sentences[i])
 			}
-			x.lang.Tag(&doc.Sentences[i])
 			st = newSent(&doc.Sentences[i], ar.text, low)
 		}
 		ar.quoteSpeaker = quoted[i]
@@ -239,6 +250,29 @@ func quantityWord(st *sent, a, b int) int {
 // pronouns and descriptions of later ones. A surname alone ("Peng") brings
 // back the person named in full before ("Peng Shuai").
 func (ar *article) remember(st *sent) {
+	if !st.parsed() {
+		ar.rememberRuns(st)
+		return
+	}
+	// A sentence's subject is who a later "she" most likely means: the
+	// people it names as the main clause's subject (or as its root, when
+	// the parser makes "Peng, 35, had accused …" a name) are kept after
+	// the others, and among those the one named first (subjects come
+	// first in English) is kept last.
+	var others, subjects []string
+	defer func() {
+		slices.Reverse(others)
+		for _, p := range append(others, subjects...) {
+			ar.addPerson(p)
+		}
+	}()
+	keep := func(i int, n string) {
+		if h := st.head(i); st.rel(i) == "root" || strings.HasPrefix(st.rel(i), "nsubj") && h >= 0 && st.rel(h) == "root" {
+			subjects = append(subjects, n)
+		} else {
+			others = append(others, n)
+		}
+	}
 	for i := range st.s.Words {
 		if st.upos(i) != "PROPN" || st.rel(i) == "flat" || st.rel(i) == "compound" {
 			continue
@@ -248,13 +282,12 @@ func (ar *article) remember(st *sent) {
 			continue
 		}
 		if full := ar.person(n); full != "" {
-			ar.addPerson(full)
+			keep(i, full)
 			continue
 		}
-		if strings.Contains(n, " ") && st.child(i, "flat", "flat:name") >= 0 {
-			if e, ok := ar.x.reg.Lookup(n); !ok || e.Kind == "person" {
-				ar.addPerson(n)
-			}
+		multi := strings.Contains(n, " ") && (st.child(i, "flat", "flat:name") >= 0 || st.child(i, "compound") >= 0)
+		if multi && ar.personName(n) {
+			keep(i, n)
 		} else if r := st.rel(i); r == "nsubj" {
 			ar.orgs = append(ar.orgs, n)
 		}
@@ -276,8 +309,14 @@ func (ar *article) addPerson(p string) {
 // lastPerson is the person a personal pronoun ("she") stands for: the one
 // named last; ok is false for any other word, or before anyone is named.
 func (ar *article) lastPerson(pronoun string) (string, bool) {
-	if n := len(ar.persons); n > 0 && ar.x.k.personPronouns[pronoun] {
+	if !ar.x.k.personPronouns[pronoun] {
+		return "", false
+	}
+	if n := len(ar.persons); n > 0 {
 		return ar.persons[n-1], true
+	}
+	if n := len(ar.mentioned); n > 0 {
+		return ar.mentioned[n-1], true
 	}
 	return "", false
 }
@@ -285,10 +324,12 @@ func (ar *article) lastPerson(pronoun string) (string, bool) {
 // person returns the full name of a person named before whose first or
 // last name n is, or "".
 func (ar *article) person(n string) string {
-	for i := len(ar.persons) - 1; i >= 0; i-- {
-		p := ar.persons[i]
-		if p == n || len(p) > len(n) && (p[len(p)-len(n)-1] == ' ' && strings.HasSuffix(p, n) || p[len(n)] == ' ' && strings.HasPrefix(p, n)) {
-			return p
+	for _, ps := range [][]string{ar.persons, ar.mentioned} {
+		for i := len(ps) - 1; i >= 0; i-- {
+			p := ps[i]
+			if p == n || len(p) > len(n) && (p[len(p)-len(n)-1] == ' ' && strings.HasSuffix(p, n) || p[len(n)] == ' ' && strings.HasPrefix(p, n)) {
+				return p
+			}
 		}
 	}
 	return ""
@@ -316,45 +357,126 @@ func (ar *article) add(st *sent, c claim.Claim, at int) {
 	}
 	c.Sentence = strings.TrimSpace(ar.text[first:st.s.End])
 	c.Start, c.End = first, st.s.End
-	if c.Validate() != nil {
+	if c.Validate() != nil || ar.repeats(c) {
 		return
 	}
 	ar.claims = append(ar.claims, c)
 }
 
 // asOf dates a claim by the time words of its predicate's clause: a
-// weekday, "yesterday", "last week", a month and day; publication
-// otherwise.
+// weekday, "yesterday", "last week", a month and day (and year), a bare
+// year; else those of the reporting verb above it ("reported on October
+// 24, 2024, that …" dates what was reported); publication otherwise.
 func (ar *article) asOf(st *sent, p int) time.Time {
 	pub := ar.a.Published
-	if pub.IsZero() {
+	if pub.IsZero() || p < 0 {
 		return pub
 	}
 	k := ar.x.k
-	for _, c := range st.kids[p] {
-		l := st.lemmas[c]
-		if d, ok := k.weekday[l]; ok {
-			back := (int(pub.Weekday()) - d + 7) % 7
-			return pub.AddDate(0, 0, -back)
+	for j, steps := p, 0; j >= 0 && steps < len(st.s.Words); j, steps = st.head(j), steps+1 {
+		if t, ok := ar.timeUnder(st, j); ok {
+			return t
 		}
-		if d, ok := k.relDays[l]; ok {
-			return pub.AddDate(0, 0, -d)
-		}
-		if d, ok := k.lastDays[l]; ok && st.child(c, "amod") >= 0 && st.lemmas[st.child(c, "amod")] == "last" {
-			return pub.AddDate(0, 0, -d)
-		}
-		if m, ok := k.month[l]; ok {
-			if day := st.child(c, "nummod"); day >= 0 {
-				if t, ok := monthDay(pub, time.Month(m), st.w(day).Form); ok {
-					return t
-				}
+		if h := st.head(j); st.rel(j) == "acl:relcl" && st.child(j, "mark") >= 0 && h >= 0 && k.timeNoun(st.lemmas[h]) {
+			// "said on Monday that …" with the clause hung from the day.
+			if t, ok := ar.timeWord(st, h); ok {
+				return t
 			}
 		}
+		if j != p && k.reporting[st.lemmas[j]] && st.upos(j) == "VERB" {
+			break
+		}
+		switch st.rel(j) {
+		case "ccomp", "advcl", "parataxis", "conj", "xcomp":
+			continue
+		}
+		break
 	}
 	return pub
 }
 
-func monthDay(pub time.Time, m time.Month, day string) (time.Time, bool) {
+// timeUnder reads the time words hanging from word p.
+func (ar *article) timeUnder(st *sent, p int) (time.Time, bool) {
+	for _, c := range st.kids[p] {
+		if t, ok := ar.timeWord(st, c); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// timeWord reads word c as a time: a weekday, "yesterday", "last week", a
+// month's day, a bare year.
+func (ar *article) timeWord(st *sent, c int) (time.Time, bool) {
+	pub := ar.a.Published
+	k := ar.x.k
+	l := st.lemmas[c]
+	if d, ok := k.weekday[l]; ok {
+		back := (int(pub.Weekday()) - d + 7) % 7
+		return pub.AddDate(0, 0, -back), true
+	}
+	if d, ok := k.relDays[l]; ok {
+		return pub.AddDate(0, 0, -d), true
+	}
+	if d, ok := k.lastDays[l]; ok && st.child(c, "amod") >= 0 && st.lemmas[st.child(c, "amod")] == "last" {
+		return pub.AddDate(0, 0, -d), true
+	}
+	if m, ok := k.month[l]; ok {
+		if day := st.child(c, "nummod"); day >= 0 {
+			if t, ok := monthDay(pub, time.Month(m), st.w(day).Form, yearUnder(st, c, day)); ok {
+				return t, true
+			}
+		}
+	}
+	if st.upos(c) != "NUM" {
+		return time.Time{}, false
+	}
+	// "on October 24, 2024" parsed with the day as the head.
+	for _, g := range st.kids[c] {
+		if m, ok := k.month[st.lemmas[g]]; ok {
+			if t, ok := monthDay(pub, time.Month(m), st.w(c).Form, yearUnder(st, c, g)); ok {
+				return t, true
+			}
+		}
+	}
+	// A bare year ("in 2013"): the claim is as of that year's end.
+	if y, ok := year(st.w(c).Form); ok && st.caseOf(c) != "" && y < pub.Year() {
+		return time.Date(y, 12, 31, pub.Hour(), pub.Minute(), 0, 0, pub.Location()), true
+	}
+	return time.Time{}, false
+}
+
+// yearUnder returns the year (a four-digit number) hanging from any of
+// words, or 0.
+func yearUnder(st *sent, words ...int) int {
+	for _, w := range words {
+		for _, c := range st.kids[w] {
+			if y, ok := year(st.w(c).Form); ok {
+				return y
+			}
+		}
+	}
+	return 0
+}
+
+// year reads a four-digit year from 1800 to 2199.
+func year(s string) (int, bool) {
+	if len(s) != 4 {
+		return 0, false
+	}
+	y := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		y = y*10 + int(r-'0')
+	}
+	return y, y >= 1800 && y < 2200
+}
+
+// monthDay dates a day of a month: in year y when the text gives one,
+// else the latest such day not after the publication.
+func monthDay(pub time.Time, m time.Month, day string, y int) (time.Time, bool) {
 	d := 0
 	for _, r := range day {
 		if r < '0' || r > '9' {
@@ -365,9 +487,30 @@ func monthDay(pub time.Time, m time.Month, day string) (time.Time, bool) {
 	if d < 1 || d > 31 {
 		return time.Time{}, false
 	}
+	if y > 0 {
+		return time.Date(y, m, d, pub.Hour(), pub.Minute(), 0, 0, pub.Location()), true
+	}
 	t := time.Date(pub.Year(), m, d, pub.Hour(), pub.Minute(), 0, 0, pub.Location())
 	if t.After(pub.AddDate(0, 0, 1)) {
 		t = t.AddDate(-1, 0, 0)
 	}
 	return t, true
+}
+
+// repeats reports a claim the article has made before: the same claimant
+// giving the same value of the same measure, on the same day, of a subject
+// that is the earlier one's or that one without its side ("soldiers" after
+// "north korean soldiers"). An article that tells a figure twice makes one
+// claim; its first telling is the evidence.
+func (ar *article) repeats(c claim.Claim) bool {
+	for _, e := range ar.claims {
+		if e.Kind != c.Kind || e.Claimant != c.Claimant || e.Measure != c.Measure || e.Value != c.Value ||
+			e.Polarity != c.Polarity || !e.AsOf.Equal(c.AsOf) || e.Place != c.Place && c.Place != "" && e.Place != "" {
+			continue
+		}
+		if e.Subject == c.Subject || strings.HasSuffix(e.Subject, " "+c.Subject) || strings.HasSuffix(c.Subject, " "+e.Subject) {
+			return true
+		}
+	}
+	return false
 }

@@ -35,6 +35,13 @@ func (ar *article) figure(st *sent, n int, q claim.Quantity) {
 	if !found || ar.notAClaim(st, rd.pred) {
 		return
 	}
+	subject = ar.ownerOf(st, rd, subject)
+	rd.measure = ar.alternative(st, rd)
+	if unit := k.measures[rd.measure].Unit; subject.head != unit {
+		ar.lastGroup = group{s: subject, unit: unit, sentence: st.s.Start}
+	} else if ar.lastGroup.unit == unit {
+		ar.lastGroup.sentence = st.s.Start
+	}
 	c := claim.Claim{
 		Kind: claim.Figure, Subject: subject.String(), Measure: rd.measure,
 		Value: q.Value, ValueText: q.Text,
@@ -84,6 +91,14 @@ func (ar *article) readNumber(st *sent, n int) []reading {
 		if fr := ar.nounFrame(st, counted); fr != nil {
 			who := ar.nounSubject(st, counted)
 			out = append(out, reading{measure: fr.Measure, counted: who, pred: ar.predOf(st, counted), percent: fr.Percent})
+		}
+	}
+	// "a group of 50,000 soldiers": the group is the argument, the
+	// soldiers are counted.
+	if h := st.head(counted); counted != n && h >= 0 && st.rel(counted) == "nmod" && st.caseOf(counted) == "of" && ar.x.k.collectives[st.lemmas[h]] {
+		for _, rd := range ar.predicateFrames(st, h) {
+			rd.counted = counted
+			out = append(out, rd)
 		}
 	}
 	// A predicate the counted phrase is an argument of.
@@ -272,4 +287,27 @@ func (ar *article) notAClaim(st *sent, p int) bool {
 		}
 	}
 	return ar.unasserted(st, p, "acl:relcl")
+}
+
+// alternative returns the measure of predicates joined by "or": "killed or
+// wounded" is one count of both, the measure whose parts they are
+// (measures.yaml), not a count of the first.
+func (ar *article) alternative(st *sent, rd reading) string {
+	k := ar.x.k
+	if rd.pred < 0 {
+		return rd.measure
+	}
+	for _, c := range st.kids[rd.pred] {
+		if st.rel(c) != "conj" || st.child(c, "cc") < 0 || st.lemmas[st.child(c, "cc")] != "or" {
+			continue
+		}
+		for _, fr := range k.figures[st.lemmas[c]] {
+			for name, m := range k.measures {
+				if len(m.Parts) == 2 && slices.Contains(m.Parts, rd.measure) && slices.Contains(m.Parts, fr.Measure) && fr.Measure != rd.measure {
+					return name
+				}
+			}
+		}
+	}
+	return rd.measure
 }

@@ -62,6 +62,10 @@ type beatFile struct {
 type measureDef struct {
 	Kind, Unit, Beat string
 	Parts            []string
+	// Owned: the predicate's subject owns what it counts ("North Korea
+	// sent 11,000 troops" are North Korean troops), so a country there is
+	// the counted group's side when the group names none.
+	Owned bool
 }
 
 type measuresFile struct {
@@ -73,10 +77,12 @@ type attributionFile struct {
 	Verbs, Denials, Nouns, According, Values, Speech []string
 	PersonPronouns                                   []string `yaml:"person_pronouns"`
 	GroupPronouns                                    []string `yaml:"group_pronouns"`
+	OrganisationWords                                []string `yaml:"organisation_words"`
+	PersonTitles                                     []string `yaml:"person_titles"`
 }
 
 type modalityFile struct {
-	Modals, Plans, Negations, Stops, Conditions []string
+	Modals, Plans, Negations, Stops, Conditions, Questions []string
 }
 
 type subjectsFile struct {
@@ -88,6 +94,7 @@ type subjectsFile struct {
 	CountedCases       []string `yaml:"counted_cases"`
 	PlaceNouns         []string `yaml:"place_nouns"`
 	EventNouns         []string `yaml:"event_nouns"`
+	Collectives        []string
 }
 
 type calendarFile struct {
@@ -109,7 +116,9 @@ type knowledge struct {
 
 	reporting, denials, reportNouns, according, values, speech set
 	personPronouns, groupPronouns                              set
-	modals, plans, negations, stops, conditions                set
+	orgWords                                                   set // words of a name that is no person
+	titles                                                     set // words before a name that are no part of it
+	modals, plans, negations, stops, conditions, questions     set
 
 	subjectOf  map[string]string // noun lemma → canonical subject
 	classOf    map[string]set    // class → canonical subjects in it
@@ -129,6 +138,8 @@ type knowledge struct {
 	background set
 	timeNouns  set
 	events     set
+	// collectives are nouns that gather what they count ("a group of").
+	collectives set
 }
 
 // timeNoun reports a noun of time, which never speaks ("two weeks after").
@@ -192,8 +203,9 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	k.reporting, k.denials, k.reportNouns = setOf(a.Verbs), setOf(a.Denials), setOf(a.Nouns)
 	k.according, k.values, k.speech = setOf(a.According), setOf(a.Values), setOf(a.Speech)
 	k.personPronouns, k.groupPronouns = setOf(a.PersonPronouns), setOf(a.GroupPronouns)
+	k.orgWords, k.titles = setOf(a.OrganisationWords), setOf(a.PersonTitles)
 	k.modals, k.plans, k.negations = setOf(mo.Modals), setOf(mo.Plans), setOf(mo.Negations)
-	k.stops, k.conditions = setOf(mo.Stops), setOf(mo.Conditions)
+	k.stops, k.conditions, k.questions = setOf(mo.Stops), setOf(mo.Conditions), setOf(mo.Questions)
 	for canon, lemmas := range su.Subjects {
 		for _, l := range lemmas {
 			k.subjectOf[l] = canon
@@ -222,6 +234,7 @@ func loadKnowledge(extra map[string][]byte) (*knowledge, error) {
 	}
 	k.relDays, k.lastDays, k.since, k.background = ca.RelativeDays, ca.Last, setOf(ca.Since), setOf(ca.Background)
 	k.timeNouns, k.events = setOf(ca.TimeNouns), setOf(su.EventNouns)
+	k.collectives = setOf(su.Collectives)
 
 	entries, err := fs.ReadDir(frameFiles, "frames")
 	if err != nil {

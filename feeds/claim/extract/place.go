@@ -13,7 +13,7 @@ func (ar *article) placeOf(st *sent, p, counted int) string {
 		if i < 0 {
 			continue
 		}
-		if pl := placeUnder(st, ar.x.k, i); pl != "" {
+		if pl := placeUnder(st, ar.x.k, i); pl != "" && !ar.sideOf(st, counted, pl) {
 			return pl
 		}
 	}
@@ -99,7 +99,7 @@ func placeWord(st *sent, k *knowledge, i int) string {
 // the story ("ALEXANDROUPOLI, Greece, Aug. 21 --", "SEOUL, Feb. 4 (Yonhap)
 // --", "Rabat —", "(AP) —"). It returns the place ("" for none) and the
 // dateline's length; 0 when the text opens with none.
-func datelinePlace(text string) (string, int) {
+func datelinePlace(text string, k *knowledge) (string, int) {
 	lead := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
 	t := text[lead:]
 	window := t[:min(len(t), 80)]
@@ -137,7 +137,28 @@ func datelinePlace(text string) (string, int) {
 	if i := strings.IndexAny(place, ",("); i >= 0 {
 		place = place[:i]
 	}
-	return strings.ToLower(strings.TrimSpace(place)), size
+	place = strings.ToLower(strings.TrimSpace(place))
+	// A dateline that opens with its date ("Feb. 12 (UPI) --") names no
+	// place.
+	if f := strings.Fields(place); len(f) > 0 && k.timeNoun(strings.TrimSuffix(f[0], ".")) || strings.ContainsAny(place, "0123456789") {
+		return "", size
+	}
+	return place, size
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// sideOf reports a place that is only the country the counted group comes
+// from ("soldiers from Russia"): their side, not where the claim is.
+func (ar *article) sideOf(st *sent, counted int, pl string) bool {
+	if counted < 0 {
+		return false
+	}
+	for _, c := range st.kids[counted] {
+		if st.rel(c) == "nmod" && (st.caseOf(c) == "from" || st.caseOf(c) == "of") && strings.EqualFold(st.name(c), pl) {
+			_, ok := ar.x.nats.Lookup(pl)
+			return ok
+		}
+	}
+	return false
+}

@@ -17,7 +17,7 @@ func (ar *article) status(st *sent, i int, frs []*statusFrame) {
 			// verb's above.
 			s = st.child(st.head(i), fr.Subject...)
 		}
-		if s < 0 {
+		if s < 0 || asked(st, s, k) {
 			continue
 		}
 		if len(fr.Needs) > 0 && !hasBelow(st, i, fr.needs, 2) {
@@ -153,10 +153,25 @@ func (ar *article) unasserted(st *sent, p int, describing ...string) bool {
 		}
 	}
 	switch r := st.rel(p); {
+	case r == "acl:relcl" && st.child(p, "mark") >= 0 && k.timeNoun(st.lemmas[st.head(p)]):
+		// "said on Monday that 12 people had died": a complement the
+		// parser hung from the day, not a clause describing it.
+		return false
 	case slices.Contains(describing, r):
 		return true
 	case r == "xcomp" || r == "ccomp" || r == "advcl":
 		if h := st.head(p); h >= 0 && k.plans[st.lemmas[h]] {
+			return true
+		}
+	}
+	return false
+}
+
+// asked reports a subject an interrogative determiner asks about ("which
+// side holds the town"): the sentence says nothing of it.
+func asked(st *sent, s int, k *knowledge) bool {
+	for _, c := range st.kids[s] {
+		if st.rel(c) == "det" && k.questions[st.lemmas[c]] {
 			return true
 		}
 	}

@@ -81,6 +81,17 @@ func (st *sent) is(i int, s set) bool {
 	return s[st.lemmas[i]] || s[st.low.of(st.s.Words[i].Form)]
 }
 
+// parsed reports a sentence the parser has read (an unparsed one has its
+// tags and no relations).
+func (st *sent) parsed() bool {
+	for i := range st.s.Words {
+		if st.s.Words[i].Rel != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (st *sent) w(i int) *lang.Word { return &st.s.Words[i] }
 func (st *sent) rel(i int) string   { return st.s.Words[i].Rel }
 func (st *sent) head(i int) int     { return st.s.Words[i].Head }
@@ -189,6 +200,15 @@ func (st *sent) phrase(i int) string {
 	walk(i, 0)
 	// Keep the span contiguous from the head's side: a dropped word inside
 	// it is kept (the words between a and b are all the phrase's).
+	// Nor does a phrase run back over a comma before its head: words
+	// there are a misattached adverbial ("Earlier this week, Chinese
+	// state media").
+	for j := i - 1; j > a; j-- {
+		if st.upos(j) == "PUNCT" && st.w(j).Form == "," {
+			a = j + 1
+			break
+		}
+	}
 	for a < i && (st.upos(a) == "PUNCT" || st.lemmas[a] == "the" || st.lemmas[a] == "a") {
 		a++
 	}

@@ -21,7 +21,17 @@ func (s subj) String() string {
 func (ar *article) subject(st *sent, i int, measure string) subj {
 	k := ar.x.k
 	if i < 0 || st.upos(i) == "NUM" || st.upos(i) == "PRON" {
-		return subj{head: k.measures[measure].Unit}
+		unit := k.measures[measure].Unit
+		// "300 of them", "they were killed": the group counted last;
+		// "300 were killed and 2,700 wounded": the group this sentence
+		// counted before. Only a group of the same unit stands in.
+		g := ar.lastGroup
+		if i >= 0 && st.upos(i) == "PRON" && k.groupPronouns[st.lemmas[i]] || g.sentence == st.s.Start && st.s.Start >= 0 && (i < 0 || st.upos(i) == "NUM") {
+			if measure != "" && g.unit == unit && g.s.head != "" {
+				return g.s
+			}
+		}
+		return subj{head: unit}
 	}
 	head, ok := k.subjectHead(st, i)
 	if !ok {
@@ -40,6 +50,29 @@ func (ar *article) subject(st *sent, i int, measure string) subj {
 		}
 	}
 	return subj{mod: ar.groupModifier(st, i), head: head}
+}
+
+// group is the counted group a figure named, for the pronouns and bare
+// numbers that come back to it.
+type group struct {
+	s        subj
+	unit     string
+	sentence int // the start of the sentence that named it
+}
+
+// ownerOf gives a counted group without a side of its own the side of the
+// predicate's subject, when the measure says the subject owns what it
+// counts.
+func (ar *article) ownerOf(st *sent, rd reading, s subj) subj {
+	if s.mod != "" || !ar.x.k.measures[rd.measure].Owned || rd.pred < 0 {
+		return s
+	}
+	if a := st.child(rd.pred, "nsubj"); a >= 0 && a != rd.counted && st.upos(a) == "PROPN" {
+		if n, ok := ar.x.nats.Lookup(st.name(a)); ok {
+			s.mod = n.Name
+		}
+	}
+	return s
 }
 
 // subjectHead returns the canonical subject of noun i, trying its lemma,
@@ -77,6 +110,20 @@ func (ar *article) groupModifier(st *sent, i int) string {
 				return n.Name
 			}
 			return demonymOf(strings.ToLower(mod))
+		}
+	}
+	// "soldiers from the DPRK", "troops of Russia": a country after the
+	// noun is whose they are.
+	for _, c := range st.kids[i] {
+		if st.rel(c) != "nmod" || st.w(c).Start < st.w(i).Start || (st.caseOf(c) != "from" && st.caseOf(c) != "of") {
+			continue
+		}
+		nm := st.name(c)
+		if nm == "" && startsUpper(st.w(c).Form) {
+			nm = st.phrase(c) // "the DPRK", tagged a common noun
+		}
+		if n, ok := ar.x.nats.Lookup(nm); ok && nm != "" {
+			return n.Name
 		}
 	}
 	return ""
@@ -175,6 +222,20 @@ func (ar *article) speakers(st *sent, p int) []int {
 			out = append(out, s)
 		}
 	}
+	// "…, the ministry said." closing the sentence, read from the words
+	// alone when the tree has hung it anywhere.
+	if s := closingSpeaker(k, st, p); s >= 0 {
+		out = append(out, s)
+	}
+	// A sentence whose main verb reports ("The ministry said Friday that
+	// …") is its subject's all through, however the parser hung the rest.
+	for j := range st.s.Words {
+		if st.rel(j) == "root" && st.upos(j) == "VERB" && k.reporting[st.lemmas[j]] && st.w(j).Start < st.w(p).Start {
+			if s := subjectOf(k, st, j); s >= 0 && s != p {
+				out = append(out, s)
+			}
+		}
+	}
 	return out
 }
 
@@ -239,9 +300,17 @@ func (ar *article) reportsAfter(st *sent, v, p int) bool {
 // maker Axelgear said": the name wins), or the speaker hung as a complement
 // ("…," MSF's coordinator, Hassan Idris, said": the noun before the verb).
 func subjectOf(k *knowledge, st *sent, v int) int {
+	// Of two subjects, the name wins, else the one nearer the verb ("A
+	// crowd of 52,000 watched …, organisers said": organisers).
 	best := -1
 	for _, c := range st.kids[v] {
-		if st.rel(c) == "nsubj" && st.child(c, "case") < 0 && (best < 0 || st.upos(c) == "PROPN" && st.upos(best) != "PROPN") {
+		if st.rel(c) != "nsubj" || st.child(c, "case") >= 0 {
+			continue
+		}
+		switch {
+		case best < 0, st.upos(c) == "PROPN" && st.upos(best) != "PROPN":
+			best = c
+		case (st.upos(c) == "PROPN") == (st.upos(best) == "PROPN") && c < v && c > best && !commaBetween(st, c, v):
 			best = c
 		}
 	}
@@ -250,6 +319,12 @@ func subjectOf(k *knowledge, st *sent, v int) int {
 	}
 	if a := st.child(v, "obl:agent"); a >= 0 {
 		return a
+	}
+	// "Police estimated the crowd at 25,000" parsed as a noun with a
+	// participle: a root noun before a reporting verb that takes an object
+	// is its subject.
+	if h := st.head(v); st.rel(v) == "acl" && h >= 0 && h < v && st.rel(h) == "root" && (st.upos(h) == "NOUN" || st.upos(h) == "PROPN") && st.child(v, "obj") >= 0 {
+		return h
 	}
 	if !k.speech[st.lemmas[v]] {
 		return -1
@@ -311,10 +386,59 @@ func (ar *article) claimantName(st *sent, s int) string {
 				return ar.claimantName(st, c)
 			}
 		}
+		// A report whose modifier says whose it is: "Western estimates",
+		// "government figures" (not "the latest figures").
+		for _, c := range st.kids[s] {
+			if st.w(c).Start > st.w(s).Start || ar.x.k.timeNoun(st.lemmas[c]) {
+				continue
+			}
+			if st.rel(c) == "compound" && (st.upos(c) == "NOUN" || st.upos(c) == "PROPN") {
+				return ar.claimantName(st, c) // "the Interior ministry toll": the ministry
+			}
+			if st.rel(c) == "amod" && startsUpper(st.w(c).Form) && c > 0 {
+				return st.phrase(s) // "Western estimates"
+			}
+		}
 		return ""
 	}
 	if ar.x.k.timeNoun(st.lemmas[s]) {
 		return ""
+	}
+	// "his press service": the person named last speaks through it.
+	if poss := st.child(s, "nmod:poss"); poss >= 0 && st.upos(poss) == "PRON" {
+		if p, ok := ar.lastPerson(st.lemmas[poss]); ok {
+			return ar.canon(p) + "'s " + st.text[st.w(poss).End:st.w(s).End][1:]
+		}
+	}
+	// "Turkey's Ministry of Interior Disaster and Emergency Management":
+	// an organisation's name runs on through "of" and its proper nouns.
+	if st.upos(s) == "PROPN" {
+		for _, c := range st.kids[s] {
+			if st.rel(c) == "nmod" && st.caseOf(c) == "of" && st.upos(c) == "PROPN" && c > s {
+				end := c
+				for _, g := range st.kids[c] {
+					if g > end && (st.upos(g) == "PROPN" || st.rel(g) == "conj" || st.rel(g) == "flat" || st.rel(g) == "compound") {
+						end = g
+						for _, gg := range st.kids[g] {
+							end = max(end, gg)
+						}
+					}
+				}
+				start := s
+				for _, g := range st.kids[s] {
+					if g < start && (st.rel(g) == "compound" || st.rel(g) == "amod") && st.upos(g) == "PROPN" {
+						start = g
+					}
+				}
+				full := st.span(start, end)
+				if e, ok := ar.x.reg.Lookup(full); ok {
+					return e.Name
+				}
+				if _, ok := ar.x.reg.Lookup(st.name(s)); !ok {
+					return full
+				}
+			}
+		}
 	}
 	// A definite description of someone named before: "the agency" after
 	// "Portugal's civil protection agency".
@@ -333,6 +457,22 @@ func (ar *article) claimantName(st *sent, s int) string {
 	ph := st.phrase(s)
 	if e, ok := ar.x.reg.Lookup(ph); ok {
 		return e.Name
+	}
+	if n := st.name(s); n != "" && n == st.w(s).Form {
+		// A one-word name under capitalised modifiers is an
+		// organisation's whole name ("the Syrian Civil Defense", "the
+		// Syrian Health Ministry"), not a role and a name.
+		a := s
+		for j := s - 1; j >= 0 && st.head(j) == s && startsUpper(st.w(j).Form) && (st.upos(j) == "ADJ" || st.upos(j) == "PROPN") && (st.rel(j) == "amod" || st.rel(j) == "compound"); j-- {
+			a = j
+		}
+		if a < s {
+			full := st.span(a, s)
+			if e, ok := ar.x.reg.Lookup(full); ok {
+				return e.Name
+			}
+			return full
+		}
 	}
 	if n := st.name(s); n != "" {
 		if role := roleOf(st, s); role != "" {
@@ -394,4 +534,162 @@ func (ar *article) canon(s string) string {
 		return e.Name
 	}
 	return s
+}
+
+// rememberRuns keeps the people a sentence read without a parse names,
+// from its tags alone, as mentioned (a pronoun falls back on them only when
+// no parsed sentence has named anyone: without the tree, nothing says the
+// name is who the story is about): a run of capitalised proper nouns is a person's name
+// unless a word of it belongs to an organisation, outlet or place (leading
+// ones are dropped: "Ukraine Kyrylo Budanov" after "Ministry of Defense
+// of"), and a lone name that is the first or last name of someone named
+// before brings that person back as the one spoken of last.
+func (ar *article) rememberRuns(st *sent) {
+	k := ar.x.k
+	// A sentence the pipeline has not even tagged is read by its forms: a
+	// capitalised word is a name's (the first word of the sentence only
+	// when a capitalised word follows it).
+	isName := func(i int) bool {
+		if !startsUpper(st.w(i).Form) {
+			return false
+		}
+		if u := st.upos(i); u != "" {
+			return u == "PROPN"
+		}
+		return !ar.x.k.reporting[strings.ToLower(st.w(i).Form)] && (i > 0 || len(st.s.Words) > 1 && startsUpper(st.w(1).Form))
+	}
+	// Without the tree, the first person a sentence names is the likeliest
+	// subject, the one a later "she" comes back to: kept last.
+	var found []string
+	defer func() {
+		for i := len(found) - 1; i >= 0; i-- {
+			ar.mentioned = append(ar.mentioned, found[i])
+		}
+	}()
+	for i := 0; i < len(st.s.Words); {
+		if !isName(i) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(st.s.Words) && isName(j+1) && st.w(j+1).Start-st.w(j).End <= 1 {
+			j++
+		}
+		a := i
+		for a <= j && ar.notPersonWord(st, a) {
+			a++
+		}
+		i = j + 1
+		if a > j {
+			continue
+		}
+		n := st.span(a, j)
+		if full := ar.person(n); full != "" {
+			found = append(found, full)
+			continue
+		}
+		if a == j {
+			continue
+		}
+		org := false
+		for w := a; w <= j; w++ {
+			org = org || k.orgWords[strings.ToLower(st.w(w).Form)]
+		}
+		if e, ok := ar.x.reg.Lookup(n); org || ok && e.Kind != "person" {
+			continue
+		}
+		found = append(found, n)
+	}
+}
+
+// notPersonWord reports a word that cannot begin a person's name: an
+// organisation's word, a nationality or country, a time noun.
+func (ar *article) notPersonWord(st *sent, i int) bool {
+	l := strings.TrimSuffix(strings.ToLower(st.w(i).Form), ".")
+	if ar.x.k.orgWords[l] || ar.x.k.titles[l] || ar.x.k.timeNoun(l) {
+		return true
+	}
+	_, nat := ar.x.nats.Lookup(l)
+	return nat
+}
+
+// personName reports a name that may be a person's: the registry knows it
+// as one or not at all, and no word of it is an organisation's, a place's
+// or a nationality's ("Peng Shuai", not "Moscow Times" or "Russia").
+func (ar *article) personName(n string) bool {
+	if e, ok := ar.x.reg.Lookup(n); ok {
+		return e.Kind == "person"
+	}
+	for _, w := range strings.Fields(n) {
+		l := strings.ToLower(w)
+		if ar.x.k.orgWords[l] || ar.x.k.timeNoun(l) {
+			return false
+		}
+		if _, nat := ar.x.nats.Lookup(l); nat {
+			return false
+		}
+	}
+	_, nat := ar.x.nats.Lookup(n)
+	return !nat
+}
+
+// closingSpeaker finds the speaker of a sentence that ends "…, X said"
+// (perhaps "… on Monday", "… in a statement") from the words alone: the
+// last noun of the phrase between the last comma before the verb and the
+// verb, when the claim at p comes before that comma. -1 when the sentence
+// does not end so.
+func closingSpeaker(k *knowledge, st *sent, p int) int {
+	n := len(st.s.Words)
+	v := -1
+	for j := n - 1; j > p && j >= n-10; j-- {
+		if st.upos(j) == "VERB" && k.speech[st.lemmas[j]] {
+			v = j
+			break
+		}
+		if st.upos(j) == "VERB" || st.w(j).Form == "," {
+			return -1 // another clause after the verb: not a closing one
+		}
+	}
+	if v < 0 {
+		return -1
+	}
+	head := -1
+	for j := v - 1; j > p; j-- {
+		switch u := st.upos(j); {
+		case st.w(j).Form == ",":
+			if head >= 0 && j-1 > p {
+				return head
+			}
+			// "…, the operator, Karadeniz Madencilik, said": the name
+			// between two commas stands for the phrase before it.
+			if head < 0 {
+				continue
+			}
+			return -1
+		case u == "NOUN" || u == "PROPN":
+			if head < 0 {
+				head = j
+			}
+		case u == "DET" || u == "ADJ" || u == "PART" || u == "NUM" || u == "PUNCT" || u == "ADP" || st.lemmas[j] == "'s":
+			// "a statement from Myanmar's junta authorities": the phrase
+			// runs on through its prepositions; its last noun speaks.
+		case u == "AUX" || u == "ADV":
+			if head >= 0 {
+				return -1
+			}
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// commaBetween reports a comma among the words after a and before b.
+func commaBetween(st *sent, a, b int) bool {
+	for j := a + 1; j < b; j++ {
+		if st.w(j).Form == "," {
+			return true
+		}
+	}
+	return false
 }
