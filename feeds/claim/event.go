@@ -128,7 +128,11 @@ type Anchors struct {
 	Weights []float64
 	// Place is the article's main place: the most frequent place of its
 	// claims, else the first place of its title and lead.
-	Place     string
+	Place string
+	// Year is the anchor of the year the article is about ("y:2023"): the
+	// one it names most, in its title or lead or again and again, else
+	// the year it was published; "" when it tells neither.
+	Year      string
 	Published time.Time
 }
 
@@ -160,8 +164,8 @@ const leadSentences = 3
 // ArticleAnchors reads the anchors of an article from its title, its lead
 // (the first paragraph, at most leadSentences sentences), its body and its
 // claims' places; without a text, from its claims' sentences. Event nouns
-// count only in the title and lead (a body's "heart attack" is no attack),
-// years everywhere, the body's at half weight (biography, background).
+// and years count only in the title and lead (a body's "heart attack" is
+// no attack, its years are background).
 func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anchors {
 	v := loadEventVocab()
 	if strings.TrimSpace(text) == "" {
@@ -173,48 +177,47 @@ func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anc
 		}
 		text = strings.Join(ss, " ")
 	}
-	plain := Plain(text)
-	leadText, body := splitLead(plain)
-	bodySS := splitSentences(body)
-	if len(bodySS) > bodySentences {
-		bodySS = bodySS[:bodySentences]
+	lead, body := splitLead(Plain(text))
+	if len(body) > bodySentences {
+		body = body[:bodySentences]
 	}
-	leadSS := splitSentences(leadText)
+	titleWords, leadWords, bodyWords := sentenceWords(splitSentences(title)), sentenceWords(lead), sentenceWords(body)
 	// A capitalised word is a name when the text capitalises it where no
 	// sentence begins; at a sentence's start, or anywhere in a title in
 	// headline case, it must be one of those.
 	known := map[string]bool{}
-	for _, ss := range [][]string{leadSS, bodySS} {
-		for _, s := range ss {
-			midNames(v, s, known)
+	for _, zone := range [][][]string{leadWords, bodyWords} {
+		for _, words := range zone {
+			midNames(v, words, known)
 		}
 	}
 	raw := map[string]float64{}
 	var places []string
 	zones := []struct {
-		ss      []string
-		w       float64
-		nouns   bool
-		headCap bool
+		sentences [][]string
+		w         float64
+		nouns     bool
+		headCap   bool
 	}{
-		{splitSentences(title), titleMention, true, headlineCase(title)},
-		{leadSS, leadMention, true, false},
-		{bodySS, bodyMention, false, false},
+		{titleWords, titleMention, true, headlineCase(title)},
+		{leadWords, leadMention, true, false},
+		{bodyWords, bodyMention, false, false},
 	}
 	for zi, z := range zones {
-		for _, s := range z.ss {
-			ps := sentenceAnchors(v, s, known, z.headCap, z.nouns, z.w, raw)
+		for _, words := range z.sentences {
+			ps := sentenceAnchors(v, words, known, z.headCap, z.nouns, z.w, raw)
 			if zi < 2 {
 				places = append(places, ps...)
 			}
 		}
 	}
-	for _, y := range years(v, title+" "+leadText) {
-		raw[string(AnchorYear)+":"+y] += leadMention
-	}
-	for _, s := range bodySS {
-		for _, y := range years(v, s) {
-			raw[string(AnchorYear)+":"+y] += bodyMention / 2
+	// Years count in the title and lead only: the body's are background
+	// (a biography, an earlier disaster).
+	for _, zone := range [][][]string{titleWords, leadWords} {
+		for _, words := range zone {
+			for _, y := range years(v, words) {
+				raw[string(AnchorYear)+":"+y] += leadMention
+			}
 		}
 	}
 	counts := map[string]int{}
@@ -235,34 +238,68 @@ func ArticleAnchors(title, text string, claims []Claim, published time.Time) Anc
 	if best == "" && len(places) > 0 {
 		best = places[0]
 	}
-	// An article that names no year of its own is about the year it was
-	// published: two events of one kind years apart stay apart even when
-	// only one of them says its year.
-	if !published.IsZero() && !namesItsYear(raw) {
-		raw[string(AnchorYear)+":"+strconv.Itoa(published.Year())] += leadMention
+	a := Anchors{Place: best, Year: yearAbout(raw, published), Published: published}
+	if a.Year != "" && raw[a.Year] < leadMention {
+		raw[a.Year] += leadMention // the publication's year, as if the lead named it
 	}
-	a := Anchors{Place: best, Published: published}
 	for t := range raw {
 		a.Terms = append(a.Terms, t)
 	}
 	slices.Sort(a.Terms)
 	a.Weights = make([]float64, len(a.Terms))
 	for i, t := range a.Terms {
-		a.Weights[i] = 1 + math.Log(raw[t])
+		a.Weights[i] = dampen(raw[t])
 	}
 	return a
 }
 
-// splitLead cuts plain text into its lead (the first paragraph, at most
-// leadSentences sentences) and the rest.
-func splitLead(plain string) (lead, rest string) {
-	plain = strings.TrimSpace(plain)
-	first, after, _ := strings.Cut(plain, "\n")
-	ss := splitSentences(first)
-	if len(ss) > leadSentences {
-		return strings.Join(ss[:leadSentences], " "), strings.Join(ss[leadSentences:], " ") + "\n" + after
+// dampen is the weight of raw mentions: as many as they are up to one,
+// then growing with their logarithm, so a word said ten times is not ten
+// times the evidence. (1+log alone would make a lone body mention,
+// weighing under one, negative: evidence against.)
+func dampen(raw float64) float64 {
+	if raw < 1 {
+		return raw
 	}
-	return strings.Join(ss, " "), after
+	return 1 + math.Log(raw)
+}
+
+// yearAbout is the year an article is about: the year it names most, if
+// it names it as its own (in its title or lead, or again and again in its
+// body), else the year it was published, so two events of one kind years
+// apart stay apart even when only one of them says its year. Ties go to
+// the earlier year.
+func yearAbout(raw map[string]float64, published time.Time) string {
+	best, bw := "", 0.0
+	for t, w := range raw {
+		if t[0] == AnchorYear && w >= leadMention && (w > bw || w == bw && t < best) {
+			best, bw = t, w
+		}
+	}
+	if best == "" && !published.IsZero() {
+		best = string(AnchorYear) + ":" + strconv.Itoa(published.Year())
+	}
+	return best
+}
+
+// splitLead cuts plain text into the sentences of its lead (the first
+// paragraph, at most leadSentences of them) and those of the rest.
+func splitLead(plain string) (lead, body []string) {
+	first, after, _ := strings.Cut(strings.TrimSpace(plain), "\n")
+	lead = splitSentences(first)
+	if len(lead) > leadSentences {
+		lead, body = lead[:leadSentences], lead[leadSentences:]
+	}
+	return lead, append(body, splitSentences(after)...)
+}
+
+// sentenceWords cuts each sentence into the words anchors are read from.
+func sentenceWords(ss []string) [][]string {
+	out := make([][]string, len(ss))
+	for i, s := range ss {
+		out[i] = anchorWords(s)
+	}
+	return out
 }
 
 // splitSentences cuts at a full stop, question or exclamation mark
@@ -307,8 +344,8 @@ func nameWord(v eventVocab, word string) (lw string, capital bool) {
 
 // midNames adds to known the capitalised words of a sentence past its
 // first word: words the text itself treats as names.
-func midNames(v eventVocab, s string, known map[string]bool) {
-	for i, w := range anchorWords(s) {
+func midNames(v eventVocab, words []string, known map[string]bool) {
+	for i, w := range words {
 		if i == 0 {
 			continue
 		}
@@ -340,8 +377,7 @@ func headlineCase(title string) bool {
 // the sentence's start or in a headline-case title it must be known (the
 // text capitalises it elsewhere). A run of names after a place
 // preposition is a place.
-func sentenceAnchors(v eventVocab, s string, known map[string]bool, headCap, nouns bool, w float64, raw map[string]float64) []string {
-	words := anchorWords(s)
+func sentenceAnchors(v eventVocab, words []string, known map[string]bool, headCap, nouns bool, w float64, raw map[string]float64) []string {
 	isName := func(i int) (string, bool) {
 		lw, ok := nameWord(v, words[i])
 		if ok && (i == 0 || headCap) && !known[lw] {
@@ -402,9 +438,8 @@ func sentenceAnchors(v eventVocab, s string, known map[string]bool, headCap, nou
 // in a date: "in 2013", "May 14, 2013", "2/3/2009", "the 2014 Oscars"; a
 // bare "2000 are missing" is a count), which tell apart two events of one kind years apart, whenever
 // the articles are read.
-func years(v eventVocab, s string) []string {
+func years(v eventVocab, words []string) []string {
 	var out []string
-	words := anchorWords(s)
 	for i, w := range words {
 		if len(w) != 4 || !(strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) || strings.Trim(w, "0123456789") != "" || i == 0 {
 			continue
@@ -449,7 +484,7 @@ type Event struct {
 
 // MaxEventAnchors bounds what one event keeps, so an event of thousands of
 // articles is as cheap to read as one of ten.
-const MaxEventAnchors = 128
+const MaxEventAnchors = 96
 
 // Open reports whether an article published at t may still join e.
 func (e Event) Open(t time.Time, r EventRules) bool {
@@ -481,15 +516,18 @@ func rarity(anchor string, df, n int) float64 {
 	return w
 }
 
-// Score is how well an article's anchors fit an event, 0..1: the cosine
-// of the article's anchors and the event's centroid, each anchor weighed
-// by its rarity over n articles, halved when the two tell different kinds
-// of happening and quartered when they name different years.
+// Score is how well an article's anchors fit an event, 0..1, each anchor
+// weighed by its rarity over n articles: the cosine of the article's
+// anchors and the event's centroid, or, if higher, half the share of the
+// article's own weight that the event knows (a short report of a long
+// story shares little of the story's vocabulary but names little else).
+// It is halved when the two tell different kinds of happening and
+// quartered when the article's year is none the event names.
 func Score(a Anchors, e Event, freq Frequency, n int) float64 {
 	if e.Articles == 0 || len(a.Terms) == 0 {
 		return 0
 	}
-	var dot, na, ne, known float64
+	var dot, na, known float64
 	nouns, sharedNoun := false, false
 	for i, t := range a.Terms {
 		r := rarity(t, freq(t), n)
@@ -500,66 +538,33 @@ func Score(a Anchors, e Event, freq Frequency, n int) float64 {
 		}
 		if m := e.Anchors[t]; m > 0 {
 			dot += x * m * r
-			known += x * min(x, m*r*float64(e.Articles))
+			known += x * x
 			if t[0] == AnchorNoun {
 				sharedNoun = true
 			}
 		}
 	}
+	var ne float64
+	eventNouns, eventYears := false, false
 	for t, m := range e.Anchors {
 		y := m * rarity(t, freq(t), n)
 		ne += y * y
+		eventNouns = eventNouns || t[0] == AnchorNoun
+		eventYears = eventYears || t[0] == AnchorYear
 	}
 	if na == 0 || ne == 0 {
 		return 0
 	}
 	s := max(dot/math.Sqrt(na*ne), 0.5*known/na)
-	if nouns && !sharedNoun && hasKind(e, AnchorNoun) {
+	if nouns && !sharedNoun && eventNouns {
 		// two kinds of happening: a fire is not a flood
 		s /= 2
 	}
-	if y, ok := a.mainYear(); ok && !yearOf(e, y) {
+	if a.Year != "" && eventYears && e.Anchors[a.Year] == 0 {
 		// two years: the same kind of event, happening again
 		s /= 4
 	}
 	return s
-}
-
-// namesItsYear reports whether raw weights hold a year named as an
-// article's own: in its title or lead, or again and again in its body.
-func namesItsYear(raw map[string]float64) bool {
-	for t, w := range raw {
-		if t[0] == AnchorYear && w >= leadMention {
-			return true
-		}
-	}
-	return false
-}
-
-// mainYear is the year an article names most, if it names one above
-// background weight (in its title or lead, or often).
-func (a Anchors) mainYear() (string, bool) {
-	best, bw := "", 0.0
-	for i, t := range a.Terms {
-		if t[0] == AnchorYear && a.weight(i) > bw {
-			best, bw = t, a.weight(i)
-		}
-	}
-	return best, bw >= 1+math.Log(leadMention)
-}
-
-// yearOf reports whether event e names year y, or names no year at all.
-func yearOf(e Event, y string) bool {
-	return e.Anchors[y] > 0 || !hasKind(e, AnchorYear)
-}
-
-func hasKind(e Event, kind byte) bool {
-	for t := range e.Anchors {
-		if t[0] == kind {
-			return true
-		}
-	}
-	return false
 }
 
 // Assign picks the event an article joins among the candidates (the
