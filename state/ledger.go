@@ -2,7 +2,6 @@ package state
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -674,35 +673,7 @@ func (r *recorder) eventOf(cf *conflictRec, item feeds.ItemRecord, event uint64)
 	if err != nil || !ok {
 		return err
 	}
-	type anchor struct {
-		name string
-		n    float64
-	}
-	var as []anchor
-	for a, n := range e.Anchors {
-		if a[0] == claim.AnchorTopic || a[0] == claim.AnchorYear {
-			continue // a claim's topic or a year says little of which event
-		}
-		_, name, found := strings.Cut(a, ":")
-		if !found {
-			name = a
-		}
-		as = append(as, anchor{name, n})
-	}
-	slices.SortFunc(as, func(a, b anchor) int {
-		if c := cmp.Compare(b.n, a.n); c != 0 {
-			return c
-		}
-		return strings.Compare(a.name, b.name)
-	})
-	for _, a := range as {
-		if len(cf.EventAnchors) == maxEventAnchors {
-			break
-		}
-		if !slices.Contains(cf.EventAnchors, a.name) {
-			cf.EventAnchors = append(cf.EventAnchors, a.name)
-		}
-	}
+	cf.EventAnchors = e.Names(maxEventAnchors)
 	return nil
 }
 

@@ -641,6 +641,40 @@ func (e Event) Join(a Anchors) Event {
 	return e
 }
 
+// Names are what an editor is shown of an event: at most max of its
+// heaviest names, places and kinds of happening, without their kind
+// prefix ("p:kursk" → "kursk"), each once. Claim topics and years say
+// little of which event it is and are left out.
+func (e Event) Names(max int) []string {
+	type anchor struct {
+		name string
+		mass float64
+	}
+	var as []anchor
+	for t, m := range e.Anchors {
+		if len(t) < anchorPrefix || t[0] == AnchorTopic || t[0] == AnchorYear {
+			continue
+		}
+		as = append(as, anchor{t[anchorPrefix:], m})
+	}
+	slices.SortFunc(as, func(a, b anchor) int {
+		if c := cmp.Compare(b.mass, a.mass); c != 0 {
+			return c
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var out []string
+	for _, a := range as {
+		if len(out) == max {
+			break
+		}
+		if !slices.Contains(out, a.name) {
+			out = append(out, a.name)
+		}
+	}
+	return out
+}
+
 // Strongest are the anchors of a that the store looks events up by: the
 // max that tell most (the article's weight times rarity over n articles,
 // ties by name), never an event noun or a year alone, so an article's

@@ -243,3 +243,20 @@ func TestAssign(t *testing.T) {
 		})
 	}
 }
+
+func TestEventNames(t *testing.T) {
+	e := Event{Anchors: map[string]float64{"p:kursk": 3, "e:budanov": 2, "y:2025": 5, "t:soldiers|killed": 9, "e:kursk": 1, "n:strike": 0.5}}
+	tests := []struct {
+		max  int
+		want []string
+	}{
+		{2, []string{"kursk", "budanov"}},
+		{5, []string{"kursk", "budanov", "strike"}}, // a place named twice is shown once; topics and years never
+		{0, nil},
+	}
+	for _, tt := range tests {
+		if got := e.Names(tt.max); !slices.Equal(got, tt.want) {
+			t.Errorf("Names(%d) = %q, want %q", tt.max, got, tt.want)
+		}
+	}
+}
