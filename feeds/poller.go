@@ -21,7 +21,8 @@ const MaxServerDelay = 24 * time.Hour
 type PollError struct {
 	Feed string
 	Err  error
-	// Before is the feed's state before the failed poll.
+	// Before is the feed's state before the failed poll; zero when the
+	// failure was reading it.
 	Before FeedState
 }
 
@@ -76,7 +77,7 @@ const namedDropped = 20
 func (p *Poller) Poll(ctx context.Context, src Source) (*Poll, error) {
 	st, err := p.History.FeedState(ctx, src.Name)
 	if err != nil {
-		return nil, &PollError{Feed: src.Name, Err: err, Before: st}
+		return nil, &PollError{Feed: src.Name, Err: err}
 	}
 	poll, err := p.poll(ctx, src, st, p.now())
 	if err != nil {

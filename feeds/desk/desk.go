@@ -319,18 +319,16 @@ func Backoff(failures int) time.Duration {
 // failed records a failed poll of src on the feed's state: its error
 // count, its last error and a NextPoll backed off exponentially and never
 // before the server's Retry-After; validators, counters and seen items
-// stay. A poll cut short by shutdown is not the feed's fault and records
-// nothing. It returns err, joined with any error recording it.
+// stay. It returns err, joined with any error recording it.
 func (d *Desk) failed(ctx context.Context, src feeds.Source, err error) error {
-	if ctx.Err() != nil {
+	var pe *feeds.PollError
+	if ctx.Err() != nil || !errors.As(err, &pe) || pe.Before.Feed != src.Name {
+		// Shutting down is not the feed's fault; nor is a store whose
+		// state of the feed could not be read, and recording on top of
+		// an unread state would reset its error count.
 		return err
 	}
-	var pe *feeds.PollError
-	st := feeds.FeedState{Feed: src.Name}
-	if errors.As(err, &pe) {
-		st = pe.Before
-		st.Feed = src.Name
-	}
+	st := pe.Before
 	now := d.now()
 	st.LastPoll = now
 	st.ErrorCount++

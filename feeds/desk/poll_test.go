@@ -430,6 +430,28 @@ func TestPollFailingServerBacksOffAndRecovers(t *testing.T) {
 	}
 }
 
+// TestFailureOfAnUnreadStateRecordsNothing: when the poll failed reading
+// the feed's state (a store that fails), there is no state to back off
+// from, and recording on a blank one would reset the feed's error count.
+func TestFailureOfAnUnreadStateRecordsNothing(t *testing.T) {
+	rig := newPollRig(t, FetcherConfig{}, deskItems...)
+	ctx := context.Background()
+	rig.feeds.set(func(fs *feedServer) {
+		fs.override = func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) }
+	})
+	for range 3 {
+		rig.desk.Poll(ctx, rig.src)
+	}
+	before := rig.feedState(t)
+	unread := &PollError{Feed: "desk", Err: errors.New("state: feed state desk: disk I/O error")}
+	if err := rig.desk.failed(ctx, rig.src, unread); err != unread {
+		t.Errorf("failed returned %v, want the poll's error", err)
+	}
+	if after := rig.feedState(t); !reflect.DeepEqual(after, before) || after.ErrorCount != 3 {
+		t.Errorf("state after an unread failure:\n got %+v\nwant %+v", after, before)
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	for n, want := range map[int]time.Duration{0: 0, 1: 5 * time.Minute, 2: 10 * time.Minute, 7: 320 * time.Minute, 8: 6 * time.Hour, 1000: 6 * time.Hour} {
 		if got := Backoff(n); got != want {
