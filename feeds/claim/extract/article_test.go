@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -61,16 +60,7 @@ func TestArticleConstructions(t *testing.T) {
 			for _, c := range x.Extract(claim.Article{Outlet: "Wire", Title: tc.title, Published: pub, Text: tc.text}) {
 				got = append(got, describe(c)+" | "+c.AsOf.Format(time.DateOnly))
 			}
-			g, w := strings.Join(got, "\n"), strings.Join(tc.want, "\n")
-			switch {
-			case g == w && tc.known != nil:
-				t.Errorf("%s\nnow right: drop it from the known errors", tc.text)
-			case g == w:
-			case tc.known != nil && g == strings.Join(tc.known, "\n"):
-				t.Logf("known error: %s\n got: %q\nwant: %q", tc.text, got, tc.want)
-			default:
-				t.Errorf("%s\n got: %q\nwant: %q", tc.text, got, tc.want)
-			}
+			checkClaims(t, tc.text, got, tc.want, tc.known)
 		})
 	}
 }

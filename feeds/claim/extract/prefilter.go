@@ -59,8 +59,7 @@ func newTriggers(p *lang.Pipeline, k *knowledge) *triggers {
 	}
 }
 
-// Which of a form's triggers it may be, memoised per Extract call: news
-// repeats its words, and each index answers for every tag.
+// Which of a form's triggers it may be, as triggers.memo keeps it.
 const (
 	mayCount uint8 = 1 << iota
 	mayStatus
