@@ -18,7 +18,7 @@ import (
 const (
 	devsetFloor          = 30 // of 126
 	devsetMaxUnexpected  = 47 // claims no gold claim describes
-	storiesMinFound      = 24 // of 170, on all 25 stories (6 of the first ten stories' 46; 0 of the 17 in the three added for issue 10)
+	storiesMinFound      = 24 // of 187, on all 28 stories (6 of the first ten stories' 46; 0 of the 17 in the three added for issue 10; 0 of the 17 in the three on new beats added unseen in stop 18)
 	storiesMaxUnexpected = 13 // 3 on the first ten stories, 9 more on the twelve added unseen, 1 on the three added for issue 10
 )
 

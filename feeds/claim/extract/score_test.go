@@ -15,8 +15,8 @@ import (
 const (
 	devsetMinFound       = 54 // of 126 (the token engine: 30; 55 before the prefilter met the new name reading)
 	devsetMaxUnexpected  = 48 // (the token engine: 47)
-	storiesMinFound      = 47 // of 170 (the token engine: 24)
-	storiesMaxUnexpected = 10 // (the token engine: 13)
+	storiesMinFound      = 47 // of 187 (the token engine: 24; 2 of the 17 in the three stories added unseen in stop 18)
+	storiesMaxUnexpected = 11 // (the token engine: 13; 1 on the three stories added in stop 18)
 )
 
 func engine(t testing.TB) *Extractor {
